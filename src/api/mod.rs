@@ -1,0 +1,121 @@
+//! The JSON API (`/api/*`) for curl, mobile clients and tests: thin
+//! adapters over the service layer.
+
+use crate::{
+    auth::{refresh::ClientInfo, AuthContext},
+    error::AppError,
+    model::AuthMode,
+    services::auth::{self as auth_service, Credentials, TokenPair},
+    state::{append_cookies, AppState},
+};
+use axum::{
+    extract::{DefaultBodyLimit, FromRequest, FromRequestParts, State},
+    http::{request::Parts, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+/// No request of this API comes near this; larger bodies get 413.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/session/login", post(session_login))
+        .route("/api/jwt/login", post(jwt_login))
+        .route("/api/jwt/refresh", post(jwt_refresh))
+        .route("/api/logout", post(logout))
+        .route("/api/me", get(me))
+        .route("/healthz", get(healthz))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// `Json` whose rejections (malformed JSON, missing fields, wrong content
+/// type, too large) are `AppError`s with a JSON body.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct ApiJson<T>(pub T);
+
+/// The caller's address and user agent.
+pub struct Client(pub ClientInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client(auth_service::client_info(&parts.headers, &parts.extensions)))
+    }
+}
+
+fn with_cookies(response: impl IntoResponse, cookies: &[cookie::Cookie<'static>]) -> Response {
+    let mut response = response.into_response();
+    append_cookies(response.headers_mut(), cookies);
+    response
+}
+
+async fn session_login(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Client(client): Client,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> Result<Response, AppError> {
+    let user = auth_service::authenticate(&state, credentials, &client).await?;
+    let cleared = auth_service::login_session(&state, &session, &headers, &user, &client).await?;
+    let body = json!({
+        "user": { "username": user.username, "role": user.role() },
+        "mode": AuthMode::Session,
+    });
+    Ok(with_cookies(Json(body), &cleared))
+}
+
+async fn jwt_login(
+    State(state): State<AppState>,
+    session: Session,
+    Client(client): Client,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> Result<Json<TokenPair>, AppError> {
+    let user = auth_service::authenticate(&state, credentials, &client).await?;
+    Ok(Json(auth_service::login_jwt(&state, Some(&session), &user, &client).await?))
+}
+
+#[derive(Deserialize)]
+struct RefreshRequest {
+    refresh_token: String,
+}
+
+async fn jwt_refresh(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<Json<TokenPair>, AppError> {
+    Ok(Json(auth_service::refresh_tokens(&state, &request.refresh_token, &client).await?))
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    auth: AuthContext,
+    session: Session,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let cookies = auth_service::logout(&state, &auth, Some(&session), &headers).await?;
+    Ok(with_cookies(StatusCode::NO_CONTENT, &cookies))
+}
+
+async fn me(auth: AuthContext) -> Result<Json<serde_json::Value>, AppError> {
+    let principal = auth.require_user()?;
+    Ok(Json(json!({
+        "username": principal.username,
+        "role": principal.role,
+        "mode": principal.mode,
+        "expires_at": principal.expires_at,
+    })))
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+    sqlx::query("SELECT 1").execute(&state.pool).await?;
+    Ok(Json(json!({ "status": "ok" })))
+}

@@ -1,0 +1,302 @@
+//! Access tokens: HS256 JWTs with an explicit, strict validation.
+
+use crate::{error::AppError, model::Role};
+use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub const ISSUER: &str = "authlab";
+pub const AUDIENCE: &str = "authlab-web";
+/// Clock skew we forgive; the crate's default of 60 s is too generous.
+pub const LEEWAY_SECS: u64 = 5;
+pub const MIN_SECRET_BYTES: usize = 32;
+/// No real token of ours comes near this; larger input is refused unparsed.
+pub const MAX_TOKEN_BYTES: usize = 4096;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id, as a string (RFC 7519).
+    pub sub: String,
+    pub name: String,
+    pub role: Role,
+    pub iat: u64,
+    pub exp: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+    pub jti: String,
+    pub iss: String,
+    pub aud: String,
+    /// The refresh-token family this token was issued with: lets a Bearer
+    /// client log out, and lets the server name the login it belongs to.
+    pub sid: String,
+}
+
+impl Claims {
+    pub fn user_id(&self) -> Option<i64> {
+        self.sub.parse().ok()
+    }
+}
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8]) -> Result<Self, String> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(format!(
+                "the JWT secret must be at least {MIN_SECRET_BYTES} bytes, it has {}",
+                secret.len()
+            ));
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_exp = true;
+        // Checked whenever a token carries `nbf`.
+        validation.validate_nbf = true;
+        Ok(JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        })
+    }
+
+    pub fn issue(&self, claims: &Claims) -> Result<String, AppError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(AppError::internal)
+    }
+
+    /// Checks signature, algorithm, `exp`, `nbf`, `iss` and `aud`.
+    pub fn validate(&self, token: &str) -> Result<Claims, TokenRejection> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(TokenRejection::Malformed("token is too large".into()));
+        }
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|err| match err.kind() {
+                ErrorKind::ExpiredSignature => TokenRejection::Expired,
+                ErrorKind::InvalidSignature => TokenRejection::Invalid("signature does not match".into()),
+                ErrorKind::InvalidAlgorithm => TokenRejection::Invalid("algorithm is not HS256".into()),
+                ErrorKind::InvalidIssuer => TokenRejection::Invalid("wrong issuer (iss)".into()),
+                ErrorKind::InvalidAudience => TokenRejection::Invalid("wrong audience (aud)".into()),
+                ErrorKind::ImmatureSignature => TokenRejection::Invalid("not valid yet (nbf)".into()),
+                ErrorKind::MissingRequiredClaim(claim) => {
+                    TokenRejection::Invalid(format!("required claim `{claim}` is missing"))
+                }
+                _ => TokenRejection::Malformed(format!("not a valid token: {err}")),
+            })
+    }
+}
+
+/// Why a presented access token was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenRejection {
+    Expired,
+    Invalid(String),
+    Malformed(String),
+}
+
+impl TokenRejection {
+    pub fn describe(&self) -> String {
+        match self {
+            TokenRejection::Expired => "token expired (exp is in the past)".into(),
+            TokenRejection::Invalid(why) | TokenRejection::Malformed(why) => why.clone(),
+        }
+    }
+}
+
+/// The configured secret, or one generated once and kept in `data_dir`.
+pub fn load_or_create_secret(configured: Option<&str>, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = configured {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let path = data_dir.join("jwt_secret");
+    match std::fs::read(&path) {
+        Ok(secret) => return Ok(secret),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => return Err(anyhow::anyhow!("cannot read {}: {err}", path.display())),
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let secret = crate::auth::random_token(48).into_bytes();
+    write_private_file(&path, &secret)?;
+    tracing::info!(path = %path.display(), "generated a new JWT signing key");
+    Ok(secret)
+}
+
+fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    use jsonwebtoken::get_current_timestamp;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn claims(exp_offset: i64) -> Claims {
+        let now = get_current_timestamp();
+        Claims {
+            sub: "7".into(),
+            name: "alice".into(),
+            role: Role::User,
+            iat: now,
+            exp: (now as i64 + exp_offset) as u64,
+            nbf: None,
+            jti: "jti-1".into(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sid: "family-1".into(),
+        }
+    }
+
+    fn keys() -> JwtKeys {
+        JwtKeys::new(SECRET).unwrap()
+    }
+
+    /// Signs arbitrary JSON claims with the given algorithm and our secret.
+    fn sign_json(alg: Algorithm, payload: serde_json::Value) -> String {
+        jsonwebtoken::encode(&Header::new(alg), &payload, &EncodingKey::from_secret(SECRET)).unwrap()
+    }
+
+    #[test]
+    fn short_secret_is_refused() {
+        assert!(JwtKeys::new(b"too short").is_err());
+    }
+
+    #[test]
+    fn issued_token_validates_with_all_claims() {
+        let keys = keys();
+        let original = claims(300);
+        let token = keys.issue(&original).unwrap();
+        assert_eq!(keys.validate(&token).unwrap(), original);
+    }
+
+    #[test]
+    fn tampered_payload_is_refused() {
+        let keys = keys();
+        let token = keys.issue(&claims(300)).unwrap();
+        let mut parts: Vec<String> = token.split('.').map(String::from).collect();
+        let mut payload: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
+        payload["role"] = "admin".into();
+        parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&payload).unwrap());
+        let forged = parts.join(".");
+        assert_eq!(
+            keys.validate(&forged),
+            Err(TokenRejection::Invalid("signature does not match".into()))
+        );
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        let keys = keys();
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims(300)).unwrap());
+        for token in [format!("{header}.{payload}."), format!("{header}.{payload}")] {
+            assert!(keys.validate(&token).is_err(), "accepted {token}");
+        }
+    }
+
+    #[test]
+    fn other_algorithms_are_refused_even_with_our_key() {
+        let keys = keys();
+        let payload = serde_json::to_value(claims(300)).unwrap();
+        for alg in [Algorithm::HS512, Algorithm::HS384] {
+            let token = sign_json(alg, payload.clone());
+            assert_eq!(
+                keys.validate(&token),
+                Err(TokenRejection::Invalid("algorithm is not HS256".into())),
+                "{alg:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_audience_or_issuer_is_refused() {
+        let keys = keys();
+        let mut payload = serde_json::to_value(claims(300)).unwrap();
+        payload["aud"] = "someone-else".into();
+        assert_eq!(
+            keys.validate(&sign_json(Algorithm::HS256, payload)),
+            Err(TokenRejection::Invalid("wrong audience (aud)".into()))
+        );
+        let mut payload = serde_json::to_value(claims(300)).unwrap();
+        payload["iss"] = "evil".into();
+        assert_eq!(
+            keys.validate(&sign_json(Algorithm::HS256, payload)),
+            Err(TokenRejection::Invalid("wrong issuer (iss)".into()))
+        );
+    }
+
+    #[test]
+    fn token_expired_ten_seconds_ago_is_refused_despite_leeway() {
+        let keys = keys();
+        let token = keys.issue(&claims(-10)).unwrap();
+        assert_eq!(keys.validate(&token), Err(TokenRejection::Expired));
+    }
+
+    #[test]
+    fn missing_exp_is_refused() {
+        let keys = keys();
+        let mut payload = serde_json::to_value(claims(300)).unwrap();
+        payload.as_object_mut().unwrap().remove("exp");
+        let rejection = keys.validate(&sign_json(Algorithm::HS256, payload)).unwrap_err();
+        assert!(rejection.describe().contains("`exp`"), "{rejection:?}");
+    }
+
+    #[test]
+    fn future_nbf_is_refused() {
+        let keys = keys();
+        let mut future = claims(300);
+        future.nbf = Some(get_current_timestamp() + 60);
+        assert_eq!(
+            keys.validate(&keys.issue(&future).unwrap()),
+            Err(TokenRejection::Invalid("not valid yet (nbf)".into()))
+        );
+    }
+
+    #[test]
+    fn signed_with_another_key_is_refused() {
+        let other = JwtKeys::new(b"another-secret-another-secret-xx").unwrap();
+        let token = other.issue(&claims(300)).unwrap();
+        assert!(keys().validate(&token).is_err());
+    }
+
+    #[test]
+    fn garbage_and_oversized_input_is_malformed_not_a_panic() {
+        let keys = keys();
+        for token in ["", "garbage", "a.b.c", "....", &"x".repeat(MAX_TOKEN_BYTES + 1)] {
+            assert!(matches!(keys.validate(token), Err(TokenRejection::Malformed(_))), "{token:.20}");
+        }
+    }
+
+    #[test]
+    fn generated_secret_is_kept_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = load_or_create_secret(None, dir.path()).unwrap();
+        assert!(first.len() >= MIN_SECRET_BYTES);
+        assert_eq!(load_or_create_secret(None, dir.path()).unwrap(), first);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("jwt_secret")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

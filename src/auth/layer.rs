@@ -1,0 +1,253 @@
+//! The auth layer: resolves a request's credential once, records each step
+//! in an [`AuthTrace`], and stores the outcome as an [`AuthContext`]
+//! extension. Pages, server functions and the JSON API only read it.
+
+use super::{
+    cookies::{self, ACCESS_COOKIE, REFRESH_COOKIE, SESSION_COOKIE},
+    jwt::TokenRejection,
+    now,
+    session::{SessionAuth, AUTH_KEY, TOUCH_INTERVAL_SECS},
+    AuthContext, Principal,
+};
+use crate::{
+    model::{AuthMode, AuthTrace, TraceStep},
+    services::auth as auth_service,
+    state::AppState,
+};
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderMap, HeaderValue},
+    middleware::Next,
+    response::Response,
+};
+use cookie::Cookie;
+use std::time::Instant;
+use tower_sessions::Session;
+
+pub async fn resolve_credentials(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let session = request.extensions().get::<Session>().cloned();
+    let client = auth_service::client_info(request.headers(), request.extensions());
+    let mut resolver = Resolver::new(request.headers());
+    resolver.context.trace.request = format!("{} {}", request.method(), request.uri().path());
+    resolver.resolve(&state, request.headers(), session, &client).await;
+    let Resolver { context, set_cookies, .. } = resolver;
+    request.extensions_mut().insert(context);
+
+    let mut response = next.run(request).await;
+    append_cookies_not_already_set(response.headers_mut(), set_cookies);
+    response
+}
+
+/// A handler that logged in or out has the last word on its cookies.
+fn append_cookies_not_already_set(headers: &mut HeaderMap, cookies: Vec<Cookie<'static>>) {
+    let already_set: Vec<String> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| Cookie::parse(value.to_owned()).ok())
+        .map(|cookie| cookie.name().to_owned())
+        .collect();
+    for cookie in cookies {
+        if already_set.iter().any(|name| name == cookie.name()) {
+            continue;
+        }
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+}
+
+struct Resolver {
+    context: AuthContext,
+    set_cookies: Vec<Cookie<'static>>,
+    started: Instant,
+    last_step: Instant,
+}
+
+impl Resolver {
+    fn new(headers: &HeaderMap) -> Self {
+        let credential_header_bytes = [header::COOKIE, header::AUTHORIZATION]
+            .iter()
+            .flat_map(|name| headers.get_all(name).iter())
+            .map(|value| value.len())
+            .sum();
+        let started = Instant::now();
+        Resolver {
+            context: AuthContext {
+                trace: AuthTrace { credential_header_bytes, ..AuthTrace::default() },
+                ..AuthContext::default()
+            },
+            set_cookies: Vec::new(),
+            started,
+            last_step: started,
+        }
+    }
+
+    /// Records a step with the time spent since the previous one.
+    fn step(&mut self, what: impl Into<String>) {
+        let now = Instant::now();
+        self.context.trace.steps.push(TraceStep {
+            what: what.into(),
+            micros: now.duration_since(self.last_step).as_micros() as u64,
+        });
+        self.last_step = now;
+    }
+
+    fn refuse(&mut self, why: impl Into<String>) {
+        let why = why.into();
+        self.step(format!("refused: {why}"));
+        self.context.refusal = Some(why);
+    }
+
+    async fn resolve(
+        &mut self,
+        state: &AppState,
+        headers: &HeaderMap,
+        session: Option<Session>,
+        client: &crate::auth::refresh::ClientInfo,
+    ) {
+        let jar = cookies::request_cookies(headers);
+        let access_cookie = cookies::find(&jar, ACCESS_COOKIE).map(str::to_owned);
+        let refresh_cookie = cookies::find(&jar, REFRESH_COOKIE).map(str::to_owned);
+        let session_cookie = cookies::find(&jar, SESSION_COOKIE).map(str::len);
+
+        if let Some(authorization) = headers.get(header::AUTHORIZATION) {
+            self.resolve_bearer(state, authorization);
+        } else if access_cookie.is_some() || refresh_cookie.is_some() {
+            self.resolve_jwt_cookies(state, access_cookie, refresh_cookie, client).await;
+        } else if let (Some(bytes), Some(session)) = (session_cookie, session) {
+            self.resolve_session(state, bytes, session).await;
+        } else {
+            self.step("no credential presented: anonymous");
+        }
+        self.context.trace.total_micros = self.started.elapsed().as_micros() as u64;
+    }
+
+    fn resolve_bearer(&mut self, state: &AppState, authorization: &HeaderValue) {
+        self.step(format!("read Authorization header ({} bytes)", authorization.len()));
+        let token = authorization
+            .to_str()
+            .ok()
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim().to_owned());
+        let Some(token) = token else {
+            return self.refuse("the Authorization header is not `Bearer <token>`");
+        };
+        self.verify_access_token(state, token);
+    }
+
+    /// Signature and claims only: no lookup, the token carries everything.
+    fn verify_access_token(&mut self, state: &AppState, token: String) -> Option<TokenRejection> {
+        match state.jwt.validate(&token) {
+            Ok(claims) => {
+                self.step("verified HS256 signature, exp, iss and aud: no server lookup");
+                match claims.user_id() {
+                    Some(user_id) => {
+                        self.context.principal = Some(Principal {
+                            user_id,
+                            username: claims.name,
+                            role: claims.role,
+                            mode: AuthMode::Jwt,
+                            credential_id: claims.sid,
+                            expires_at: claims.exp as i64,
+                        });
+                        self.context.access_token = Some(token);
+                    }
+                    None => self.refuse("the token's subject is not a user id"),
+                }
+                None
+            }
+            Err(rejection) => {
+                self.refuse(rejection.describe());
+                Some(rejection)
+            }
+        }
+    }
+
+    async fn resolve_jwt_cookies(
+        &mut self,
+        state: &AppState,
+        access: Option<String>,
+        refresh: Option<String>,
+        client: &crate::auth::refresh::ClientInfo,
+    ) {
+        let secure = state.config.secure_cookies;
+        if let Some(token) = access {
+            self.step(format!("read cookie {ACCESS_COOKIE} ({} bytes)", token.len()));
+            match self.verify_access_token(state, token) {
+                None => return,
+                Some(TokenRejection::Expired) => {}
+                // A forged or broken token is not a reason to spend the refresh token.
+                Some(_) => {
+                    self.set_cookies.push(cookies::removal_cookie(ACCESS_COOKIE, secure));
+                    return;
+                }
+            }
+        }
+        let Some(refresh_token) = refresh else {
+            return;
+        };
+        self.step(format!("access token missing or expired; read cookie {REFRESH_COOKIE} to refresh"));
+        self.context.trace.touched_server_state = true;
+        match auth_service::refresh_tokens(state, &refresh_token, client).await {
+            Ok(pair) => {
+                self.step("rotated the refresh token (one row used, one inserted) and issued a new access token");
+                self.set_cookies.extend(auth_service::jwt_cookies(state, &pair));
+                self.verify_access_token(state, pair.access_token);
+            }
+            Err(err) => {
+                self.refuse(format!("refresh failed: {err}"));
+                self.set_cookies.extend(cookies::jwt_removal_cookies(secure));
+            }
+        }
+    }
+
+    async fn resolve_session(&mut self, state: &AppState, cookie_bytes: usize, session: Session) {
+        self.step(format!("read cookie {SESSION_COOKIE} ({cookie_bytes} bytes)"));
+        self.context.trace.touched_server_state = true;
+        let record = session.get::<SessionAuth>(AUTH_KEY).await;
+        let store = state.sessions.describe();
+        let mut auth = match record {
+            Ok(Some(auth)) => auth,
+            Ok(None) => {
+                return self.refuse(format!("no live record for this id in {store} (logged out, expired or made up)"));
+            }
+            Err(err) => {
+                tracing::error!(%err, "session store lookup failed");
+                return self.refuse("the session store could not be read");
+            }
+        };
+        self.step(format!("looked up the session record in {store}"));
+        let now = now();
+        let absolute_expiry = auth.login_at + state.config.session_absolute_ttl as i64;
+        if now >= absolute_expiry {
+            let _ = session.flush().await;
+            return self.refuse("the session passed its absolute lifetime; record deleted");
+        }
+        let user = match crate::db::find_user_by_id(&state.pool, auth.user_id).await {
+            Ok(Some(user)) => user,
+            Ok(None) => {
+                let _ = session.flush().await;
+                return self.refuse("the session's user no longer exists; record deleted");
+            }
+            Err(_) => return self.refuse("the user table could not be read"),
+        };
+        self.step("loaded the user's current name and role from the users table");
+        if now - auth.last_seen_at >= TOUCH_INTERVAL_SECS {
+            auth.last_seen_at = now;
+            if session.insert(AUTH_KEY, &auth).await.is_ok() {
+                self.step("activity: the idle timeout is extended when the response is sent");
+            }
+        }
+        let idle_expiry = session.expiry_date().unix_timestamp();
+        self.context.principal = Some(Principal {
+            user_id: user.id,
+            username: user.username.clone(),
+            role: user.role(),
+            mode: AuthMode::Session,
+            credential_id: session.id().map(|id| id.to_string()).unwrap_or_default(),
+            expires_at: idle_expiry.min(absolute_expiry),
+        });
+    }
+}

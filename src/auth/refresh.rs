@@ -1,0 +1,272 @@
+//! Refresh tokens: opaque, 256 random bits, stored only as a SHA-256 hash,
+//! rotated on every use. All tokens descending from one login form a
+//! *family*; presenting a token that was already used revokes the family,
+//! because either the owner or a thief is replaying it.
+
+use crate::{auth::random_token, error::AppError, model::RefreshFamilyView};
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+/// Where a login came from, kept with its family for "my devices".
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A refresh token handed out, and what it belongs to.
+#[derive(Debug, Clone)]
+pub struct IssuedRefresh {
+    pub token: String,
+    pub family_id: String,
+    pub user_id: i64,
+}
+
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Starts a new family for a fresh login.
+pub async fn start_family(
+    pool: &SqlitePool,
+    user_id: i64,
+    client: &ClientInfo,
+    ttl_secs: u64,
+    now: i64,
+) -> Result<IssuedRefresh, AppError> {
+    let family_id = uuid::Uuid::new_v4().to_string();
+    let token = random_token(32);
+    let expires_at = now + ttl_secs as i64;
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO refresh_families (id, user_id, created_at, last_refreshed_at, expires_at, ip, user_agent)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&family_id)
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .bind(expires_at)
+    .bind(&client.ip)
+    .bind(&client.user_agent)
+    .execute(&mut *tx)
+    .await?;
+    insert_token(&mut tx, &family_id, &token, now, expires_at).await?;
+    tx.commit().await?;
+    Ok(IssuedRefresh { token, family_id, user_id })
+}
+
+async fn insert_token(
+    tx: &mut sqlx::SqliteConnection,
+    family_id: &str,
+    token: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(hash_token(token))
+        .bind(family_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct PresentedToken {
+    family_id: String,
+    user_id: i64,
+    expires_at: i64,
+    used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+/// Exchanges a refresh token for a new one in the same family.
+pub async fn rotate(pool: &SqlitePool, presented: &str, ttl_secs: u64, now: i64) -> Result<IssuedRefresh, AppError> {
+    let invalid = || AppError::InvalidRefreshToken("This refresh token is not valid.".into());
+    // A real token is 43 characters; do not hash megabytes of garbage.
+    if presented.is_empty() || presented.len() > 256 {
+        return Err(invalid());
+    }
+    let presented_hash = hash_token(presented);
+    let mut tx = pool.begin().await?;
+    let row: Option<PresentedToken> = sqlx::query_as(
+        "SELECT t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
+         FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+         WHERE t.token_hash = ?",
+    )
+    .bind(&presented_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(invalid());
+    };
+    if row.revoked_at.is_some() {
+        return Err(AppError::InvalidRefreshToken("This login was revoked.".into()));
+    }
+    if row.expires_at <= now {
+        return Err(AppError::InvalidRefreshToken("This refresh token has expired.".into()));
+    }
+    // Claim the token atomically: of two concurrent uses, only one wins.
+    let claimed = sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+        .bind(now)
+        .bind(&presented_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if row.used_at.is_some() || !claimed {
+        revoke_family_in(&mut tx, &row.family_id, now, "refresh token reused").await?;
+        tx.commit().await?;
+        tracing::warn!(family = %row.family_id, "refresh token reuse detected; family revoked");
+        return Err(AppError::RefreshReused);
+    }
+    let token = random_token(32);
+    let expires_at = now + ttl_secs as i64;
+    insert_token(&mut tx, &row.family_id, &token, now, expires_at).await?;
+    sqlx::query("UPDATE refresh_families SET last_refreshed_at = ?, expires_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(expires_at)
+        .bind(&row.family_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(IssuedRefresh { token, family_id: row.family_id, user_id: row.user_id })
+}
+
+async fn revoke_family_in(
+    conn: &mut sqlx::SqliteConnection,
+    family_id: &str,
+    now: i64,
+    reason: &str,
+) -> Result<bool, AppError> {
+    let revoked = sqlx::query(
+        "UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(family_id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(revoked == 1)
+}
+
+/// Revokes every token of one login. Answers whether it was still live.
+pub async fn revoke_family(pool: &SqlitePool, family_id: &str, now: i64, reason: &str) -> Result<bool, AppError> {
+    let mut conn = pool.acquire().await?;
+    revoke_family_in(&mut conn, family_id, now, reason).await
+}
+
+/// The family a refresh token belongs to, if the token is known.
+pub async fn family_of_token(pool: &SqlitePool, token: &str) -> Result<Option<String>, AppError> {
+    if token.len() > 256 {
+        return Ok(None);
+    }
+    Ok(sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
+        .bind(hash_token(token))
+        .fetch_optional(pool)
+        .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct FamilyRow {
+    id: String,
+    created_at: i64,
+    last_refreshed_at: i64,
+    expires_at: i64,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    tokens_issued: i64,
+}
+
+/// The live family's row, as `/me` shows it.
+pub async fn describe_family(pool: &SqlitePool, family_id: &str, now: i64) -> Result<Option<RefreshFamilyView>, AppError> {
+    let row: Option<FamilyRow> = sqlx::query_as(
+        "SELECT f.id, f.created_at, f.last_refreshed_at, f.expires_at, f.ip, f.user_agent,
+                (SELECT COUNT(*) FROM refresh_tokens t WHERE t.family_id = f.id) AS tokens_issued
+         FROM refresh_families f WHERE f.id = ? AND f.revoked_at IS NULL",
+    )
+    .bind(family_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| RefreshFamilyView {
+        family_id: row.id,
+        created_at: row.created_at,
+        last_refreshed_at: row.last_refreshed_at,
+        expires_in: row.expires_at - now,
+        tokens_issued: row.tokens_issued,
+        ip: row.ip,
+        user_agent: row.user_agent,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+
+    async fn pool_with_user() -> (tempfile::TempDir, SqlitePool, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let pool = db::connect(&url).await.unwrap();
+        let id = db::insert_user(&pool, "carol", "not-a-real-hash", crate::model::Role::User, 0)
+            .await
+            .unwrap();
+        (dir, pool, id)
+    }
+
+    #[tokio::test]
+    async fn token_is_256_bits_and_stored_only_as_hash() {
+        let (_dir, pool, user) = pool_with_user().await;
+        let issued = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        assert_eq!(issued.token.len(), 43, "32 bytes in unpadded base64url");
+        let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM refresh_tokens")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, vec![hash_token(&issued.token)]);
+        assert!(!stored[0].contains(&issued.token));
+    }
+
+    #[tokio::test]
+    async fn rotation_gives_a_new_token_in_the_same_family() {
+        let (_dir, pool, user) = pool_with_user().await;
+        let first = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        let second = rotate(&pool, &first.token, 60, 1010).await.unwrap();
+        assert_ne!(second.token, first.token);
+        assert_eq!(second.family_id, first.family_id);
+        assert_eq!(second.user_id, user);
+        let third = rotate(&pool, &second.token, 60, 1020).await.unwrap();
+        assert_eq!(third.family_id, first.family_id);
+    }
+
+    #[tokio::test]
+    async fn reuse_revokes_the_whole_family() {
+        let (_dir, pool, user) = pool_with_user().await;
+        let first = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        let second = rotate(&pool, &first.token, 60, 1010).await.unwrap();
+        assert_eq!(rotate(&pool, &first.token, 60, 1020).await.unwrap_err(), AppError::RefreshReused);
+        // The legitimate newest token dies with its family.
+        assert!(matches!(
+            rotate(&pool, &second.token, 60, 1030).await,
+            Err(AppError::InvalidRefreshToken(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn expired_unknown_and_revoked_tokens_are_refused() {
+        let (_dir, pool, user) = pool_with_user().await;
+        let issued = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        assert!(matches!(rotate(&pool, &issued.token, 60, 1060).await, Err(AppError::InvalidRefreshToken(_))));
+        assert!(matches!(rotate(&pool, "unknown", 60, 1000).await, Err(AppError::InvalidRefreshToken(_))));
+        assert!(matches!(rotate(&pool, &"x".repeat(10_000), 60, 1000).await, Err(AppError::InvalidRefreshToken(_))));
+
+        let other = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        assert!(revoke_family(&pool, &other.family_id, 1001, "logout").await.unwrap());
+        assert!(!revoke_family(&pool, &other.family_id, 1002, "logout").await.unwrap());
+        assert!(matches!(rotate(&pool, &other.token, 60, 1003).await, Err(AppError::InvalidRefreshToken(_))));
+    }
+}

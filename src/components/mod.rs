@@ -1,0 +1,2 @@
+pub mod mode_badge;
+pub mod nav;

@@ -1,0 +1,104 @@
+//! All configuration in one struct: each field is a flag and an environment
+//! variable, with defaults that are safe for a local demo.
+
+use clap::{ArgAction, Parser, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SessionStoreKind {
+    /// Sessions in the app's SQLite database (survive a restart).
+    Sqlite,
+    /// Sessions in process memory (lost on restart; one server only).
+    Memory,
+}
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "authlab", version, about = "Session cookies vs JWT, side by side")]
+pub struct Config {
+    /// Database URL; the SQLite file is created on first start.
+    #[arg(long, env = "AUTHLAB_DATABASE_URL", default_value = "sqlite://data/authlab.db")]
+    pub database_url: String,
+
+    /// Where server-side sessions live.
+    #[arg(long, env = "AUTHLAB_SESSION_STORE", value_enum, default_value_t = SessionStoreKind::Sqlite)]
+    pub session_store: SessionStoreKind,
+
+    /// HS256 signing key, at least 32 bytes. Default: generated once and kept
+    /// in `<data dir>/jwt_secret` (mode 0600).
+    #[arg(long, env = "AUTHLAB_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Folder for generated state (the JWT key file).
+    #[arg(long, env = "AUTHLAB_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Access token lifetime in seconds.
+    #[arg(long, env = "AUTHLAB_ACCESS_TTL", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub access_ttl: u64,
+
+    /// Refresh token lifetime in seconds (each rotation starts a new one).
+    #[arg(long, env = "AUTHLAB_REFRESH_TTL", default_value_t = 7 * 24 * 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub refresh_ttl: u64,
+
+    /// Session idle timeout in seconds, extended by activity.
+    #[arg(long, env = "AUTHLAB_SESSION_IDLE_TTL", default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_idle_ttl: u64,
+
+    /// Session absolute lifetime in seconds, counted from login.
+    #[arg(long, env = "AUTHLAB_SESSION_ABSOLUTE_TTL", default_value_t = 12 * 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_absolute_ttl: u64,
+
+    /// Seed alice, bob and admin into an empty database.
+    #[arg(long, env = "AUTHLAB_DEMO_USERS", default_value_t = true, action = ArgAction::Set)]
+    pub demo_users: bool,
+
+    /// Mark cookies `Secure` (turn on behind HTTPS).
+    #[arg(long, env = "AUTHLAB_SECURE_COOKIES", default_value_t = false, action = ArgAction::Set)]
+    pub secure_cookies: bool,
+
+    /// Failed logins allowed per client address and username within the window.
+    #[arg(long, env = "AUTHLAB_LOGIN_MAX_FAILURES", default_value_t = 10)]
+    pub login_max_failures: u32,
+
+    /// Window of the failed-login limit, in seconds.
+    #[arg(long, env = "AUTHLAB_LOGIN_FAILURE_WINDOW", default_value_t = 300)]
+    pub login_failure_window: u64,
+}
+
+impl Config {
+    /// Reads flags and environment; `args` starts with the program name.
+    pub fn from_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        Config::try_parse_from(args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_readme() {
+        let config = Config::from_args(["authlab"]).unwrap();
+        assert_eq!(config.access_ttl, 300);
+        assert_eq!(config.refresh_ttl, 604_800);
+        assert_eq!(config.session_idle_ttl, 1800);
+        assert_eq!(config.session_absolute_ttl, 43_200);
+        assert_eq!(config.session_store, SessionStoreKind::Sqlite);
+        assert!(!config.secure_cookies);
+    }
+
+    #[test]
+    fn booleans_take_explicit_values() {
+        let config = Config::from_args(["authlab", "--demo-users", "false"]).unwrap();
+        assert!(!config.demo_users);
+    }
+
+    #[test]
+    fn zero_ttl_is_refused() {
+        assert!(Config::from_args(["authlab", "--access-ttl", "0"]).is_err());
+    }
+}

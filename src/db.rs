@@ -1,0 +1,104 @@
+//! The SQLite pool, migrations, and the queries on `users`.
+
+use crate::{auth::password, error::AppError, model::Role};
+use sqlx::{
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    SqlitePool,
+};
+use std::{str::FromStr, time::Duration};
+
+/// Opens (creating if needed) the database and brings its schema up to date.
+pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(dir) = options.get_filename().parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    sqlx::migrate!().run(&pool).await?;
+    Ok(pool)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        // The table's CHECK constraint admits only these two.
+        Role::parse(&self.role).unwrap_or(Role::User)
+    }
+}
+
+pub async fn find_user_by_name(pool: &SqlitePool, username: &str) -> Result<Option<UserRow>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, username, password_hash, role FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub async fn find_user_by_id(pool: &SqlitePool, id: i64) -> Result<Option<UserRow>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, username, password_hash, role FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub async fn insert_user(
+    pool: &SqlitePool,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+    now: i64,
+) -> Result<i64, AppError> {
+    let result = sqlx::query("INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)")
+        .bind(username)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(result.last_insert_rowid())
+}
+
+pub async fn record_login(pool: &SqlitePool, user_id: i64, now: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub const DEMO_USERS: [(&str, &str, Role); 3] = [
+    ("alice", "alice-password", Role::User),
+    ("bob", "bob-password", Role::User),
+    ("admin", "admin-password", Role::Admin),
+];
+
+/// Seeds the demo accounts, but only into a database without users.
+pub async fn seed_demo_users(pool: &SqlitePool, now: i64) -> Result<bool, AppError> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    if count > 0 {
+        return Ok(false);
+    }
+    for (username, password, role) in DEMO_USERS {
+        let hash = password::hash_password(password.to_string()).await?;
+        insert_user(pool, username, &hash, role, now).await?;
+    }
+    Ok(true)
+}

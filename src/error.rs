@@ -1,0 +1,150 @@
+//! The one error type. Server functions return it to the UI, the JSON API
+//! turns it into `{"error": code, "message": text}` with a matching status.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Same message for an unknown user and a wrong password: the answer must
+    /// not reveal which accounts exist.
+    #[error("Wrong username or password.")]
+    InvalidCredentials,
+    #[error("You need to log in first.")]
+    Unauthenticated,
+    /// A credential was presented but refused (bad signature, expired, ...);
+    /// the code stays `unauthenticated`, the message says why.
+    #[error("Your credentials were refused: {0}.")]
+    CredentialRefused(String),
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    #[error("This refresh token was already used; every token of its login has been revoked.")]
+    RefreshReused,
+    #[error("{0}")]
+    InvalidRefreshToken(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("The request body is too large.")]
+    PayloadTooLarge,
+    #[error("Too many failed logins; try again in {0} s.")]
+    RateLimited(u64),
+    #[error("Not found.")]
+    NotFound,
+    /// Details are logged on the server; the client sees only this.
+    #[error("Something went wrong on the server.")]
+    Internal,
+    /// Transport errors raised by the server-function machinery itself.
+    #[error("{0}")]
+    ServerFn(String),
+}
+
+impl AppError {
+    /// The stable machine-readable code of the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::CredentialRefused(_) => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::RefreshReused => "refresh_reused",
+            AppError::InvalidRefreshToken(_) => "invalid_refresh_token",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::NotFound => "not_found",
+            AppError::Internal => "internal",
+            AppError::ServerFn(_) => "server_fn",
+        }
+    }
+
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::InvalidCredentials
+            | AppError::Unauthenticated
+            | AppError::CredentialRefused(_)
+            | AppError::RefreshReused
+            | AppError::InvalidRefreshToken(_) => 401,
+            AppError::Forbidden => 403,
+            AppError::BadRequest(_) | AppError::ServerFn(_) => 400,
+            AppError::NotFound => 404,
+            AppError::PayloadTooLarge => 413,
+            AppError::RateLimited(_) => 429,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use axum::{
+        extract::rejection::JsonRejection,
+        http::{header, HeaderValue, StatusCode},
+        response::{IntoResponse, Response},
+        Json,
+    };
+
+    impl AppError {
+        /// Logs the real cause and hides it from the client.
+        pub fn internal(cause: impl std::fmt::Display) -> Self {
+            tracing::error!(%cause, "internal error");
+            AppError::Internal
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            AppError::internal(err)
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(err: tower_sessions::session::Error) -> Self {
+            AppError::internal(err)
+        }
+    }
+
+    impl From<JsonRejection> for AppError {
+        fn from(rejection: JsonRejection) -> Self {
+            match rejection {
+                JsonRejection::BytesRejection(_)
+                    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+                {
+                    AppError::PayloadTooLarge
+                }
+                other => AppError::BadRequest(other.body_text()),
+            }
+        }
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let status = StatusCode::from_u16(self.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
+            let mut response = (status, Json(body)).into_response();
+            if status == StatusCode::UNAUTHORIZED {
+                // RFC 6750: tell Bearer clients what went wrong with their token.
+                let challenge = match &self {
+                    AppError::CredentialRefused(_) => r#"Bearer error="invalid_token""#,
+                    _ => "Bearer",
+                };
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            }
+            response
+        }
+    }
+}

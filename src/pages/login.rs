@@ -1,0 +1,85 @@
+use crate::{components::nav::AuthActions, error::AppError, model::AuthMode};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// Logs in with the chosen mode and sends the browser to `next`.
+#[server(prefix = "/rpc", endpoint = "login")]
+pub async fn login(username: String, password: String, mode: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::services::auth::{self as auth_service, Credentials};
+
+    let ctx = crate::state::ServerFnContext::get()?;
+    let mode = AuthMode::parse(&mode).ok_or_else(|| AppError::BadRequest("Choose Session or JWT.".into()))?;
+    let client = ctx.client();
+    let user = auth_service::authenticate(&ctx.state, Credentials { username, password }, &client).await?;
+    let session = ctx.session();
+    match mode {
+        AuthMode::Session => {
+            let session = session.ok_or_else(|| AppError::internal("session layer missing"))?;
+            let cleared = auth_service::login_session(&ctx.state, &session, &ctx.parts.headers, &user, &client).await?;
+            ctx.set_cookies(&cleared);
+        }
+        AuthMode::Jwt => {
+            let pair = auth_service::login_jwt(&ctx.state, session.as_ref(), &user, &client).await?;
+            ctx.set_cookies(&auth_service::jwt_cookies(&ctx.state, &pair));
+        }
+    }
+    leptos_axum::redirect(&auth_service::safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Logs out of whichever mode this browser uses, then goes home.
+#[server(prefix = "/rpc", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let cookies = crate::services::auth::logout(&ctx.state, &ctx.auth(), ctx.session().as_ref(), &ctx.parts.headers).await?;
+    ctx.set_cookies(&cookies);
+    leptos_axum::redirect("/login?logged_out=1");
+    Ok(())
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = expect_context::<AuthActions>().login;
+    let query = use_query_map();
+    let initial_mode = query.with_untracked(|q| q.get("mode")).and_then(|m| AuthMode::parse(&m)).unwrap_or(AuthMode::Session);
+    let next = query.with_untracked(|q| q.get("next")).unwrap_or_else(|| "/me".to_owned());
+    let logged_out = query.with_untracked(|q| q.get("logged_out").is_some());
+    let error = move || login.value().get().and_then(Result::err);
+    let mode_option = move |mode: AuthMode, explanation: &'static str| {
+        view! {
+            <label class="mode-option">
+                <input type="radio" name="mode" value=mode.as_str() checked=mode == initial_mode/>
+                <strong>{mode.label()}</strong>
+                <span class="hint">{explanation}</span>
+            </label>
+        }
+    };
+
+    view! {
+        <section class="narrow">
+            <h1>"Log in"</h1>
+            <Show when=move || logged_out>
+                <p class="notice" role="status">"You are logged out."</p>
+            </Show>
+            <ActionForm action=login attr:class="form" attr:data-testid="login-form">
+                <fieldset class="modes-choice">
+                    <legend>"How should the server remember you?"</legend>
+                    {mode_option(AuthMode::Session, "an opaque id in a cookie; the record stays on the server")}
+                    {mode_option(AuthMode::Jwt, "a signed token in a cookie; the server keeps only the refresh token")}
+                </fieldset>
+                <label>
+                    "Username"
+                    <input type="text" name="username" autocomplete="username" required/>
+                </label>
+                <label>
+                    "Password"
+                    <input type="password" name="password" autocomplete="current-password" required/>
+                </label>
+                <input type="hidden" name="next" value=next/>
+                <button type="submit" disabled=move || login.pending().get()>"Log in"</button>
+                {move || error().map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })}
+            </ActionForm>
+            <p class="hint">"Demo accounts: alice / alice-password, bob / bob-password, admin / admin-password."</p>
+        </section>
+    }
+}

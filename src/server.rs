@@ -1,0 +1,93 @@
+//! Assembles state and router; used by `main` and by the integration tests.
+
+use crate::{
+    api,
+    app::{shell, App},
+    auth::{cookies::SESSION_COOKIE, jwt, layer::resolve_credentials, now, password, session::AppSessionStore},
+    config::Config,
+    db,
+    services::login_limit::LoginLimiter,
+    state::AppState,
+};
+use axum::{middleware, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{sync::Arc, time::Duration};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// Bodies beyond this are refused before any handler runs.
+const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+    let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
+    let jwt = jwt::JwtKeys::new(&secret).map_err(anyhow::Error::msg)?;
+    let pool = db::connect(&config.database_url).await?;
+    if config.demo_users && db::seed_demo_users(&pool, now()).await? {
+        tracing::info!("seeded the demo accounts alice, bob and admin");
+    }
+    password::warm_up().await?;
+    let sessions = AppSessionStore::new(config.session_store, &pool).await?;
+    let login_limiter = LoginLimiter::new(config.login_max_failures, Duration::from_secs(config.login_failure_window));
+    Ok(AppState {
+        pool,
+        config: Arc::new(config),
+        jwt: Arc::new(jwt),
+        sessions,
+        login_limiter: Arc::new(login_limiter),
+        leptos_options,
+    })
+}
+
+pub fn router(state: AppState) -> Router {
+    let config = &state.config;
+    let session_layer = SessionManagerLayer::new(state.sessions.clone())
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(config.session_idle_ttl as i64)));
+
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .merge(api::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), resolve_credentials))
+        .layer(session_layer)
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Deletes expired sessions and refresh tokens once a minute. Nothing
+/// expired is accepted in between: every lookup checks the expiry itself.
+pub fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            if let Err(err) = state.sessions.delete_expired().await {
+                tracing::warn!(%err, "deleting expired sessions failed");
+            }
+            let now = now();
+            let result = sqlx::query("DELETE FROM refresh_families WHERE expires_at <= ? OR revoked_at <= ?")
+                .bind(now)
+                .bind(now - 24 * 3600)
+                .execute(&state.pool)
+                .await;
+            if let Err(err) = result {
+                tracing::warn!(%err, "deleting expired refresh tokens failed");
+            }
+        }
+    });
+}

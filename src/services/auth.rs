@@ -1,0 +1,221 @@
+//! Logging in and out in either mode, and refreshing tokens.
+
+use crate::{
+    auth::{
+        cookies::{self, ACCESS_COOKIE, REFRESH_COOKIE},
+        jwt::{Claims, AUDIENCE, ISSUER},
+        now, password,
+        refresh::{self, ClientInfo},
+        session::{SessionAuth, AUTH_KEY},
+        AuthContext,
+    },
+    db::{self, UserRow},
+    error::AppError,
+    model::AuthMode,
+    services::login_limit::LoginLimiter,
+    state::AppState,
+};
+use axum::http::{header, Extensions, HeaderMap};
+use cookie::Cookie;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+/// Usernames and passwords longer than this are refused before any work.
+pub const MAX_USERNAME_BYTES: usize = 64;
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// What `/api/jwt/login` and `/api/jwt/refresh` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub token_type: String,
+    pub expires_in: u64,
+}
+
+pub fn client_info(headers: &HeaderMap, extensions: &Extensions) -> ClientInfo {
+    let ip = extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.chars().take(256).collect());
+    ClientInfo { ip, user_agent }
+}
+
+/// Checks a username and password. Unknown user and wrong password cost the
+/// same and answer the same.
+pub async fn authenticate(state: &AppState, credentials: Credentials, client: &ClientInfo) -> Result<UserRow, AppError> {
+    let Credentials { username, password } = credentials;
+    let username = username.trim().to_owned();
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::BadRequest("Enter a username and a password.".into()));
+    }
+    if username.len() > MAX_USERNAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::InvalidCredentials);
+    }
+    let limit_key = LoginLimiter::key(client.ip.as_deref(), &username);
+    state.login_limiter.check(&limit_key)?;
+    let user = db::find_user_by_name(&state.pool, &username).await?;
+    let stored_hash = user.as_ref().map(|user| user.password_hash.clone());
+    if password::verify_password(password, stored_hash).await? {
+        state.login_limiter.clear(&limit_key);
+        let user = user.expect("a verified password belongs to a user");
+        db::record_login(&state.pool, user.id, now()).await?;
+        Ok(user)
+    } else {
+        state.login_limiter.record_failure(&limit_key);
+        tracing::info!(username = %username, "failed login");
+        Err(AppError::InvalidCredentials)
+    }
+}
+
+/// Session-mode login: a fresh session id (no fixation), the user's id in
+/// the record. Answers the cookies to set: the other mode's, removed.
+pub async fn login_session(
+    state: &AppState,
+    session: &Session,
+    request_headers: &HeaderMap,
+    user: &UserRow,
+    client: &ClientInfo,
+) -> Result<Vec<Cookie<'static>>, AppError> {
+    let cleared = drop_jwt_credentials(state, request_headers).await?;
+    session.cycle_id().await?;
+    let now = now();
+    let auth = SessionAuth {
+        user_id: user.id,
+        login_at: now,
+        last_seen_at: now,
+        ip: client.ip.clone(),
+        user_agent: client.user_agent.clone(),
+    };
+    session.insert(AUTH_KEY, &auth).await?;
+    Ok(cleared)
+}
+
+/// JWT-mode login: a new refresh family and an access token. Any session of
+/// this browser is deleted first.
+pub async fn login_jwt(
+    state: &AppState,
+    session: Option<&Session>,
+    user: &UserRow,
+    client: &ClientInfo,
+) -> Result<TokenPair, AppError> {
+    if let Some(session) = session {
+        session.flush().await?;
+    }
+    let issued = refresh::start_family(&state.pool, user.id, client, state.config.refresh_ttl, now()).await?;
+    token_pair(state, user, issued)
+}
+
+/// Rotates a refresh token and issues an access token with the user's
+/// current name and role.
+pub async fn refresh_tokens(state: &AppState, refresh_token: &str, _client: &ClientInfo) -> Result<TokenPair, AppError> {
+    let now = now();
+    let issued = refresh::rotate(&state.pool, refresh_token, state.config.refresh_ttl, now).await?;
+    let Some(user) = db::find_user_by_id(&state.pool, issued.user_id).await? else {
+        refresh::revoke_family(&state.pool, &issued.family_id, now, "user deleted").await?;
+        return Err(AppError::InvalidRefreshToken("This account no longer exists.".into()));
+    };
+    token_pair(state, &user, issued)
+}
+
+fn token_pair(state: &AppState, user: &UserRow, issued: refresh::IssuedRefresh) -> Result<TokenPair, AppError> {
+    let now = now() as u64;
+    let claims = Claims {
+        sub: user.id.to_string(),
+        name: user.username.clone(),
+        role: user.role(),
+        iat: now,
+        exp: now + state.config.access_ttl,
+        nbf: None,
+        jti: uuid::Uuid::new_v4().to_string(),
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        sid: issued.family_id,
+    };
+    Ok(TokenPair {
+        access_token: state.jwt.issue(&claims)?,
+        refresh_token: issued.token,
+        token_type: "Bearer".into(),
+        expires_in: state.config.access_ttl,
+    })
+}
+
+/// The browser keeps the pair in HttpOnly cookies; the access cookie lives
+/// exactly as long as the token, the refresh cookie as long as its token.
+pub fn jwt_cookies(state: &AppState, pair: &TokenPair) -> Vec<Cookie<'static>> {
+    let secure = state.config.secure_cookies;
+    vec![
+        cookies::credential_cookie(ACCESS_COOKIE, pair.access_token.clone(), state.config.access_ttl, secure),
+        cookies::credential_cookie(REFRESH_COOKIE, pair.refresh_token.clone(), state.config.refresh_ttl, secure),
+    ]
+}
+
+/// Revokes the refresh family behind this browser's JWT cookies, if any, and
+/// answers the cookies that remove them.
+async fn drop_jwt_credentials(state: &AppState, request_headers: &HeaderMap) -> Result<Vec<Cookie<'static>>, AppError> {
+    let jar = cookies::request_cookies(request_headers);
+    let holds_jwt = cookies::find(&jar, ACCESS_COOKIE).is_some() || cookies::find(&jar, REFRESH_COOKIE).is_some();
+    if let Some(refresh_token) = cookies::find(&jar, REFRESH_COOKIE) {
+        if let Some(family) = refresh::family_of_token(&state.pool, refresh_token).await? {
+            refresh::revoke_family(&state.pool, &family, now(), "logout").await?;
+        }
+    }
+    Ok(if holds_jwt { cookies::jwt_removal_cookies(state.config.secure_cookies) } else { Vec::new() })
+}
+
+/// Logs out whatever this request is logged in with: the session record is
+/// deleted, the refresh family revoked. Answers the cookies to set.
+pub async fn logout(
+    state: &AppState,
+    auth: &AuthContext,
+    session: Option<&Session>,
+    request_headers: &HeaderMap,
+) -> Result<Vec<Cookie<'static>>, AppError> {
+    if let Some(session) = session {
+        session.flush().await?;
+    }
+    if let Some(principal) = auth.principal.as_ref().filter(|principal| principal.mode == AuthMode::Jwt) {
+        refresh::revoke_family(&state.pool, &principal.credential_id, now(), "logout").await?;
+    }
+    drop_jwt_credentials(state, request_headers).await
+}
+
+/// `next` must be a local path: `/me`, never `//evil.example` or a URL.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/me".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_accepts_only_local_paths() {
+        assert_eq!(safe_next(Some("/me")), "/me");
+        assert_eq!(safe_next(Some("/me?tab=trace")), "/me?tab=trace");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "me", "", "/\n"] {
+            assert_eq!(safe_next(Some(bad)), "/me", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/me");
+    }
+}

@@ -1,0 +1,74 @@
+//! What `/me` shows: who you are, what your browser holds, what the server
+//! keeps for you, and how this very request was authenticated.
+
+use crate::{
+    auth::{
+        cookies,
+        jwt::Claims,
+        now, refresh,
+        session::{SessionAuth, AUTH_KEY},
+        AuthContext,
+    },
+    error::AppError,
+    model::{AuthMode, DecodedJwt, HeldCookie, MeView, ServerRecord},
+    state::AppState,
+};
+use axum::http::HeaderMap;
+use tower_sessions::Session;
+
+pub async fn me_view(
+    state: &AppState,
+    auth: &AuthContext,
+    request_headers: &HeaderMap,
+    session: Option<&Session>,
+) -> Result<MeView, AppError> {
+    let principal = auth.require_user()?;
+    let now = now();
+    let browser_cookies = cookies::request_cookies(request_headers)
+        .iter()
+        .map(|cookie| HeldCookie { name: cookie.name().to_owned(), bytes: cookie.value().len() })
+        .collect();
+    let (jwt, server_record) = match principal.mode {
+        AuthMode::Jwt => {
+            let jwt = auth.access_token.as_deref().map(|token| decode_for_display(state, token, now)).transpose()?;
+            let refresh_family = refresh::describe_family(&state.pool, &principal.credential_id, now).await?;
+            (jwt, ServerRecord::Jwt { refresh_family })
+        }
+        AuthMode::Session => {
+            let session = session.ok_or(AppError::Unauthenticated)?;
+            let data: Option<SessionAuth> = session.get(AUTH_KEY).await?;
+            let data = data.ok_or(AppError::Unauthenticated)?;
+            let record = ServerRecord::Session {
+                id_prefix: principal.credential_id.chars().take(6).collect(),
+                store: state.sessions.describe().to_owned(),
+                data_json: serde_json::to_string_pretty(&data).map_err(AppError::internal)?,
+                idle_expires_in: session.expiry_date().unix_timestamp() - now,
+                absolute_expires_in: data.login_at + state.config.session_absolute_ttl as i64 - now,
+            };
+            (None, record)
+        }
+    };
+    Ok(MeView {
+        user: principal.current_user(),
+        browser_cookies,
+        jwt,
+        server_record,
+        trace: auth.trace.clone(),
+    })
+}
+
+/// The token's two readable parts, as anyone holding it could read them.
+fn decode_for_display(state: &AppState, token: &str, now: i64) -> Result<DecodedJwt, AppError> {
+    let header = jsonwebtoken::decode_header(token).map_err(AppError::internal)?;
+    // Already verified by the auth layer; validated again rather than decoded blindly.
+    let claims: Claims = state
+        .jwt
+        .validate(token)
+        .map_err(|rejection| AppError::CredentialRefused(rejection.describe()))?;
+    Ok(DecodedJwt {
+        header_json: serde_json::to_string_pretty(&header).map_err(AppError::internal)?,
+        payload_json: serde_json::to_string_pretty(&claims).map_err(AppError::internal)?,
+        token_bytes: token.len(),
+        seconds_until_exp: claims.exp as i64 - now,
+    })
+}

@@ -1,0 +1,6 @@
+//! The service layer: every rule lives here once; server functions and the
+//! JSON API are thin adapters over these functions.
+
+pub mod auth;
+pub mod login_limit;
+pub mod me;

@@ -1,0 +1,77 @@
+//! Shared server state, reached through axum `State` and Leptos context.
+
+use crate::{
+    auth::{jwt::JwtKeys, session::AppSessionStore},
+    config::Config,
+    error::AppError,
+    services::login_limit::LoginLimiter,
+};
+use axum::{
+    extract::FromRef,
+    http::{header::SET_COOKIE, request::Parts, HeaderMap, HeaderValue},
+};
+use cookie::Cookie;
+use leptos::prelude::*;
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+    pub config: Arc<Config>,
+    pub jwt: Arc<JwtKeys>,
+    pub sessions: AppSessionStore,
+    pub login_limiter: Arc<LoginLimiter>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Appends `Set-Cookie` headers.
+pub fn append_cookies(headers: &mut HeaderMap, cookies: &[Cookie<'static>]) {
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            headers.append(SET_COOKIE, value);
+        }
+    }
+}
+
+/// What a server function needs from the request it runs in.
+pub struct ServerFnContext {
+    pub state: AppState,
+    pub parts: Parts,
+}
+
+impl ServerFnContext {
+    pub fn get() -> Result<Self, AppError> {
+        let state = use_context::<AppState>().ok_or_else(|| AppError::internal("AppState is not in context"))?;
+        let parts = use_context::<Parts>().ok_or_else(|| AppError::internal("request parts are not in context"))?;
+        Ok(ServerFnContext { state, parts })
+    }
+
+    pub fn auth(&self) -> crate::auth::AuthContext {
+        crate::auth::AuthContext::from_parts(&self.parts)
+    }
+
+    pub fn session(&self) -> Option<tower_sessions::Session> {
+        self.parts.extensions.get::<tower_sessions::Session>().cloned()
+    }
+
+    pub fn client(&self) -> crate::auth::refresh::ClientInfo {
+        crate::services::auth::client_info(&self.parts.headers, &self.parts.extensions)
+    }
+
+    pub fn set_cookies(&self, cookies: &[Cookie<'static>]) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            for cookie in cookies {
+                if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+                    response.append_header(SET_COOKIE, value);
+                }
+            }
+        }
+    }
+}
