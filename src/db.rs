@@ -20,7 +20,10 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
             std::fs::create_dir_all(dir)?;
         }
     }
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
     sqlx::migrate!().run(&pool).await?;
     Ok(pool)
 }

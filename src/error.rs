@@ -1,11 +1,11 @@
 //! The one error type. Server functions return it to the UI, the JSON API
 //! turns it into `{"error": code, "message": text}` with a matching status.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -118,9 +118,7 @@ mod ssr {
     impl From<JsonRejection> for AppError {
         fn from(rejection: JsonRejection) -> Self {
             match rejection {
-                JsonRejection::BytesRejection(_)
-                    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
-                {
+                JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                     AppError::PayloadTooLarge
                 }
                 other => AppError::BadRequest(other.body_text()),
@@ -130,8 +128,7 @@ mod ssr {
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            let status = StatusCode::from_u16(self.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
             let mut response = (status, Json(body)).into_response();
             if status == StatusCode::UNAUTHORIZED {

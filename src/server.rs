@@ -28,7 +28,10 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     }
     password::warm_up().await?;
     let sessions = AppSessionStore::new(config.session_store, &pool).await?;
-    let login_limiter = LoginLimiter::new(config.login_max_failures, Duration::from_secs(config.login_failure_window));
+    let login_limiter = LoginLimiter::new(
+        config.login_max_failures,
+        Duration::from_secs(config.login_failure_window),
+    );
     Ok(AppState {
         pool,
         config: Arc::new(config),
@@ -47,7 +50,9 @@ pub fn router(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_secure(config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(config.session_idle_ttl as i64)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            config.session_idle_ttl as i64,
+        )));
 
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();

@@ -38,12 +38,16 @@ impl Reply {
     }
 
     fn cookie_pair(&self, name: &str) -> String {
-        let set_cookie = self.set_cookie(name).unwrap_or_else(|| panic!("no Set-Cookie for {name}"));
+        let set_cookie = self
+            .set_cookie(name)
+            .unwrap_or_else(|| panic!("no Set-Cookie for {name}"));
         set_cookie.split(';').next().unwrap().to_owned()
     }
 
     fn error_code(&self) -> &str {
-        self.body["error"].as_str().unwrap_or_else(|| panic!("not an error body: {}", self.body))
+        self.body["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not an error body: {}", self.body))
     }
 }
 
@@ -51,12 +55,26 @@ async fn app_with(extra_args: &[&str]) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("authlab.db").display());
     let data_dir = dir.path().display().to_string();
-    let mut args = vec!["authlab", "--database-url", &url, "--jwt-secret", SECRET, "--data-dir", &data_dir];
+    let mut args = vec![
+        "authlab",
+        "--database-url",
+        &url,
+        "--jwt-secret",
+        SECRET,
+        "--data-dir",
+        &data_dir,
+    ];
     args.extend_from_slice(extra_args);
     let config = Config::from_args(args).unwrap();
-    let leptos_options = leptos::prelude::get_configuration(Some("Cargo.toml")).unwrap().leptos_options;
+    let leptos_options = leptos::prelude::get_configuration(Some("Cargo.toml"))
+        .unwrap()
+        .leptos_options;
     let state = server::build_state(config, leptos_options).await.unwrap();
-    TestApp { router: server::router(state.clone()), state, _dir: dir }
+    TestApp {
+        router: server::router(state.clone()),
+        state,
+        _dir: dir,
+    }
 }
 
 async fn app() -> TestApp {
@@ -101,21 +119,31 @@ impl TestApp {
     }
 
     async fn me_with_bearer(&self, token: &str) -> Reply {
-        self.get("/api/me", &[(header::AUTHORIZATION, &format!("Bearer {token}"))]).await
+        self.get("/api/me", &[(header::AUTHORIZATION, &format!("Bearer {token}"))])
+            .await
     }
 
     async fn session_login(&self, username: &str, password: &str) -> Reply {
-        self.post_json("/api/session/login", json!({"username": username, "password": password}), None)
-            .await
+        self.post_json(
+            "/api/session/login",
+            json!({"username": username, "password": password}),
+            None,
+        )
+        .await
     }
 
     async fn jwt_login(&self, username: &str, password: &str) -> Reply {
-        self.post_json("/api/jwt/login", json!({"username": username, "password": password}), None)
-            .await
+        self.post_json(
+            "/api/jwt/login",
+            json!({"username": username, "password": password}),
+            None,
+        )
+        .await
     }
 
     async fn refresh(&self, refresh_token: &str) -> Reply {
-        self.post_json("/api/jwt/refresh", json!({"refresh_token": refresh_token}), None).await
+        self.post_json("/api/jwt/refresh", json!({"refresh_token": refresh_token}), None)
+            .await
     }
 }
 
@@ -124,7 +152,10 @@ async fn session_login_me_logout_and_replay_of_the_old_cookie() {
     let app = app().await;
     let login = app.session_login("alice", "alice-password").await;
     assert_eq!(login.status, StatusCode::OK);
-    assert_eq!(login.body, json!({"user": {"username": "alice", "role": "user"}, "mode": "session"}));
+    assert_eq!(
+        login.body,
+        json!({"user": {"username": "alice", "role": "user"}, "mode": "session"})
+    );
     let set_cookie = login.set_cookie("authlab_sid").unwrap();
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
@@ -133,12 +164,18 @@ async fn session_login_me_logout_and_replay_of_the_old_cookie() {
 
     let me = app.me_with_cookie(&cookie).await;
     assert_eq!(me.status, StatusCode::OK);
-    assert_eq!((me.body["username"].as_str(), me.body["role"].as_str()), (Some("alice"), Some("user")));
+    assert_eq!(
+        (me.body["username"].as_str(), me.body["role"].as_str()),
+        (Some("alice"), Some("user"))
+    );
     assert_eq!(me.body["mode"], "session");
 
     let logout = app.post_json("/api/logout", json!({}), Some(&cookie)).await;
     assert_eq!(logout.status, StatusCode::NO_CONTENT);
-    assert!(logout.set_cookie("authlab_sid").unwrap().contains("Max-Age=0"), "cookie not cleared");
+    assert!(
+        logout.set_cookie("authlab_sid").unwrap().contains("Max-Age=0"),
+        "cookie not cleared"
+    );
     let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tower_sessions")
         .fetch_one(&app.state.pool)
         .await
@@ -153,12 +190,22 @@ async fn session_login_me_logout_and_replay_of_the_old_cookie() {
 #[tokio::test]
 async fn session_id_is_rotated_at_login() {
     let app = app().await;
-    let first = app.session_login("alice", "alice-password").await.cookie_pair("authlab_sid");
+    let first = app
+        .session_login("alice", "alice-password")
+        .await
+        .cookie_pair("authlab_sid");
     let second = app
-        .post_json("/api/session/login", json!({"username": "bob", "password": "bob-password"}), Some(&first))
+        .post_json(
+            "/api/session/login",
+            json!({"username": "bob", "password": "bob-password"}),
+            Some(&first),
+        )
         .await;
     let second_cookie = second.cookie_pair("authlab_sid");
-    assert_ne!(first, second_cookie, "the id presented before login must not survive it");
+    assert_ne!(
+        first, second_cookie,
+        "the id presented before login must not survive it"
+    );
     assert_eq!(app.me_with_cookie(&first).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.me_with_cookie(&second_cookie).await.body["username"], "bob");
 }
@@ -170,7 +217,10 @@ async fn jwt_login_me_refresh_rotation_reuse_and_logout() {
     assert_eq!(login.status, StatusCode::OK);
     assert_eq!(login.body["token_type"], "Bearer");
     assert_eq!(login.body["expires_in"], 300);
-    assert!(login.set_cookie("authlab_at").is_none(), "API clients get JSON, not cookies");
+    assert!(
+        login.set_cookie("authlab_at").is_none(),
+        "API clients get JSON, not cookies"
+    );
     let access = login.body["access_token"].as_str().unwrap().to_owned();
     let first_refresh = login.body["refresh_token"].as_str().unwrap().to_owned();
 
@@ -183,13 +233,22 @@ async fn jwt_login_me_refresh_rotation_reuse_and_logout() {
     assert_eq!(rotated.status, StatusCode::OK);
     let second_refresh = rotated.body["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(second_refresh, first_refresh);
-    assert_eq!(app.me_with_bearer(rotated.body["access_token"].as_str().unwrap()).await.status, StatusCode::OK);
+    assert_eq!(
+        app.me_with_bearer(rotated.body["access_token"].as_str().unwrap())
+            .await
+            .status,
+        StatusCode::OK
+    );
 
     let reused = app.refresh(&first_refresh).await;
     assert_eq!(reused.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reused.error_code(), "refresh_reused");
     let after_reuse = app.refresh(&second_refresh).await;
-    assert_eq!(after_reuse.status, StatusCode::UNAUTHORIZED, "the whole family is revoked");
+    assert_eq!(
+        after_reuse.status,
+        StatusCode::UNAUTHORIZED,
+        "the whole family is revoked"
+    );
 
     // A fresh login, then logout with the Bearer token revokes its family.
     let login = app.jwt_login("alice", "alice-password").await;
@@ -220,14 +279,24 @@ async fn browser_without_a_live_access_cookie_is_refreshed_transparently() {
     assert_eq!(me.body["username"], "bob");
     assert_eq!(me.body["mode"], "jwt");
     let new_access = me.set_cookie("authlab_at").expect("a new access cookie");
-    assert!(new_access.contains("HttpOnly") && new_access.contains("Max-Age=300"), "{new_access}");
+    assert!(
+        new_access.contains("HttpOnly") && new_access.contains("Max-Age=300"),
+        "{new_access}"
+    );
     let new_refresh = me.cookie_pair("authlab_rt");
-    assert_ne!(new_refresh, format!("authlab_rt={refresh}"), "the refresh token is rotated");
+    assert_ne!(
+        new_refresh,
+        format!("authlab_rt={refresh}"),
+        "the refresh token is rotated"
+    );
 
     // Using the old one again is a replay.
     let replay = app.me_with_cookie(&format!("authlab_rt={refresh}")).await;
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
-    assert!(replay.set_cookie("authlab_rt").unwrap().contains("Max-Age=0"), "cookies are cleared");
+    assert!(
+        replay.set_cookie("authlab_rt").unwrap().contains("Max-Age=0"),
+        "cookies are cleared"
+    );
 }
 
 #[tokio::test]
@@ -237,10 +306,20 @@ async fn a_forged_access_cookie_does_not_spend_the_refresh_token() {
     let access = login.body["access_token"].as_str().unwrap();
     let refresh = login.body["refresh_token"].as_str().unwrap();
     let forged = format!("{}x", access);
-    let me = app.me_with_cookie(&format!("authlab_at={forged}; authlab_rt={refresh}")).await;
+    let me = app
+        .me_with_cookie(&format!("authlab_at={forged}; authlab_rt={refresh}"))
+        .await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
-    assert!(me.body["message"].as_str().unwrap().contains("signature"), "{}", me.body);
-    assert_eq!(app.refresh(refresh).await.status, StatusCode::OK, "the refresh token is still unused");
+    assert!(
+        me.body["message"].as_str().unwrap().contains("signature"),
+        "{}",
+        me.body
+    );
+    assert_eq!(
+        app.refresh(refresh).await.status,
+        StatusCode::OK,
+        "the refresh token is still unused"
+    );
 }
 
 #[tokio::test]
@@ -259,17 +338,31 @@ async fn logging_in_with_one_mode_clears_the_other() {
         .await;
     assert_eq!(session_login.status, StatusCode::OK);
     for name in ["authlab_at", "authlab_rt"] {
-        assert!(session_login.set_cookie(name).unwrap().contains("Max-Age=0"), "{name} not cleared");
+        assert!(
+            session_login.set_cookie(name).unwrap().contains("Max-Age=0"),
+            "{name} not cleared"
+        );
     }
-    assert_eq!(app.refresh(&refresh).await.status, StatusCode::UNAUTHORIZED, "family revoked");
+    assert_eq!(
+        app.refresh(&refresh).await.status,
+        StatusCode::UNAUTHORIZED,
+        "family revoked"
+    );
 
     let session_cookie = session_login.cookie_pair("authlab_sid");
     let jwt_again = app
-        .post_json("/api/jwt/login", json!({"username": "alice", "password": "alice-password"}), Some(&session_cookie))
+        .post_json(
+            "/api/jwt/login",
+            json!({"username": "alice", "password": "alice-password"}),
+            Some(&session_cookie),
+        )
         .await;
     assert_eq!(jwt_again.status, StatusCode::OK);
     assert!(jwt_again.set_cookie("authlab_sid").unwrap().contains("Max-Age=0"));
-    assert_eq!(app.me_with_cookie(&session_cookie).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.me_with_cookie(&session_cookie).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -296,12 +389,31 @@ async fn bad_bodies_get_a_4xx_json_error() {
             .unwrap()
     };
     let cases = [
-        (send_raw("application/json", "{not json".into()), StatusCode::BAD_REQUEST, "bad_request"),
-        (send_raw("application/json", r#"{"username":"alice"}"#.into()), StatusCode::BAD_REQUEST, "bad_request"),
-        (send_raw("application/json", r#"{"username":1,"password":2}"#.into()), StatusCode::BAD_REQUEST, "bad_request"),
-        (send_raw("text/plain", r#"{"username":"a","password":"b"}"#.into()), StatusCode::BAD_REQUEST, "bad_request"),
         (
-            send_raw("application/json", json!({"username": "alice", "password": "x".repeat(20_000)}).to_string()),
+            send_raw("application/json", "{not json".into()),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            send_raw("application/json", r#"{"username":"alice"}"#.into()),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            send_raw("application/json", r#"{"username":1,"password":2}"#.into()),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            send_raw("text/plain", r#"{"username":"a","password":"b"}"#.into()),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            send_raw(
+                "application/json",
+                json!({"username": "alice", "password": "x".repeat(20_000)}).to_string(),
+            ),
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
         ),
@@ -341,11 +453,19 @@ async fn garbage_and_oversized_credentials_get_401_never_500() {
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{cookie:.40}");
         assert_eq!(reply.error_code(), "unauthenticated");
     }
-    let authorization_cases = ["Bearer garbage".to_owned(), format!("Bearer {huge}"), "Basic YWxpY2U6eA==".to_owned(), "Bearer".to_owned()];
+    let authorization_cases = [
+        "Bearer garbage".to_owned(),
+        format!("Bearer {huge}"),
+        "Basic YWxpY2U6eA==".to_owned(),
+        "Bearer".to_owned(),
+    ];
     for authorization in authorization_cases {
         let reply = app.get("/api/me", &[(header::AUTHORIZATION, &authorization)]).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{authorization:.40}");
-        assert_eq!(reply.headers[header::WWW_AUTHENTICATE], r#"Bearer error="invalid_token""#);
+        assert_eq!(
+            reply.headers[header::WWW_AUTHENTICATE],
+            r#"Bearer error="invalid_token""#
+        );
     }
     let anonymous = app.get("/api/me", &[]).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
@@ -356,18 +476,28 @@ async fn garbage_and_oversized_credentials_get_401_never_500() {
 async fn repeated_failures_are_rate_limited() {
     let app = app_with(&["--login-max-failures", "3"]).await;
     for _ in 0..3 {
-        assert_eq!(app.session_login("alice", "wrong").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.session_login("alice", "wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let limited = app.session_login("alice", "alice-password").await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited.error_code(), "rate_limited");
-    assert_eq!(app.session_login("bob", "bob-password").await.status, StatusCode::OK, "other users are unaffected");
+    assert_eq!(
+        app.session_login("bob", "bob-password").await.status,
+        StatusCode::OK,
+        "other users are unaffected"
+    );
 }
 
 #[tokio::test]
 async fn demo_users_can_be_turned_off_and_health_answers() {
     let app = app_with(&["--demo-users", "false"]).await;
-    assert_eq!(app.session_login("alice", "alice-password").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.session_login("alice", "alice-password").await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let health = app.get("/healthz", &[]).await;
     assert_eq!(health.status, StatusCode::OK);
     assert_eq!(health.body["status"], "ok");
@@ -376,7 +506,12 @@ async fn demo_users_can_be_turned_off_and_health_answers() {
 #[tokio::test]
 async fn stored_passwords_are_argon2id_hashes() {
     let app = app().await;
-    let hashes: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM users").fetch_all(&app.state.pool).await.unwrap();
+    let hashes: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_all(&app.state.pool)
+        .await
+        .unwrap();
     assert_eq!(hashes.len(), 3);
-    assert!(hashes.iter().all(|hash| hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")));
+    assert!(hashes
+        .iter()
+        .all(|hash| hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")));
 }

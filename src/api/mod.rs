@@ -79,7 +79,9 @@ async fn jwt_login(
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<Json<TokenPair>, AppError> {
     let user = auth_service::authenticate(&state, credentials, &client).await?;
-    Ok(Json(auth_service::login_jwt(&state, Some(&session), &user, &client).await?))
+    Ok(Json(
+        auth_service::login_jwt(&state, Some(&session), &user, &client).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -92,7 +94,9 @@ async fn jwt_refresh(
     Client(client): Client,
     ApiJson(request): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenPair>, AppError> {
-    Ok(Json(auth_service::refresh_tokens(&state, &request.refresh_token, &client).await?))
+    Ok(Json(
+        auth_service::refresh_tokens(&state, &request.refresh_token, &client).await?,
+    ))
 }
 
 async fn logout(

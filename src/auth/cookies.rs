@@ -27,7 +27,10 @@ pub fn removal_cookie(name: &'static str, secure: bool) -> Cookie<'static> {
 
 /// The browser's copies of both JWT cookies, removed.
 pub fn jwt_removal_cookies(secure: bool) -> Vec<Cookie<'static>> {
-    vec![removal_cookie(ACCESS_COOKIE, secure), removal_cookie(REFRESH_COOKIE, secure)]
+    vec![
+        removal_cookie(ACCESS_COOKIE, secure),
+        removal_cookie(REFRESH_COOKIE, secure),
+    ]
 }
 
 /// Every cookie of a request's `Cookie` headers, in order.
@@ -41,5 +44,8 @@ pub fn request_cookies(headers: &axum::http::HeaderMap) -> Vec<Cookie<'static>> 
 }
 
 pub fn find<'a>(cookies: &'a [Cookie<'static>], name: &str) -> Option<&'a str> {
-    cookies.iter().find(|cookie| cookie.name() == name).map(|cookie| cookie.value())
+    cookies
+        .iter()
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value())
 }

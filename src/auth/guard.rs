@@ -59,17 +59,32 @@ mod tests {
 
     #[test]
     fn anonymous_is_401_and_says_why_a_credential_was_refused() {
-        assert_eq!(AuthContext::default().require_user().unwrap_err(), AppError::Unauthenticated);
-        let refused = AuthContext { refusal: Some("token expired".into()), ..AuthContext::default() };
-        assert_eq!(refused.require_user().unwrap_err(), AppError::CredentialRefused("token expired".into()));
+        assert_eq!(
+            AuthContext::default().require_user().unwrap_err(),
+            AppError::Unauthenticated
+        );
+        let refused = AuthContext {
+            refusal: Some("token expired".into()),
+            ..AuthContext::default()
+        };
+        assert_eq!(
+            refused.require_user().unwrap_err(),
+            AppError::CredentialRefused("token expired".into())
+        );
         assert_eq!(refused.require_user().unwrap_err().status_code(), 401);
     }
 
     #[test]
     fn wrong_role_is_403_right_role_passes() {
-        let user = AuthContext { principal: Some(principal(Role::User)), ..AuthContext::default() };
+        let user = AuthContext {
+            principal: Some(principal(Role::User)),
+            ..AuthContext::default()
+        };
         assert_eq!(user.require_role(Role::Admin).unwrap_err(), AppError::Forbidden);
-        let admin = AuthContext { principal: Some(principal(Role::Admin)), ..AuthContext::default() };
+        let admin = AuthContext {
+            principal: Some(principal(Role::Admin)),
+            ..AuthContext::default()
+        };
         assert_eq!(admin.require_role(Role::Admin).unwrap().username, "alice");
     }
 }

@@ -68,8 +68,7 @@ impl JwtKeys {
     }
 
     pub fn issue(&self, claims: &Claims) -> Result<String, AppError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(AppError::internal)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(AppError::internal)
     }
 
     /// Checks signature, algorithm, `exp`, `nbf`, `iss` and `aud`.
@@ -282,7 +281,10 @@ mod tests {
     fn garbage_and_oversized_input_is_malformed_not_a_panic() {
         let keys = keys();
         for token in ["", "garbage", "a.b.c", "....", &"x".repeat(MAX_TOKEN_BYTES + 1)] {
-            assert!(matches!(keys.validate(token), Err(TokenRejection::Malformed(_))), "{token:.20}");
+            assert!(
+                matches!(keys.validate(token), Err(TokenRejection::Malformed(_))),
+                "{token:.20}"
+            );
         }
     }
 
@@ -295,7 +297,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("jwt_secret")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("jwt_secret"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -30,7 +30,9 @@ pub async fn resolve_credentials(State(state): State<AppState>, mut request: Req
     let mut resolver = Resolver::new(request.headers());
     resolver.context.trace.request = format!("{} {}", request.method(), request.uri().path());
     resolver.resolve(&state, request.headers(), session, &client).await;
-    let Resolver { context, set_cookies, .. } = resolver;
+    let Resolver {
+        context, set_cookies, ..
+    } = resolver;
     request.extensions_mut().insert(context);
 
     let mut response = next.run(request).await;
@@ -74,7 +76,10 @@ impl Resolver {
         let started = Instant::now();
         Resolver {
             context: AuthContext {
-                trace: AuthTrace { credential_header_bytes, ..AuthTrace::default() },
+                trace: AuthTrace {
+                    credential_header_bytes,
+                    ..AuthTrace::default()
+                },
                 ..AuthContext::default()
             },
             set_cookies: Vec::new(),
@@ -114,7 +119,8 @@ impl Resolver {
         if let Some(authorization) = headers.get(header::AUTHORIZATION) {
             self.resolve_bearer(state, authorization);
         } else if access_cookie.is_some() || refresh_cookie.is_some() {
-            self.resolve_jwt_cookies(state, access_cookie, refresh_cookie, client).await;
+            self.resolve_jwt_cookies(state, access_cookie, refresh_cookie, client)
+                .await;
         } else if let (Some(bytes), Some(session)) = (session_cookie, session) {
             self.resolve_session(state, bytes, session).await;
         } else {
@@ -188,7 +194,9 @@ impl Resolver {
         let Some(refresh_token) = refresh else {
             return;
         };
-        self.step(format!("access token missing or expired; read cookie {REFRESH_COOKIE} to refresh"));
+        self.step(format!(
+            "access token missing or expired; read cookie {REFRESH_COOKIE} to refresh"
+        ));
         self.context.trace.touched_server_state = true;
         match auth_service::refresh_tokens(state, &refresh_token, client).await {
             Ok(pair) => {
@@ -211,7 +219,9 @@ impl Resolver {
         let mut auth = match record {
             Ok(Some(auth)) => auth,
             Ok(None) => {
-                return self.refuse(format!("no live record for this id in {store} (logged out, expired or made up)"));
+                return self.refuse(format!(
+                    "no live record for this id in {store} (logged out, expired or made up)"
+                ));
             }
             Err(err) => {
                 tracing::error!(%err, "session store lookup failed");

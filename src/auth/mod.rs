@@ -27,7 +27,11 @@ pub struct Principal {
 
 impl Principal {
     pub fn current_user(&self) -> CurrentUser {
-        CurrentUser { username: self.username.clone(), role: self.role, mode: self.mode }
+        CurrentUser {
+            username: self.username.clone(),
+            role: self.role,
+            mode: self.mode,
+        }
     }
 }
 

@@ -14,8 +14,7 @@ const ITERATIONS: u32 = 2;
 const PARALLELISM: u32 = 1;
 
 fn argon2() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None)
-        .expect("constant argon2 parameters are valid");
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("constant argon2 parameters are valid");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -79,7 +78,9 @@ mod tests {
     async fn hash_verifies_only_the_same_password() {
         let hash = hash_password("correct horse".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(verify_password("correct horse".into(), Some(hash.clone())).await.unwrap());
+        assert!(verify_password("correct horse".into(), Some(hash.clone()))
+            .await
+            .unwrap());
         assert!(!verify_password("correct horsE".into(), Some(hash)).await.unwrap());
     }
 
@@ -93,6 +94,8 @@ mod tests {
     #[tokio::test]
     async fn unknown_user_and_garbage_hash_never_verify() {
         assert!(!verify_password("anything".into(), None).await.unwrap());
-        assert!(!verify_password("anything".into(), Some("not a phc string".into())).await.unwrap());
+        assert!(!verify_password("anything".into(), Some("not a phc string".into()))
+            .await
+            .unwrap());
     }
 }

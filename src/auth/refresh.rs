@@ -54,7 +54,11 @@ pub async fn start_family(
     .await?;
     insert_token(&mut tx, &family_id, &token, now, expires_at).await?;
     tx.commit().await?;
-    Ok(IssuedRefresh { token, family_id, user_id })
+    Ok(IssuedRefresh {
+        token,
+        family_id,
+        user_id,
+    })
 }
 
 async fn insert_token(
@@ -133,7 +137,11 @@ pub async fn rotate(pool: &SqlitePool, presented: &str, ttl_secs: u64, now: i64)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(IssuedRefresh { token, family_id: row.family_id, user_id: row.user_id })
+    Ok(IssuedRefresh {
+        token,
+        family_id: row.family_id,
+        user_id: row.user_id,
+    })
 }
 
 async fn revoke_family_in(
@@ -165,10 +173,12 @@ pub async fn family_of_token(pool: &SqlitePool, token: &str) -> Result<Option<St
     if token.len() > 256 {
         return Ok(None);
     }
-    Ok(sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
-        .bind(hash_token(token))
-        .fetch_optional(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
+            .bind(hash_token(token))
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 #[derive(sqlx::FromRow)]
@@ -183,7 +193,11 @@ struct FamilyRow {
 }
 
 /// The live family's row, as `/me` shows it.
-pub async fn describe_family(pool: &SqlitePool, family_id: &str, now: i64) -> Result<Option<RefreshFamilyView>, AppError> {
+pub async fn describe_family(
+    pool: &SqlitePool,
+    family_id: &str,
+    now: i64,
+) -> Result<Option<RefreshFamilyView>, AppError> {
     let row: Option<FamilyRow> = sqlx::query_as(
         "SELECT f.id, f.created_at, f.last_refreshed_at, f.expires_at, f.ip, f.user_agent,
                 (SELECT COUNT(*) FROM refresh_tokens t WHERE t.family_id = f.id) AS tokens_issued
@@ -221,7 +235,9 @@ mod tests {
     #[tokio::test]
     async fn token_is_256_bits_and_stored_only_as_hash() {
         let (_dir, pool, user) = pool_with_user().await;
-        let issued = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        let issued = start_family(&pool, user, &ClientInfo::default(), 60, 1000)
+            .await
+            .unwrap();
         assert_eq!(issued.token.len(), 43, "32 bytes in unpadded base64url");
         let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM refresh_tokens")
             .fetch_all(&pool)
@@ -234,7 +250,9 @@ mod tests {
     #[tokio::test]
     async fn rotation_gives_a_new_token_in_the_same_family() {
         let (_dir, pool, user) = pool_with_user().await;
-        let first = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        let first = start_family(&pool, user, &ClientInfo::default(), 60, 1000)
+            .await
+            .unwrap();
         let second = rotate(&pool, &first.token, 60, 1010).await.unwrap();
         assert_ne!(second.token, first.token);
         assert_eq!(second.family_id, first.family_id);
@@ -246,9 +264,14 @@ mod tests {
     #[tokio::test]
     async fn reuse_revokes_the_whole_family() {
         let (_dir, pool, user) = pool_with_user().await;
-        let first = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        let first = start_family(&pool, user, &ClientInfo::default(), 60, 1000)
+            .await
+            .unwrap();
         let second = rotate(&pool, &first.token, 60, 1010).await.unwrap();
-        assert_eq!(rotate(&pool, &first.token, 60, 1020).await.unwrap_err(), AppError::RefreshReused);
+        assert_eq!(
+            rotate(&pool, &first.token, 60, 1020).await.unwrap_err(),
+            AppError::RefreshReused
+        );
         // The legitimate newest token dies with its family.
         assert!(matches!(
             rotate(&pool, &second.token, 60, 1030).await,
@@ -259,14 +282,30 @@ mod tests {
     #[tokio::test]
     async fn expired_unknown_and_revoked_tokens_are_refused() {
         let (_dir, pool, user) = pool_with_user().await;
-        let issued = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
-        assert!(matches!(rotate(&pool, &issued.token, 60, 1060).await, Err(AppError::InvalidRefreshToken(_))));
-        assert!(matches!(rotate(&pool, "unknown", 60, 1000).await, Err(AppError::InvalidRefreshToken(_))));
-        assert!(matches!(rotate(&pool, &"x".repeat(10_000), 60, 1000).await, Err(AppError::InvalidRefreshToken(_))));
+        let issued = start_family(&pool, user, &ClientInfo::default(), 60, 1000)
+            .await
+            .unwrap();
+        assert!(matches!(
+            rotate(&pool, &issued.token, 60, 1060).await,
+            Err(AppError::InvalidRefreshToken(_))
+        ));
+        assert!(matches!(
+            rotate(&pool, "unknown", 60, 1000).await,
+            Err(AppError::InvalidRefreshToken(_))
+        ));
+        assert!(matches!(
+            rotate(&pool, &"x".repeat(10_000), 60, 1000).await,
+            Err(AppError::InvalidRefreshToken(_))
+        ));
 
-        let other = start_family(&pool, user, &ClientInfo::default(), 60, 1000).await.unwrap();
+        let other = start_family(&pool, user, &ClientInfo::default(), 60, 1000)
+            .await
+            .unwrap();
         assert!(revoke_family(&pool, &other.family_id, 1001, "logout").await.unwrap());
         assert!(!revoke_family(&pool, &other.family_id, 1002, "logout").await.unwrap());
-        assert!(matches!(rotate(&pool, &other.token, 60, 1003).await, Err(AppError::InvalidRefreshToken(_))));
+        assert!(matches!(
+            rotate(&pool, &other.token, 60, 1003).await,
+            Err(AppError::InvalidRefreshToken(_))
+        ));
     }
 }

@@ -24,7 +24,10 @@ pub struct AuthActions {
 
 #[component]
 pub fn Nav() -> impl IntoView {
-    let actions = AuthActions { login: ServerAction::<Login>::new(), logout: ServerAction::<Logout>::new() };
+    let actions = AuthActions {
+        login: ServerAction::<Login>::new(),
+        logout: ServerAction::<Logout>::new(),
+    };
     provide_context(actions);
     let user = Resource::new(
         move || (actions.login.version().get(), actions.logout.version().get()),

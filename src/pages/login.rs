@@ -31,7 +31,8 @@ pub async fn login(username: String, password: String, mode: String, next: Optio
 #[server(prefix = "/rpc", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
-    let cookies = crate::services::auth::logout(&ctx.state, &ctx.auth(), ctx.session().as_ref(), &ctx.parts.headers).await?;
+    let cookies =
+        crate::services::auth::logout(&ctx.state, &ctx.auth(), ctx.session().as_ref(), &ctx.parts.headers).await?;
     ctx.set_cookies(&cookies);
     leptos_axum::redirect("/login?logged_out=1");
     Ok(())
@@ -41,8 +42,13 @@ pub async fn logout() -> Result<(), AppError> {
 pub fn LoginPage() -> impl IntoView {
     let login = expect_context::<AuthActions>().login;
     let query = use_query_map();
-    let initial_mode = query.with_untracked(|q| q.get("mode")).and_then(|m| AuthMode::parse(&m)).unwrap_or(AuthMode::Session);
-    let next = query.with_untracked(|q| q.get("next")).unwrap_or_else(|| "/me".to_owned());
+    let initial_mode = query
+        .with_untracked(|q| q.get("mode"))
+        .and_then(|m| AuthMode::parse(&m))
+        .unwrap_or(AuthMode::Session);
+    let next = query
+        .with_untracked(|q| q.get("next"))
+        .unwrap_or_else(|| "/me".to_owned());
     let logged_out = query.with_untracked(|q| q.get("logged_out").is_some());
     let error = move || login.value().get().and_then(Result::err);
     let mode_option = move |mode: AuthMode, explanation: &'static str| {

@@ -37,7 +37,13 @@ pub fn MePage() -> impl IntoView {
 
 #[component]
 fn MeDetails(view: MeView) -> impl IntoView {
-    let MeView { user, browser_cookies, jwt, server_record, trace } = view;
+    let MeView {
+        user,
+        browser_cookies,
+        jwt,
+        server_record,
+        trace,
+    } = view;
     view! {
         <section class="me" data-testid="me" data-mode=user.mode.as_str()>
             <h1>

@@ -53,7 +53,11 @@ pub fn client_info(headers: &HeaderMap, extensions: &Extensions) -> ClientInfo {
 
 /// Checks a username and password. Unknown user and wrong password cost the
 /// same and answer the same.
-pub async fn authenticate(state: &AppState, credentials: Credentials, client: &ClientInfo) -> Result<UserRow, AppError> {
+pub async fn authenticate(
+    state: &AppState,
+    credentials: Credentials,
+    client: &ClientInfo,
+) -> Result<UserRow, AppError> {
     let Credentials { username, password } = credentials;
     let username = username.trim().to_owned();
     if username.is_empty() || password.is_empty() {
@@ -118,7 +122,11 @@ pub async fn login_jwt(
 
 /// Rotates a refresh token and issues an access token with the user's
 /// current name and role.
-pub async fn refresh_tokens(state: &AppState, refresh_token: &str, _client: &ClientInfo) -> Result<TokenPair, AppError> {
+pub async fn refresh_tokens(
+    state: &AppState,
+    refresh_token: &str,
+    _client: &ClientInfo,
+) -> Result<TokenPair, AppError> {
     let now = now();
     let issued = refresh::rotate(&state.pool, refresh_token, state.config.refresh_ttl, now).await?;
     let Some(user) = db::find_user_by_id(&state.pool, issued.user_id).await? else {
@@ -155,8 +163,18 @@ fn token_pair(state: &AppState, user: &UserRow, issued: refresh::IssuedRefresh) 
 pub fn jwt_cookies(state: &AppState, pair: &TokenPair) -> Vec<Cookie<'static>> {
     let secure = state.config.secure_cookies;
     vec![
-        cookies::credential_cookie(ACCESS_COOKIE, pair.access_token.clone(), state.config.access_ttl, secure),
-        cookies::credential_cookie(REFRESH_COOKIE, pair.refresh_token.clone(), state.config.refresh_ttl, secure),
+        cookies::credential_cookie(
+            ACCESS_COOKIE,
+            pair.access_token.clone(),
+            state.config.access_ttl,
+            secure,
+        ),
+        cookies::credential_cookie(
+            REFRESH_COOKIE,
+            pair.refresh_token.clone(),
+            state.config.refresh_ttl,
+            secure,
+        ),
     ]
 }
 
@@ -170,7 +188,11 @@ async fn drop_jwt_credentials(state: &AppState, request_headers: &HeaderMap) -> 
             refresh::revoke_family(&state.pool, &family, now(), "logout").await?;
         }
     }
-    Ok(if holds_jwt { cookies::jwt_removal_cookies(state.config.secure_cookies) } else { Vec::new() })
+    Ok(if holds_jwt {
+        cookies::jwt_removal_cookies(state.config.secure_cookies)
+    } else {
+        Vec::new()
+    })
 }
 
 /// Logs out whatever this request is logged in with: the session record is
@@ -184,7 +206,11 @@ pub async fn logout(
     if let Some(session) = session {
         session.flush().await?;
     }
-    if let Some(principal) = auth.principal.as_ref().filter(|principal| principal.mode == AuthMode::Jwt) {
+    if let Some(principal) = auth
+        .principal
+        .as_ref()
+        .filter(|principal| principal.mode == AuthMode::Jwt)
+    {
         refresh::revoke_family(&state.pool, &principal.credential_id, now(), "logout").await?;
     }
     drop_jwt_credentials(state, request_headers).await
@@ -213,7 +239,14 @@ mod tests {
     fn next_accepts_only_local_paths() {
         assert_eq!(safe_next(Some("/me")), "/me");
         assert_eq!(safe_next(Some("/me?tab=trace")), "/me?tab=trace");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "me", "", "/\n"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "me",
+            "",
+            "/\n",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/me", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/me");

@@ -26,11 +26,18 @@ pub async fn me_view(
     let now = now();
     let browser_cookies = cookies::request_cookies(request_headers)
         .iter()
-        .map(|cookie| HeldCookie { name: cookie.name().to_owned(), bytes: cookie.value().len() })
+        .map(|cookie| HeldCookie {
+            name: cookie.name().to_owned(),
+            bytes: cookie.value().len(),
+        })
         .collect();
     let (jwt, server_record) = match principal.mode {
         AuthMode::Jwt => {
-            let jwt = auth.access_token.as_deref().map(|token| decode_for_display(state, token, now)).transpose()?;
+            let jwt = auth
+                .access_token
+                .as_deref()
+                .map(|token| decode_for_display(state, token, now))
+                .transpose()?;
             let refresh_family = refresh::describe_family(&state.pool, &principal.credential_id, now).await?;
             (jwt, ServerRecord::Jwt { refresh_family })
         }

@@ -1,0 +1,55 @@
+# Auth Lab: `make run` serves the app, `make test` runs every test.
+# Both install what is missing first; nothing is reinstalled when present.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+# cargo-installed tools first: Debian's wasm-opt (binaryen 108) breaks hydration.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# Must equal the `wasm-bindgen` crate pinned in Cargo.toml.
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_OPT_VERSION := 0.116.1
+CHROMIUM ?= /usr/bin/chromium
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+export AUTHLAB_BIN := $(abspath $(TARGET_DIR))/release/authlab
+export CHROMIUM
+
+.PHONY: run build test tools browser-deps lint unit e2e clean
+
+run: tools
+	cargo leptos serve --release
+
+build: tools
+	cargo leptos build --release
+
+test: tools browser-deps lint unit build e2e
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ "$$(command -v wasm-opt)" = "$(HOME)/.cargo/bin/wasm-opt" ] \
+	  || cargo install wasm-opt --version $(WASM_OPT_VERSION) --locked
+
+browser-deps:
+	@[ -x $(CHROMIUM) ] || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@cd end2end && { [ -d node_modules/@playwright/test ] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; }
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --features ssr --lib --bins --tests -- -D warnings
+	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test --features ssr
+
+e2e:
+	cd end2end && npx playwright test
+
+clean:
+	cargo clean
+	rm -rf data end2end/test-results
