@@ -9,7 +9,13 @@ use crate::{
     services::login_limit::LoginLimiter,
     state::AppState,
 };
-use axum::{middleware, Router};
+use axum::{
+    extract::Request,
+    http::{header, Method, StatusCode},
+    middleware::{self, Next},
+    response::Response,
+    Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::{sync::Arc, time::Duration};
@@ -68,10 +74,24 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(page_redirects_are_302))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_credentials))
         .layer(session_layer)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
         .with_state(state)
+}
+
+/// Leptos answers a page's `<Redirect>` with a real 302 only when the
+/// request accepts HTML; curl would get 200 plus a `Location`. A page
+/// redirect is a redirect, whoever asks. (Server-function calls are POSTs
+/// whose client follows the header itself, so they are left alone.)
+async fn page_redirects_are_302(request: Request, next: Next) -> Response {
+    let is_get = request.method() == Method::GET;
+    let mut response = next.run(request).await;
+    if is_get && response.status() == StatusCode::OK && response.headers().contains_key(header::LOCATION) {
+        *response.status_mut() = StatusCode::FOUND;
+    }
+    response
 }
 
 /// Deletes expired sessions and refresh tokens once a minute. Nothing

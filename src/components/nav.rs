@@ -1,11 +1,6 @@
-use crate::{
-    components::mode_badge::ModeBadge,
-    error::AppError,
-    model::CurrentUser,
-    pages::login::{Login, Logout},
-};
+use crate::{components::mode_badge::ModeBadge, error::AppError, model::CurrentUser, pages::login::Logout};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
 
 /// Who is logged in, for the nav bar; `None` for anonymous visitors.
 #[server(prefix = "/rpc", endpoint = "current_user")]
@@ -14,25 +9,13 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(ctx.auth().principal.map(|principal| principal.current_user()))
 }
 
-/// The login and logout actions live here, above every page, so the nav
-/// refreshes whenever either runs.
-#[derive(Clone, Copy)]
-pub struct AuthActions {
-    pub login: ServerAction<Login>,
-    pub logout: ServerAction<Logout>,
-}
-
 #[component]
 pub fn Nav() -> impl IntoView {
-    let actions = AuthActions {
-        login: ServerAction::<Login>::new(),
-        logout: ServerAction::<Logout>::new(),
-    };
-    provide_context(actions);
-    let user = Resource::new(
-        move || (actions.login.version().get(), actions.logout.version().get()),
-        |_| get_current_user(),
-    );
+    let logout = ServerAction::<Logout>::new();
+    // Logging in or out ends in a navigation, so asking again on every
+    // navigation keeps the nav bar true without wiring it to each action.
+    let pathname = use_location().pathname;
+    let user = Resource::new(move || pathname.get(), |_| get_current_user());
 
     view! {
         <nav class="nav">
@@ -49,7 +32,7 @@ pub fn Nav() -> impl IntoView {
                                     " (" {user.role.as_str()} ") "
                                     <ModeBadge mode=user.mode/>
                                 </span>
-                                <ActionForm action=actions.logout attr:class="inline">
+                                <ActionForm action=logout attr:class="inline">
                                     <button type="submit" class="button-secondary">"Log out"</button>
                                 </ActionForm>
                             }

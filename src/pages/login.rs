@@ -1,4 +1,4 @@
-use crate::{components::nav::AuthActions, error::AppError, model::AuthMode};
+use crate::{error::AppError, model::AuthMode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -40,7 +40,7 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = expect_context::<AuthActions>().login;
+    let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let initial_mode = query
         .with_untracked(|q| q.get("mode"))

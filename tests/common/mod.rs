@@ -1,0 +1,173 @@
+//! The real router on a temporary SQLite file, driven through
+//! `tower::ServiceExt::oneshot`.
+#![allow(dead_code)]
+
+use authlab::{config::Config, server, state::AppState};
+use axum::{
+    body::Body,
+    http::{header, HeaderMap, Method, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const SECRET: &str = "integration-test-secret-of-at-least-32-bytes";
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// `name=value` of a `Set-Cookie` for `name`, if the response set one.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+
+    pub fn cookie_pair(&self, name: &str) -> String {
+        let set_cookie = self
+            .set_cookie(name)
+            .unwrap_or_else(|| panic!("no Set-Cookie for {name}"));
+        set_cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// The body of an HTML (or other non-JSON) response.
+    pub fn text(&self) -> &str {
+        self.body
+            .as_str()
+            .unwrap_or_else(|| panic!("not a text body: {}", self.body))
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|value| value.to_str().ok())
+    }
+
+    pub fn error_code(&self) -> &str {
+        self.body["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not an error body: {}", self.body))
+    }
+}
+
+pub async fn app_with(extra_args: &[&str]) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("authlab.db").display());
+    let data_dir = dir.path().display().to_string();
+    let mut args = vec![
+        "authlab",
+        "--database-url",
+        &url,
+        "--jwt-secret",
+        SECRET,
+        "--data-dir",
+        &data_dir,
+    ];
+    args.extend_from_slice(extra_args);
+    let config = Config::from_args(args).unwrap();
+    let leptos_options = leptos::prelude::get_configuration(Some("Cargo.toml"))
+        .unwrap()
+        .leptos_options;
+    let state = server::build_state(config, leptos_options).await.unwrap();
+    TestApp {
+        router: server::router(state.clone()),
+        state,
+        _dir: dir,
+    }
+}
+
+pub async fn app() -> TestApp {
+    app_with(&[]).await
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Reply { status, headers, body }
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value, cookie: Option<&str>) -> Reply {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, headers: &[(header::HeaderName, &str)]) -> Reply {
+        let mut request = Request::builder().uri(path);
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// A plain HTML form post, as a browser without JavaScript sends it.
+    pub async fn post_form(&self, path: &str, form: &str, referer: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, referer);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(form.to_owned())).unwrap()).await
+    }
+
+    pub async fn me_with_cookie(&self, cookie: &str) -> Reply {
+        self.get("/api/me", &[(header::COOKIE, cookie)]).await
+    }
+
+    pub async fn me_with_bearer(&self, token: &str) -> Reply {
+        self.get("/api/me", &[(header::AUTHORIZATION, &format!("Bearer {token}"))])
+            .await
+    }
+
+    pub async fn session_login(&self, username: &str, password: &str) -> Reply {
+        self.post_json(
+            "/api/session/login",
+            json!({"username": username, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn jwt_login(&self, username: &str, password: &str) -> Reply {
+        self.post_json(
+            "/api/jwt/login",
+            json!({"username": username, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        self.post_json("/api/jwt/refresh", json!({"refresh_token": refresh_token}), None)
+            .await
+    }
+}

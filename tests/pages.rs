@@ -1,0 +1,148 @@
+//! Server-rendered pages through the real router: the redirect for
+//! anonymous visitors, what `/me` shows in each mode, and the login form as
+//! a browser without JavaScript posts it.
+
+mod common;
+
+use axum::http::{header, StatusCode};
+use common::app;
+
+#[tokio::test]
+async fn anonymous_me_is_a_real_redirect_to_login() {
+    let app = app().await;
+    for accept in ["text/html", "*/*"] {
+        let reply = app.get("/me", &[(header::ACCEPT, accept)]).await;
+        assert_eq!(reply.status, StatusCode::FOUND, "Accept: {accept}");
+        assert_eq!(reply.location(), Some("/login?next=/me"));
+    }
+}
+
+#[tokio::test]
+async fn me_shows_the_session_record_and_the_trace() {
+    let app = app().await;
+    let cookie = app
+        .session_login("alice", "alice-password")
+        .await
+        .cookie_pair("authlab_sid");
+    let page = app.get("/me", &[(header::COOKIE, &cookie)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for expected in [
+        "data-mode=\"session\"",
+        "alice",
+        "authlab_sid",
+        "SQLite table tower_sessions",
+        "looked up the session record",
+        "GET /me",
+    ] {
+        assert!(html.contains(expected), "/me lacks {expected:?}");
+    }
+    assert!(!html.contains("Nothing for the access token"));
+}
+
+#[tokio::test]
+async fn me_shows_the_decoded_token_and_that_the_server_stores_nothing_for_it() {
+    let app = app().await;
+    let login = app.jwt_login("bob", "bob-password").await;
+    let access = login.body["access_token"].as_str().unwrap();
+    let refresh = login.body["refresh_token"].as_str().unwrap();
+    let page = app
+        .get(
+            "/me",
+            &[(header::COOKIE, &format!("authlab_at={access}; authlab_rt={refresh}"))],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for expected in [
+        "data-mode=\"jwt\"",
+        "Nothing for the access token.",
+        r#""alg": "HS256""#,
+        r#""name": "bob""#,
+        "no server lookup",
+        "refresh-family",
+    ] {
+        assert!(html.contains(expected), "/me lacks {expected:?}");
+    }
+}
+
+#[tokio::test]
+async fn login_form_without_javascript_logs_in_and_redirects_to_next() {
+    let app = app().await;
+    let reply = app
+        .post_form(
+            "/rpc/login",
+            "mode=session&username=alice&password=alice-password&next=%2Fme",
+            "http://localhost/login",
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert_eq!(reply.location(), Some("/me"));
+    let cookie = reply.cookie_pair("authlab_sid");
+    assert_eq!(app.me_with_cookie(&cookie).await.body["mode"], "session");
+
+    let jwt = app
+        .post_form(
+            "/rpc/login",
+            "mode=jwt&username=alice&password=alice-password&next=%2F%2Fevil.example",
+            "http://localhost/login",
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(jwt.location(), Some("/me"), "next must be a local path");
+    assert!(jwt.set_cookie("authlab_at").unwrap().contains("HttpOnly"));
+    assert!(
+        jwt.set_cookie("authlab_sid").unwrap().contains("Max-Age=0"),
+        "the session is cleared"
+    );
+}
+
+#[tokio::test]
+async fn login_form_without_javascript_shows_a_wrong_password() {
+    let app = app().await;
+    let reply = app
+        .post_form(
+            "/rpc/login",
+            "mode=jwt&username=alice&password=wrong&next=%2Fme",
+            "http://localhost/login?mode=jwt",
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert!(reply.set_cookie("authlab_at").is_none());
+    let location = reply.location().unwrap();
+    let path = location.trim_start_matches("http://localhost");
+    assert!(path.starts_with("/login?mode=jwt&__path="), "{location}");
+    let page = app.get(path, &[(header::ACCEPT, "text/html")]).await;
+    assert!(page.text().contains("Wrong username or password."));
+}
+
+#[tokio::test]
+async fn login_form_with_a_missing_field_or_bad_mode_is_a_client_error() {
+    let app = app().await;
+    let missing = app
+        .post_form(
+            "/rpc/login",
+            "mode=session&username=alice",
+            "http://localhost/login",
+            None,
+        )
+        .await;
+    assert_eq!(
+        missing.status,
+        StatusCode::FOUND,
+        "back to the form, with the error in the URL"
+    );
+    assert!(missing.location().unwrap().contains("__err="));
+    let bad_mode = app
+        .post_form(
+            "/rpc/login",
+            "mode=cookie&username=alice&password=alice-password",
+            "http://localhost/login",
+            None,
+        )
+        .await;
+    assert!(bad_mode.location().unwrap().contains("__err="));
+    assert!(bad_mode.set_cookie("authlab_sid").is_none());
+}
