@@ -378,3 +378,46 @@ async fn stored_passwords_are_argon2id_hashes() {
         .iter()
         .all(|hash| hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")));
 }
+
+/// An access token signed with the app's key whose `exp` is `seconds_ago` in the past.
+fn expired_access_token(app: &common::TestApp, seconds_ago: u64) -> String {
+    use authlab::auth::jwt::{Claims, AUDIENCE, ISSUER};
+    let now = jsonwebtoken::get_current_timestamp();
+    let claims = Claims {
+        sub: "1".into(),
+        name: "alice".into(),
+        role: authlab::model::Role::User,
+        iat: now - 400,
+        exp: now - seconds_ago,
+        nbf: None,
+        jti: "expired".into(),
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        sid: "none".into(),
+    };
+    app.state.jwt.issue(&claims).unwrap()
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refused_for_bearer_and_refreshed_for_the_browser() {
+    let app = app().await;
+    let expired = expired_access_token(&app, 10);
+    let bearer = app.me_with_bearer(&expired).await;
+    assert_eq!(bearer.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        bearer.body["message"].as_str().unwrap().contains("expired"),
+        "{}",
+        bearer.body
+    );
+
+    let refresh = app.jwt_login("alice", "alice-password").await.body["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let browser = app
+        .me_with_cookie(&format!("authlab_at={expired}; authlab_rt={refresh}"))
+        .await;
+    assert_eq!(browser.status, StatusCode::OK);
+    assert_eq!(browser.body["username"], "alice");
+    assert!(browser.set_cookie("authlab_at").is_some());
+}
