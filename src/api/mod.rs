@@ -91,11 +91,10 @@ struct RefreshRequest {
 
 async fn jwt_refresh(
     State(state): State<AppState>,
-    Client(client): Client,
     ApiJson(request): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenPair>, AppError> {
     Ok(Json(
-        auth_service::refresh_tokens(&state, &request.refresh_token, &client).await?,
+        auth_service::refresh_tokens(&state, &request.refresh_token).await?,
     ))
 }
 

@@ -7,12 +7,12 @@ use super::{
     jwt::TokenRejection,
     now,
     session::{SessionAuth, AUTH_KEY, TOUCH_INTERVAL_SECS},
-    AuthContext, Principal,
+    AccessToken, AuthContext, Principal,
 };
 use crate::{
     model::{AuthMode, AuthTrace, TraceStep},
     services::auth as auth_service,
-    state::AppState,
+    state::{append_cookies, AppState},
 };
 use axum::{
     extract::{Request, State},
@@ -26,10 +26,9 @@ use tower_sessions::Session;
 
 pub async fn resolve_credentials(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let session = request.extensions().get::<Session>().cloned();
-    let client = auth_service::client_info(request.headers(), request.extensions());
     let mut resolver = Resolver::new(request.headers());
     resolver.context.trace.request = format!("{} {}", request.method(), request.uri().path());
-    resolver.resolve(&state, request.headers(), session, &client).await;
+    resolver.resolve(&state, request.headers(), session).await;
     let Resolver {
         context, set_cookies, ..
     } = resolver;
@@ -49,14 +48,11 @@ fn append_cookies_not_already_set(headers: &mut HeaderMap, cookies: Vec<Cookie<'
         .filter_map(|value| Cookie::parse(value.to_owned()).ok())
         .map(|cookie| cookie.name().to_owned())
         .collect();
-    for cookie in cookies {
-        if already_set.iter().any(|name| name == cookie.name()) {
-            continue;
-        }
-        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
-            headers.append(header::SET_COOKIE, value);
-        }
-    }
+    let missing: Vec<_> = cookies
+        .into_iter()
+        .filter(|cookie| !already_set.iter().any(|name| name == cookie.name()))
+        .collect();
+    append_cookies(headers, &missing);
 }
 
 struct Resolver {
@@ -104,13 +100,7 @@ impl Resolver {
         self.context.refusal = Some(why);
     }
 
-    async fn resolve(
-        &mut self,
-        state: &AppState,
-        headers: &HeaderMap,
-        session: Option<Session>,
-        client: &crate::auth::refresh::ClientInfo,
-    ) {
+    async fn resolve(&mut self, state: &AppState, headers: &HeaderMap, session: Option<Session>) {
         let jar = cookies::request_cookies(headers);
         let access_cookie = cookies::find(&jar, ACCESS_COOKIE).map(str::to_owned);
         let refresh_cookie = cookies::find(&jar, REFRESH_COOKIE).map(str::to_owned);
@@ -119,8 +109,7 @@ impl Resolver {
         if let Some(authorization) = headers.get(header::AUTHORIZATION) {
             self.resolve_bearer(state, authorization);
         } else if access_cookie.is_some() || refresh_cookie.is_some() {
-            self.resolve_jwt_cookies(state, access_cookie, refresh_cookie, client)
-                .await;
+            self.resolve_jwt_cookies(state, access_cookie, refresh_cookie).await;
         } else if let (Some(bytes), Some(session)) = (session_cookie, session) {
             self.resolve_session(state, bytes, session).await;
         } else {
@@ -147,6 +136,7 @@ impl Resolver {
     fn verify_access_token(&mut self, state: &AppState, token: String) -> Option<TokenRejection> {
         match state.jwt.validate(&token) {
             Ok(claims) => {
+                let claims_for_display = claims.clone();
                 self.step("verified HS256 signature, exp, iss and aud: no server lookup");
                 match claims.user_id() {
                     Some(user_id) => {
@@ -158,7 +148,10 @@ impl Resolver {
                             credential_id: claims.sid,
                             expires_at: claims.exp as i64,
                         });
-                        self.context.access_token = Some(token);
+                        self.context.access_token = Some(AccessToken {
+                            token,
+                            claims: claims_for_display,
+                        });
                     }
                     None => self.refuse("the token's subject is not a user id"),
                 }
@@ -171,13 +164,7 @@ impl Resolver {
         }
     }
 
-    async fn resolve_jwt_cookies(
-        &mut self,
-        state: &AppState,
-        access: Option<String>,
-        refresh: Option<String>,
-        client: &crate::auth::refresh::ClientInfo,
-    ) {
+    async fn resolve_jwt_cookies(&mut self, state: &AppState, access: Option<String>, refresh: Option<String>) {
         let secure = state.config.secure_cookies;
         if let Some(token) = access {
             self.step(format!("read cookie {ACCESS_COOKIE} ({} bytes)", token.len()));
@@ -198,7 +185,7 @@ impl Resolver {
             "access token missing or expired; read cookie {REFRESH_COOKIE} to refresh"
         ));
         self.context.trace.touched_server_state = true;
-        match auth_service::refresh_tokens(state, &refresh_token, client).await {
+        match auth_service::refresh_tokens(state, &refresh_token).await {
             Ok(pair) => {
                 self.step("rotated the refresh token (one row used, one inserted) and issued a new access token");
                 self.set_cookies.extend(auth_service::jwt_cookies(state, &pair));

@@ -42,9 +42,16 @@ pub struct AuthContext {
     /// Why a presented credential was refused, if one was.
     pub refusal: Option<String>,
     /// The access token that authenticated this request (possibly just
-    /// issued by a transparent refresh), so `/me` can decode it.
-    pub access_token: Option<String>,
+    /// issued by a transparent refresh), so `/me` can show it.
+    pub access_token: Option<AccessToken>,
     pub trace: AuthTrace,
+}
+
+/// A verified access token and its claims.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub token: String,
+    pub claims: jwt::Claims,
 }
 
 /// `bytes` random bytes from the OS, base64url without padding.

@@ -122,11 +122,7 @@ pub async fn login_jwt(
 
 /// Rotates a refresh token and issues an access token with the user's
 /// current name and role.
-pub async fn refresh_tokens(
-    state: &AppState,
-    refresh_token: &str,
-    _client: &ClientInfo,
-) -> Result<TokenPair, AppError> {
+pub async fn refresh_tokens(state: &AppState, refresh_token: &str) -> Result<TokenPair, AppError> {
     let now = now();
     let issued = refresh::rotate(&state.pool, refresh_token, state.config.refresh_ttl, now).await?;
     let Some(user) = db::find_user_by_id(&state.pool, issued.user_id).await? else {

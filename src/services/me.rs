@@ -3,11 +3,9 @@
 
 use crate::{
     auth::{
-        cookies,
-        jwt::Claims,
-        now, refresh,
+        cookies, now, refresh,
         session::{SessionAuth, AUTH_KEY},
-        AuthContext,
+        AccessToken, AuthContext,
     },
     error::AppError,
     model::{AuthMode, DecodedJwt, HeldCookie, MeView, ServerRecord},
@@ -35,8 +33,8 @@ pub async fn me_view(
         AuthMode::Jwt => {
             let jwt = auth
                 .access_token
-                .as_deref()
-                .map(|token| decode_for_display(state, token, now))
+                .as_ref()
+                .map(|access| decode_for_display(access, now))
                 .transpose()?;
             let refresh_family = refresh::describe_family(&state.pool, &principal.credential_id, now).await?;
             (jwt, ServerRecord::Jwt { refresh_family })
@@ -65,17 +63,12 @@ pub async fn me_view(
 }
 
 /// The token's two readable parts, as anyone holding it could read them.
-fn decode_for_display(state: &AppState, token: &str, now: i64) -> Result<DecodedJwt, AppError> {
-    let header = jsonwebtoken::decode_header(token).map_err(AppError::internal)?;
-    // Already verified by the auth layer; validated again rather than decoded blindly.
-    let claims: Claims = state
-        .jwt
-        .validate(token)
-        .map_err(|rejection| AppError::CredentialRefused(rejection.describe()))?;
+fn decode_for_display(access: &AccessToken, now: i64) -> Result<DecodedJwt, AppError> {
+    let header = jsonwebtoken::decode_header(&access.token).map_err(AppError::internal)?;
     Ok(DecodedJwt {
         header_json: serde_json::to_string_pretty(&header).map_err(AppError::internal)?,
-        payload_json: serde_json::to_string_pretty(&claims).map_err(AppError::internal)?,
-        token_bytes: token.len(),
-        seconds_until_exp: claims.exp as i64 - now,
+        payload_json: serde_json::to_string_pretty(&access.claims).map_err(AppError::internal)?,
+        token_bytes: access.token.len(),
+        seconds_until_exp: access.claims.exp as i64 - now,
     })
 }
