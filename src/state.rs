@@ -65,6 +65,29 @@ impl ServerFnContext {
         crate::services::auth::client_info(&self.parts.headers, &self.parts.extensions)
     }
 
+    /// Server functions answer errors with 500 unless told otherwise: give
+    /// the error its real status. A plain HTML form post is left alone, as
+    /// the framework answers it with a redirect back to the form.
+    pub fn respond<T>(&self, result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(err) = &result {
+            let is_form_post = self
+                .parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"));
+            if !is_form_post {
+                if let (Some(response), Ok(status)) = (
+                    use_context::<leptos_axum::ResponseOptions>(),
+                    axum::http::StatusCode::from_u16(err.status_code()),
+                ) {
+                    response.set_status(status);
+                }
+            }
+        }
+        result
+    }
+
     pub fn set_cookies(&self, cookies: &[Cookie<'static>]) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             for cookie in cookies {

@@ -425,13 +425,19 @@ async fn an_expired_access_token_is_refused_for_bearer_and_refreshed_for_the_bro
 #[tokio::test]
 async fn the_memory_session_store_works_the_same() {
     let app = app_with(&["--session-store", "memory"]).await;
-    let cookie = app.session_login("bob", "bob-password").await.cookie_pair("authlab_sid");
+    let cookie = app
+        .session_login("bob", "bob-password")
+        .await
+        .cookie_pair("authlab_sid");
     assert_eq!(app.me_with_cookie(&cookie).await.body["username"], "bob");
     let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tower_sessions'")
         .fetch_one(&app.state.pool)
         .await
         .unwrap();
     assert_eq!(records, 0, "nothing of the session is in the database");
-    assert_eq!(app.post_json("/api/logout", json!({}), Some(&cookie)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.post_json("/api/logout", json!({}), Some(&cookie)).await.status,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(app.me_with_cookie(&cookie).await.status, StatusCode::UNAUTHORIZED);
 }

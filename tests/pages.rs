@@ -146,3 +146,19 @@ async fn login_form_with_a_missing_field_or_bad_mode_is_a_client_error() {
     assert!(bad_mode.location().unwrap().contains("__err="));
     assert!(bad_mode.set_cookie("authlab_sid").is_none());
 }
+
+#[tokio::test]
+async fn server_function_errors_carry_their_real_status() {
+    let app = app().await;
+    // What the hydrated app's fetch sends: not a form navigation.
+    let request = axum::http::Request::builder()
+        .method(axum::http::Method::POST)
+        .uri("/rpc/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(axum::body::Body::from("mode=session&username=alice&password=wrong"))
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.body, serde_json::json!("InvalidCredentials"));
+}

@@ -8,26 +8,31 @@ pub async fn login(username: String, password: String, mode: String, next: Optio
     use crate::services::auth::{self as auth_service, Credentials};
 
     let ctx = crate::state::ServerFnContext::get()?;
-    let mode = AuthMode::parse(&mode).ok_or_else(|| AppError::BadRequest("Choose Session or JWT.".into()))?;
-    let client = ctx.client();
-    let user = auth_service::authenticate(&ctx.state, Credentials { username, password }, &client).await?;
-    let session = ctx.session();
-    match mode {
-        AuthMode::Session => {
-            let session = session.ok_or_else(|| AppError::internal("session layer missing"))?;
-            let cleared = auth_service::login_session(&ctx.state, &session, &ctx.parts.headers, &user, &client).await?;
-            ctx.set_cookies(&cleared);
+    let result = async {
+        let mode = AuthMode::parse(&mode).ok_or_else(|| AppError::BadRequest("Choose Session or JWT.".into()))?;
+        let client = ctx.client();
+        let user = auth_service::authenticate(&ctx.state, Credentials { username, password }, &client).await?;
+        let session = ctx.session();
+        match mode {
+            AuthMode::Session => {
+                let session = session.ok_or_else(|| AppError::internal("session layer missing"))?;
+                let cleared =
+                    auth_service::login_session(&ctx.state, &session, &ctx.parts.headers, &user, &client).await?;
+                ctx.set_cookies(&cleared);
+            }
+            AuthMode::Jwt => {
+                let pair = auth_service::login_jwt(&ctx.state, session.as_ref(), &user, &client).await?;
+                ctx.set_cookies(&auth_service::jwt_cookies(&ctx.state, &pair));
+            }
         }
-        AuthMode::Jwt => {
-            let pair = auth_service::login_jwt(&ctx.state, session.as_ref(), &user, &client).await?;
-            ctx.set_cookies(&auth_service::jwt_cookies(&ctx.state, &pair));
-        }
+        leptos_axum::redirect(&auth_service::safe_next(next.as_deref()));
+        Ok(())
     }
-    leptos_axum::redirect(&auth_service::safe_next(next.as_deref()));
-    Ok(())
+    .await;
+    ctx.respond(result)
 }
 
-/// Logs out of whichever mode this browser uses, then goes home.
+/// Logs out of whichever mode this browser uses, then shows the login page.
 #[server(prefix = "/rpc", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     let ctx = crate::state::ServerFnContext::get()?;

@@ -14,9 +14,8 @@ pub async fn get_me() -> Result<Option<MeView>, AppError> {
     if auth.principal.is_none() {
         return Ok(None);
     }
-    crate::services::me::me_view(&ctx.state, &auth, &ctx.parts.headers, ctx.session().as_ref())
-        .await
-        .map(Some)
+    let result = crate::services::me::me_view(&ctx.state, &auth, &ctx.parts.headers, ctx.session().as_ref()).await;
+    ctx.respond(result).map(Some)
 }
 
 #[component]
