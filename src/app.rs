@@ -2,7 +2,7 @@
 
 use crate::{
     components::nav::Nav,
-    pages::{home::HomePage, login::LoginPage, me::MePage},
+    pages::{admin::AdminPage, board::BoardPage, home::HomePage, login::LoginPage, me::MePage, signup::SignupPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -30,9 +30,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Bumped whenever this browser's credentials change without a navigation
+/// (a token refresh), so the nav bar asks again who is logged in.
+#[derive(Clone, Copy)]
+pub struct AuthEpoch(RwSignal<u32>);
+
+impl AuthEpoch {
+    pub fn bump(self) {
+        self.0.update(|epoch| *epoch += 1);
+    }
+
+    pub fn get(self) -> u32 {
+        self.0.get()
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(AuthEpoch(RwSignal::new(0)));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/authlab.css"/>
@@ -43,8 +59,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <h1>"Not found"</h1> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
-                    // Async: the redirect for anonymous visitors must be a real 302.
+                    <Route path=path!("/signup") view=SignupPage/>
+                    // Async: the redirect for anonymous visitors must be a real 302,
+                    // and a user on /admin must get a real 403.
                     <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
+                    <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

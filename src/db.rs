@@ -61,21 +61,27 @@ pub async fn find_user_by_id(pool: &SqlitePool, id: i64) -> Result<Option<UserRo
     )
 }
 
+/// Answers the new user's id, or `None` when the name is taken (in any case).
 pub async fn insert_user(
     pool: &SqlitePool,
     username: &str,
     password_hash: &str,
     role: Role,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<Option<i64>, AppError> {
     let result = sqlx::query("INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)")
         .bind(username)
         .bind(password_hash)
         .bind(role.as_str())
         .bind(now)
         .execute(pool)
-        .await?;
-    Ok(result.last_insert_rowid())
+        .await;
+    match result {
+        Ok(done) => Ok(Some(done.last_insert_rowid())),
+        // The UNIQUE NOCASE constraint decides, so two racing sign-ups cannot both win.
+        Err(err) if err.as_database_error().is_some_and(|db| db.is_unique_violation()) => Ok(None),
+        Err(err) => Err(err.into()),
+    }
 }
 
 pub async fn record_login(pool: &SqlitePool, user_id: i64, now: i64) -> Result<(), AppError> {

@@ -19,8 +19,13 @@ pub enum AppError {
     /// the code stays `unauthenticated`, the message says why.
     #[error("Your credentials were refused: {0}.")]
     CredentialRefused(String),
-    #[error("You are not allowed to do that.")]
-    Forbidden,
+    /// Someone is logged in but may not do this; the message says why.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("The username {0:?} is taken.")]
+    UsernameTaken(String),
+    #[error("There must always be at least one admin.")]
+    LastAdmin,
     #[error("This refresh token was already used; every token of its login has been revoked.")]
     RefreshReused,
     #[error("{0}")]
@@ -48,7 +53,9 @@ impl AppError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Unauthenticated => "unauthenticated",
             AppError::CredentialRefused(_) => "unauthenticated",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::UsernameTaken(_) => "username_taken",
+            AppError::LastAdmin => "last_admin",
             AppError::RefreshReused => "refresh_reused",
             AppError::InvalidRefreshToken(_) => "invalid_refresh_token",
             AppError::BadRequest(_) => "bad_request",
@@ -67,7 +74,8 @@ impl AppError {
             | AppError::CredentialRefused(_)
             | AppError::RefreshReused
             | AppError::InvalidRefreshToken(_) => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden(_) => 403,
+            AppError::UsernameTaken(_) | AppError::LastAdmin => 409,
             AppError::BadRequest(_) | AppError::ServerFn(_) => 400,
             AppError::NotFound => 404,
             AppError::PayloadTooLarge => 413,
@@ -89,7 +97,7 @@ impl FromServerFnError for AppError {
 mod ssr {
     use super::AppError;
     use axum::{
-        extract::rejection::JsonRejection,
+        extract::rejection::{JsonRejection, PathRejection},
         http::{header, HeaderValue, StatusCode},
         response::{IntoResponse, Response},
         Json,
@@ -123,6 +131,12 @@ mod ssr {
                 }
                 other => AppError::BadRequest(other.body_text()),
             }
+        }
+    }
+
+    impl From<PathRejection> for AppError {
+        fn from(rejection: PathRejection) -> Self {
+            AppError::BadRequest(rejection.body_text())
         }
     }
 

@@ -148,8 +148,34 @@ pub struct RefreshFamilyView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeView {
     pub user: CurrentUser,
+    /// The role in the users table now. In JWT mode it can differ from the
+    /// role claim until the token is re-issued.
+    pub database_role: Option<Role>,
     pub browser_cookies: Vec<HeldCookie>,
     pub jwt: Option<DecodedJwt>,
     pub server_record: ServerRecord,
     pub trace: AuthTrace,
+}
+
+/// A post on the board, with what the viewer may do to it (decided by the
+/// server's one ownership rule, so the UI never guesses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    pub id: i64,
+    pub author: String,
+    pub body: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub can_edit: bool,
+    pub can_delete: bool,
+}
+
+/// A row of the admin console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub username: String,
+    pub role: Role,
+    pub post_count: i64,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
 }

@@ -66,16 +66,18 @@ impl ServerFnContext {
     }
 
     /// Server functions answer errors with 500 unless told otherwise: give
-    /// the error its real status. A plain HTML form post is left alone, as
+    /// the error its real status (also to a page rendering it, so a user on
+    /// an admin page gets a 403). A plain HTML form post is left alone, as
     /// the framework answers it with a redirect back to the form.
     pub fn respond<T>(&self, result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(err) = &result {
-            let is_form_post = self
-                .parts
-                .headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|value| value.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"));
+            let is_form_post = self.parts.method == axum::http::Method::POST
+                && self
+                    .parts
+                    .headers
+                    .get(axum::http::header::ACCEPT)
+                    .and_then(|value| value.to_str().ok())
+                    .is_some_and(|accept| accept.contains("text/html"));
             if !is_form_post {
                 if let (Some(response), Ok(status)) = (
                     use_context::<leptos_axum::ResponseOptions>(),

@@ -12,12 +12,15 @@ use axum::{
     extract::{DefaultBodyLimit, FromRequest, FromRequestParts, State},
     http::{request::Parts, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{get, post, put},
     Json, Router,
 };
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
+
+mod admin;
+mod posts;
 
 /// No request of this API comes near this; larger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -29,6 +32,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/jwt/refresh", post(jwt_refresh))
         .route("/api/logout", post(logout))
         .route("/api/me", get(me))
+        .route("/api/signup", post(signup))
+        .route("/api/posts", get(posts::list).post(posts::create))
+        .route(
+            "/api/posts/{id}",
+            get(posts::get).put(posts::update).delete(posts::delete),
+        )
+        .route("/api/admin/users", get(admin::list_users))
+        .route("/api/admin/users/{username}/role", put(admin::set_role))
         .route("/healthz", get(healthz))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -38,6 +49,11 @@ pub fn router() -> Router<AppState> {
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct ApiJson<T>(pub T);
+
+/// `Path` whose rejections (`/api/posts/abc`) are JSON errors too.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);
 
 /// The caller's address and user agent.
 pub struct Client(pub ClientInfo);
@@ -106,6 +122,15 @@ async fn logout(
 ) -> Result<Response, AppError> {
     let cookies = auth_service::logout(&state, &auth, Some(&session), &headers).await?;
     Ok(with_cookies(StatusCode::NO_CONTENT, &cookies))
+}
+
+async fn signup(
+    State(state): State<AppState>,
+    ApiJson(credentials): ApiJson<Credentials>,
+) -> Result<(StatusCode, Json<serde_json::Value>), AppError> {
+    let user = crate::services::accounts::sign_up(&state, &credentials.username, credentials.password).await?;
+    let body = json!({ "user": { "username": user.username, "role": user.role() } });
+    Ok((StatusCode::CREATED, Json(body)))
 }
 
 async fn me(auth: AuthContext) -> Result<Json<serde_json::Value>, AppError> {

@@ -5,6 +5,17 @@ use super::{AuthContext, Principal};
 use crate::{error::AppError, model::Role};
 use axum::{extract::FromRequestParts, http::request::Parts};
 
+/// A principal known to be an admin: only [`AuthContext::require_admin`]
+/// makes one, so a service taking it cannot be reached by anyone else.
+#[derive(Debug, Clone, Copy)]
+pub struct Admin<'a>(&'a Principal);
+
+impl Admin<'_> {
+    pub fn principal(&self) -> &Principal {
+        self.0
+    }
+}
+
 impl AuthContext {
     pub fn require_user(&self) -> Result<&Principal, AppError> {
         match (&self.principal, &self.refusal) {
@@ -14,12 +25,17 @@ impl AuthContext {
         }
     }
 
+    /// Proof of an admin, which admin-only services take as an argument.
+    pub fn require_admin(&self) -> Result<Admin<'_>, AppError> {
+        self.require_role(Role::Admin).map(Admin)
+    }
+
     pub fn require_role(&self, role: Role) -> Result<&Principal, AppError> {
         let principal = self.require_user()?;
         if principal.role == role {
             Ok(principal)
         } else {
-            Err(AppError::Forbidden)
+            Err(AppError::Forbidden(format!("This needs the {role} role.")))
         }
     }
 
@@ -80,7 +96,10 @@ mod tests {
             principal: Some(principal(Role::User)),
             ..AuthContext::default()
         };
-        assert_eq!(user.require_role(Role::Admin).unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            user.require_role(Role::Admin).unwrap_err(),
+            AppError::Forbidden("This needs the admin role.".into())
+        );
         let admin = AuthContext {
             principal: Some(principal(Role::Admin)),
             ..AuthContext::default()

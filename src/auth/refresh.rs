@@ -228,6 +228,7 @@ mod tests {
         let pool = db::connect(&url).await.unwrap();
         let id = db::insert_user(&pool, "carol", "not-a-real-hash", crate::model::Role::User, 0)
             .await
+            .unwrap()
             .unwrap();
         (dir, pool, id)
     }

@@ -1,4 +1,10 @@
-use crate::{components::mode_badge::ModeBadge, error::AppError, model::CurrentUser, pages::login::Logout};
+use crate::{
+    app::AuthEpoch,
+    components::mode_badge::ModeBadge,
+    error::AppError,
+    model::{CurrentUser, Role},
+    pages::login::Logout,
+};
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
@@ -13,20 +19,27 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 pub fn Nav() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     // Logging in or out ends in a navigation, so asking again on every
-    // navigation keeps the nav bar true without wiring it to each action.
+    // navigation (or credential change) keeps the nav bar true without
+    // wiring it to each action.
     let pathname = use_location().pathname;
-    let user = Resource::new(move || pathname.get(), |_| get_current_user());
+    let epoch = expect_context::<AuthEpoch>();
+    let user = Resource::new(move || (pathname.get(), epoch.get()), |_| get_current_user());
 
     view! {
         <nav class="nav">
             <A href="/" attr:class="brand">"Auth Lab"</A>
-            <A href="/me">"My page"</A>
-            <span class="spacer"></span>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(user)) => {
+                            let is_admin = user.role == Role::Admin;
                             view! {
+                                <A href="/me">"My page"</A>
+                                <A href="/board">"Board"</A>
+                                <Show when=move || is_admin>
+                                    <A href="/admin" attr:data-testid="nav-admin">"Admin"</A>
+                                </Show>
+                                <span class="spacer"></span>
                                 <span class="who" data-testid="nav-user">
                                     <strong>{user.username.clone()}</strong>
                                     " (" {user.role.as_str()} ") "
@@ -38,7 +51,14 @@ pub fn Nav() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        _ => view! { <A href="/login" attr:class="button">"Log in"</A> }.into_any(),
+                        _ => {
+                            view! {
+                                <span class="spacer"></span>
+                                <A href="/signup">"Sign up"</A>
+                                <A href="/login" attr:class="button">"Log in"</A>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -12,19 +12,16 @@ pub async fn login(username: String, password: String, mode: String, next: Optio
         let mode = AuthMode::parse(&mode).ok_or_else(|| AppError::BadRequest("Choose Session or JWT.".into()))?;
         let client = ctx.client();
         let user = auth_service::authenticate(&ctx.state, Credentials { username, password }, &client).await?;
-        let session = ctx.session();
-        match mode {
-            AuthMode::Session => {
-                let session = session.ok_or_else(|| AppError::internal("session layer missing"))?;
-                let cleared =
-                    auth_service::login_session(&ctx.state, &session, &ctx.parts.headers, &user, &client).await?;
-                ctx.set_cookies(&cleared);
-            }
-            AuthMode::Jwt => {
-                let pair = auth_service::login_jwt(&ctx.state, session.as_ref(), &user, &client).await?;
-                ctx.set_cookies(&auth_service::jwt_cookies(&ctx.state, &pair));
-            }
-        }
+        let cookies = auth_service::start_login(
+            &ctx.state,
+            mode,
+            ctx.session().as_ref(),
+            &ctx.parts.headers,
+            &user,
+            &client,
+        )
+        .await?;
+        ctx.set_cookies(&cookies);
         leptos_axum::redirect(&auth_service::safe_next(next.as_deref()));
         Ok(())
     }

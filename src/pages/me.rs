@@ -1,7 +1,8 @@
 use crate::{
+    app::AuthEpoch,
     components::mode_badge::ModeBadge,
     error::AppError,
-    model::{AuthTrace, DecodedJwt, HeldCookie, MeView, ServerRecord},
+    model::{AuthMode, AuthTrace, DecodedJwt, HeldCookie, MeView, Role, ServerRecord},
 };
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -18,14 +19,40 @@ pub async fn get_me() -> Result<Option<MeView>, AppError> {
     ctx.respond(result).map(Some)
 }
 
+/// Spends the browser's refresh token now: a new access token with the
+/// user's current name and role, and a new refresh token.
+#[server(prefix = "/rpc", endpoint = "refresh")]
+pub async fn refresh_now() -> Result<(), AppError> {
+    use crate::{auth::cookies, services::auth as auth_service};
+
+    let ctx = crate::state::ServerFnContext::get()?;
+    let result = async {
+        let jar = cookies::request_cookies(&ctx.parts.headers);
+        let refresh_token = cookies::find(&jar, cookies::REFRESH_COOKIE)
+            .ok_or_else(|| AppError::InvalidRefreshToken("This browser holds no refresh token.".into()))?;
+        let pair = auth_service::refresh_tokens(&ctx.state, refresh_token).await?;
+        ctx.set_cookies(&auth_service::jwt_cookies(&ctx.state, &pair));
+        Ok(())
+    }
+    .await;
+    ctx.respond(result)
+}
+
 #[component]
 pub fn MePage() -> impl IntoView {
-    let me = Resource::new_blocking(|| (), |_| get_me());
+    let refresh = ServerAction::<RefreshNow>::new();
+    let epoch = expect_context::<AuthEpoch>();
+    Effect::new(move |_| {
+        if refresh.version().get() > 0 {
+            epoch.bump();
+        }
+    });
+    let me = Resource::new_blocking(move || refresh.version().get(), |_| get_me());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(view)) => view! { <MeDetails view/> }.into_any(),
+                    Ok(Some(view)) => view! { <MeDetails view refresh/> }.into_any(),
                     Ok(None) => view! { <Redirect path="/login?next=/me"/> }.into_any(),
                     Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                 }
@@ -35,14 +62,20 @@ pub fn MePage() -> impl IntoView {
 }
 
 #[component]
-fn MeDetails(view: MeView) -> impl IntoView {
+fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>) -> impl IntoView {
     let MeView {
         user,
+        database_role,
         browser_cookies,
         jwt,
         server_record,
         trace,
     } = view;
+    let seconds_left = jwt.as_ref().map(|jwt| jwt.seconds_until_exp).unwrap_or_default();
+    let mismatch = database_role
+        .filter(|database_role| *database_role != user.role)
+        .map(|database_role| view! { <RoleMismatch token_role=user.role database_role seconds_left/> });
+    let refresh_error = move || refresh.value().get().and_then(Result::err);
     view! {
         <section class="me" data-testid="me" data-mode=user.mode.as_str()>
             <h1>
@@ -50,12 +83,39 @@ fn MeDetails(view: MeView) -> impl IntoView {
                 <ModeBadge mode=user.mode/>
             </h1>
             <p>"Role: " <strong data-testid="me-role">{user.role.as_str()}</strong></p>
+            {mismatch}
+            <Show when=move || user.mode == AuthMode::Jwt>
+                <ActionForm action=refresh attr:class="inline">
+                    <button type="submit" class="button-secondary" data-testid="refresh-now">
+                        "Refresh the token now"
+                    </button>
+                </ActionForm>
+                {move || refresh_error().map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })}
+            </Show>
             <div class="panels">
                 <BrowserPanel cookies=browser_cookies jwt/>
                 <ServerPanel record=server_record/>
             </div>
             <TracePanel trace/>
         </section>
+    }
+}
+
+/// Why a JWT can say one role while the database says another.
+#[component]
+fn RoleMismatch(token_role: Role, database_role: Role, seconds_left: i64) -> impl IntoView {
+    view! {
+        <div class="notice warn" data-testid="role-mismatch">
+            <p>
+                "Token says " <strong data-testid="token-role">{token_role.as_str()}</strong>
+                ", database says " <strong data-testid="database-role">{database_role.as_str()}</strong> "."
+            </p>
+            <p>
+                "A JWT carries the role as a signed claim, and the server trusts that claim without "
+                "looking anything up: that is what makes it stateless. So the old role holds until the "
+                "token is re-issued, at the next refresh (this token expires in " {seconds_left} " s)."
+            </p>
+        </div>
     }
 }
 

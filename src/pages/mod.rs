@@ -1,3 +1,6 @@
+pub mod admin;
+pub mod board;
 pub mod home;
 pub mod login;
 pub mod me;
+pub mod signup;

@@ -105,6 +105,27 @@ pub async fn login_session(
     Ok(cleared)
 }
 
+/// Logs a verified user in with `mode`; answers the cookies to set.
+pub async fn start_login(
+    state: &AppState,
+    mode: AuthMode,
+    session: Option<&Session>,
+    request_headers: &HeaderMap,
+    user: &UserRow,
+    client: &ClientInfo,
+) -> Result<Vec<Cookie<'static>>, AppError> {
+    match mode {
+        AuthMode::Session => {
+            let session = session.ok_or_else(|| AppError::internal("the session layer is missing"))?;
+            login_session(state, session, request_headers, user, client).await
+        }
+        AuthMode::Jwt => {
+            let pair = login_jwt(state, session, user, client).await?;
+            Ok(jwt_cookies(state, &pair))
+        }
+    }
+}
+
 /// JWT-mode login: a new refresh family and an access token. Any session of
 /// this browser is deleted first.
 pub async fn login_jwt(

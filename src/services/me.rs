@@ -53,8 +53,16 @@ pub async fn me_view(
             (None, record)
         }
     };
+    let database_role = match principal.mode {
+        // The auth layer just read it from the users table.
+        AuthMode::Session => Some(principal.role),
+        AuthMode::Jwt => crate::db::find_user_by_id(&state.pool, principal.user_id)
+            .await?
+            .map(|user| user.role()),
+    };
     Ok(MeView {
         user: principal.current_user(),
+        database_role,
         browser_cookies,
         jwt,
         server_record,

@@ -1,6 +1,9 @@
 //! The service layer: every rule lives here once; server functions and the
 //! JSON API are thin adapters over these functions.
 
+pub mod accounts;
+pub mod admin;
 pub mod auth;
 pub mod login_limit;
 pub mod me;
+pub mod posts;

@@ -62,6 +62,19 @@ impl Reply {
     }
 }
 
+/// How a test client proves who it is.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    Anonymous,
+    /// `authlab_sid=...`
+    SessionCookie(String),
+    /// An access token sent as `Authorization: Bearer`, with its refresh token.
+    Bearer {
+        access: String,
+        refresh: String,
+    },
+}
+
 pub async fn app_with(extra_args: &[&str]) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("authlab.db").display());
@@ -137,6 +150,45 @@ impl TestApp {
             request = request.header(header::COOKIE, cookie);
         }
         self.send(request.body(Body::from(form.to_owned())).unwrap()).await
+    }
+
+    /// Logs `username` (whose password is `<username>-password`) in with `mode`.
+    pub async fn login_as(&self, mode: &str, username: &str) -> Credential {
+        let password = format!("{username}-password");
+        match mode {
+            "session" => {
+                Credential::SessionCookie(self.session_login(username, &password).await.cookie_pair("authlab_sid"))
+            }
+            "jwt" => {
+                let reply = self.jwt_login(username, &password).await;
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                Credential::Bearer {
+                    access: reply.body["access_token"].as_str().unwrap().to_owned(),
+                    refresh: reply.body["refresh_token"].as_str().unwrap().to_owned(),
+                }
+            }
+            other => panic!("unknown mode {other}"),
+        }
+    }
+
+    /// Any JSON API call with a credential.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, credential: &Credential) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        match credential {
+            Credential::Anonymous => {}
+            Credential::SessionCookie(cookie) => request = request.header(header::COOKIE, cookie),
+            Credential::Bearer { access, .. } => {
+                request = request.header(header::AUTHORIZATION, format!("Bearer {access}"))
+            }
+        }
+        let body = match body {
+            Some(body) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
     }
 
     pub async fn me_with_cookie(&self, cookie: &str) -> Reply {

@@ -1,0 +1,73 @@
+//! The admin console: users, their roles and activity.
+
+use crate::{
+    auth::guard::Admin,
+    error::AppError,
+    model::{Role, UserSummary},
+    state::AppState,
+};
+
+#[derive(sqlx::FromRow)]
+struct UserSummaryRow {
+    username: String,
+    role: String,
+    post_count: i64,
+    created_at: i64,
+    last_login_at: Option<i64>,
+}
+
+impl From<UserSummaryRow> for UserSummary {
+    fn from(row: UserSummaryRow) -> Self {
+        UserSummary {
+            role: Role::parse(&row.role).unwrap_or(Role::User),
+            username: row.username,
+            post_count: row.post_count,
+            created_at: row.created_at,
+            last_login_at: row.last_login_at,
+        }
+    }
+}
+
+const SELECT_SUMMARIES: &str = "SELECT u.username, u.role, u.created_at, u.last_login_at,
+            (SELECT COUNT(*) FROM posts p WHERE p.author_id = u.id) AS post_count
+     FROM users u";
+
+/// Every user, admins first.
+pub async fn list_users(state: &AppState, _admin: Admin<'_>) -> Result<Vec<UserSummary>, AppError> {
+    let rows: Vec<UserSummaryRow> = sqlx::query_as(&format!(
+        "{SELECT_SUMMARIES} ORDER BY u.role = 'admin' DESC, u.username COLLATE NOCASE"
+    ))
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows.into_iter().map(UserSummary::from).collect())
+}
+
+/// Changes a role. Demoting the last admin is refused: nobody could undo it.
+pub async fn set_role(state: &AppState, admin: Admin<'_>, username: &str, role: Role) -> Result<UserSummary, AppError> {
+    let mut tx = state.pool.begin().await?;
+    let current: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let current = current.ok_or(AppError::NotFound)?;
+    if current == Role::Admin.as_str() && role != Role::Admin {
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+            .fetch_one(&mut *tx)
+            .await?;
+        if admins <= 1 {
+            return Err(AppError::LastAdmin);
+        }
+    }
+    sqlx::query("UPDATE users SET role = ? WHERE username = ?")
+        .bind(role.as_str())
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+    let summary: UserSummaryRow = sqlx::query_as(&format!("{SELECT_SUMMARIES} WHERE u.username = ?"))
+        .bind(username)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(username, role = %role, by = %admin.principal().username, "role changed");
+    Ok(summary.into())
+}

@@ -1,0 +1,180 @@
+//! The board. Who may change a post is decided in [`may`], and only there.
+
+use crate::{
+    auth::{now, Principal},
+    error::AppError,
+    model::{Post, Role},
+    state::AppState,
+};
+
+pub const MAX_POST_CHARS: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostAction {
+    Edit,
+    Delete,
+}
+
+/// The ownership rule: authors edit and delete their own posts; an admin
+/// may delete any post (moderation) but not put words in another's mouth.
+pub fn may(principal: &Principal, author_id: i64, action: PostAction) -> bool {
+    principal.user_id == author_id || (action == PostAction::Delete && principal.role == Role::Admin)
+}
+
+fn authorize(principal: &Principal, author_id: i64, action: PostAction) -> Result<(), AppError> {
+    if may(principal, author_id, action) {
+        Ok(())
+    } else {
+        let verb = match action {
+            PostAction::Edit => "edit",
+            PostAction::Delete => "delete",
+        };
+        Err(AppError::Forbidden(format!(
+            "That post is not yours: you cannot {verb} it."
+        )))
+    }
+}
+
+fn validate_body(body: &str) -> Result<String, AppError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::BadRequest("A post cannot be empty.".into()));
+    }
+    if body.chars().count() > MAX_POST_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "A post has at most {MAX_POST_CHARS} characters."
+        )));
+    }
+    Ok(body.to_owned())
+}
+
+#[derive(sqlx::FromRow)]
+struct PostRow {
+    id: i64,
+    author_id: i64,
+    author: String,
+    body: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl PostRow {
+    fn for_viewer(self, viewer: &Principal) -> Post {
+        Post {
+            can_edit: may(viewer, self.author_id, PostAction::Edit),
+            can_delete: may(viewer, self.author_id, PostAction::Delete),
+            id: self.id,
+            author: self.author,
+            body: self.body,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+const SELECT_POSTS: &str = "SELECT p.id, p.author_id, u.username AS author, p.body, p.created_at, p.updated_at
+                            FROM posts p JOIN users u ON u.id = p.author_id";
+
+async fn find(state: &AppState, id: i64) -> Result<PostRow, AppError> {
+    sqlx::query_as(&format!("{SELECT_POSTS} WHERE p.id = ?"))
+        .bind(id)
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn list(state: &AppState, viewer: &Principal) -> Result<Vec<Post>, AppError> {
+    let rows: Vec<PostRow> = sqlx::query_as(&format!("{SELECT_POSTS} ORDER BY p.id DESC LIMIT 200"))
+        .fetch_all(&state.pool)
+        .await?;
+    Ok(rows.into_iter().map(|row| row.for_viewer(viewer)).collect())
+}
+
+pub async fn get(state: &AppState, viewer: &Principal, id: i64) -> Result<Post, AppError> {
+    Ok(find(state, id).await?.for_viewer(viewer))
+}
+
+pub async fn create(state: &AppState, author: &Principal, body: &str) -> Result<Post, AppError> {
+    let body = validate_body(body)?;
+    let now = now();
+    let id = sqlx::query("INSERT INTO posts (author_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)")
+        .bind(author.user_id)
+        .bind(&body)
+        .bind(now)
+        .bind(now)
+        .execute(&state.pool)
+        .await?
+        .last_insert_rowid();
+    get(state, author, id).await
+}
+
+pub async fn update(state: &AppState, editor: &Principal, id: i64, body: &str) -> Result<Post, AppError> {
+    let post = find(state, id).await?;
+    authorize(editor, post.author_id, PostAction::Edit)?;
+    let body = validate_body(body)?;
+    sqlx::query("UPDATE posts SET body = ?, updated_at = ? WHERE id = ?")
+        .bind(&body)
+        .bind(now())
+        .bind(id)
+        .execute(&state.pool)
+        .await?;
+    get(state, editor, id).await
+}
+
+pub async fn delete(state: &AppState, deleter: &Principal, id: i64) -> Result<(), AppError> {
+    let post = find(state, id).await?;
+    authorize(deleter, post.author_id, PostAction::Delete)?;
+    sqlx::query("DELETE FROM posts WHERE id = ?")
+        .bind(id)
+        .execute(&state.pool)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AuthMode;
+
+    fn principal(user_id: i64, role: Role) -> Principal {
+        Principal {
+            user_id,
+            username: format!("user{user_id}"),
+            role,
+            mode: AuthMode::Session,
+            credential_id: String::new(),
+            expires_at: 0,
+        }
+    }
+
+    #[test]
+    fn authors_edit_and_delete_their_own() {
+        let alice = principal(1, Role::User);
+        assert!(may(&alice, 1, PostAction::Edit));
+        assert!(may(&alice, 1, PostAction::Delete));
+    }
+
+    #[test]
+    fn users_touch_nothing_of_others() {
+        let bob = principal(2, Role::User);
+        assert!(!may(&bob, 1, PostAction::Edit));
+        assert!(!may(&bob, 1, PostAction::Delete));
+        assert_eq!(authorize(&bob, 1, PostAction::Edit).unwrap_err().status_code(), 403);
+    }
+
+    #[test]
+    fn admins_delete_any_but_edit_only_their_own() {
+        let admin = principal(3, Role::Admin);
+        assert!(may(&admin, 1, PostAction::Delete));
+        assert!(!may(&admin, 1, PostAction::Edit));
+        assert!(may(&admin, 3, PostAction::Edit));
+    }
+
+    #[test]
+    fn bodies_are_trimmed_and_bounded() {
+        assert_eq!(validate_body("  hi  ").unwrap(), "hi");
+        assert!(validate_body("   ").is_err());
+        assert!(validate_body(&"가".repeat(MAX_POST_CHARS)).is_ok());
+        assert!(validate_body(&"가".repeat(MAX_POST_CHARS + 1)).is_err());
+    }
+}
