@@ -13,10 +13,7 @@ pub async fn admin_users() -> Result<Option<Vec<UserSummary>>, AppError> {
     if auth.principal.is_none() {
         return Ok(None);
     }
-    let result = match auth.require_admin() {
-        Ok(admin) => crate::services::admin::list_users(&ctx.state, admin).await,
-        Err(err) => Err(err),
-    };
+    let result = async { crate::services::admin::list_users(&ctx.state, auth.require_admin()?).await }.await;
     ctx.respond(result).map(Some)
 }
 

@@ -18,12 +18,12 @@ pub async fn list_posts() -> Result<Option<Vec<Post>>, AppError> {
 pub async fn create_post(body: String) -> Result<(), AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
     let auth = ctx.auth();
-    let result = match auth.require_user() {
-        Ok(principal) => crate::services::posts::create(&ctx.state, principal, &body)
+    let result = async {
+        crate::services::posts::create(&ctx.state, auth.require_user()?, &body)
             .await
-            .map(drop),
-        Err(err) => Err(err),
-    };
+            .map(drop)
+    }
+    .await;
     ctx.respond(result)
 }
 
@@ -31,12 +31,12 @@ pub async fn create_post(body: String) -> Result<(), AppError> {
 pub async fn update_post(id: i64, body: String) -> Result<(), AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
     let auth = ctx.auth();
-    let result = match auth.require_user() {
-        Ok(principal) => crate::services::posts::update(&ctx.state, principal, id, &body)
+    let result = async {
+        crate::services::posts::update(&ctx.state, auth.require_user()?, id, &body)
             .await
-            .map(drop),
-        Err(err) => Err(err),
-    };
+            .map(drop)
+    }
+    .await;
     ctx.respond(result)
 }
 
@@ -44,10 +44,7 @@ pub async fn update_post(id: i64, body: String) -> Result<(), AppError> {
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
     let auth = ctx.auth();
-    let result = match auth.require_user() {
-        Ok(principal) => crate::services::posts::delete(&ctx.state, principal, id).await,
-        Err(err) => Err(err),
-    };
+    let result = async { crate::services::posts::delete(&ctx.state, auth.require_user()?, id).await }.await;
     ctx.respond(result)
 }
 
