@@ -40,6 +40,12 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_REFRESH_TTL", default_value_t = 7 * 24 * 3600, value_parser = clap::value_parser!(u64).range(1..))]
     pub refresh_ttl: u64,
 
+    /// Seconds during which a browser's repeat of a just-rotated refresh
+    /// token (parallel requests of one page) gets the same new pair instead
+    /// of revoking the login. 0: every repeat counts as reuse.
+    #[arg(long, env = "AUTHLAB_REFRESH_GRACE", default_value_t = 10)]
+    pub refresh_grace: u64,
+
     /// Session idle timeout in seconds, extended by activity.
     #[arg(long, env = "AUTHLAB_SESSION_IDLE_TTL", default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..))]
     pub session_idle_ttl: u64,

@@ -6,7 +6,7 @@ use crate::{
     auth::{cookies::SESSION_COOKIE, jwt, layer::resolve_credentials, now, password, session::AppSessionStore},
     config::Config,
     db,
-    services::login_limit::LoginLimiter,
+    services::{login_limit::LoginLimiter, refresh_grace::RefreshGrace},
     state::AppState,
 };
 use axum::{
@@ -38,12 +38,14 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         config.login_max_failures,
         Duration::from_secs(config.login_failure_window),
     );
+    let refresh_grace = RefreshGrace::new(Duration::from_secs(config.refresh_grace));
     Ok(AppState {
         pool,
         config: Arc::new(config),
         jwt: Arc::new(jwt),
         sessions,
         login_limiter: Arc::new(login_limiter),
+        refresh_grace: Arc::new(refresh_grace),
         leptos_options,
     })
 }

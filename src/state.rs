@@ -4,7 +4,7 @@ use crate::{
     auth::{jwt::JwtKeys, session::AppSessionStore},
     config::Config,
     error::AppError,
-    services::login_limit::LoginLimiter,
+    services::{login_limit::LoginLimiter, refresh_grace::RefreshGrace},
 };
 use axum::{
     extract::FromRef,
@@ -22,6 +22,7 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub sessions: AppSessionStore,
     pub login_limiter: Arc<LoginLimiter>,
+    pub refresh_grace: Arc<RefreshGrace>,
     pub leptos_options: LeptosOptions,
 }
 

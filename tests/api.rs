@@ -131,7 +131,8 @@ async fn jwt_login_me_refresh_rotation_reuse_and_logout() {
 
 #[tokio::test]
 async fn browser_without_a_live_access_cookie_is_refreshed_transparently() {
-    let app = app().await;
+    // No grace: a repeat of the spent token is a replay at once.
+    let app = app_with(&["--refresh-grace", "0"]).await;
     let login = app.jwt_login("bob", "bob-password").await;
     let refresh = login.body["refresh_token"].as_str().unwrap().to_owned();
 
@@ -440,4 +441,27 @@ async fn the_memory_session_store_works_the_same() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(app.me_with_cookie(&cookie).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn parallel_requests_of_one_page_share_one_refresh_instead_of_revoking_the_login() {
+    let app = app().await;
+    let refresh = app.jwt_login("alice", "alice-password").await.body["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cookie = format!("authlab_rt={refresh}");
+    // What a client-side navigation sends: the nav bar's and the page's call together.
+    let (first, second) = tokio::join!(app.me_with_cookie(&cookie), app.me_with_cookie(&cookie));
+    assert_eq!((first.status, second.status), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(
+        first.cookie_pair("authlab_rt"),
+        second.cookie_pair("authlab_rt"),
+        "both got the same new pair"
+    );
+    let next = first.cookie_pair("authlab_rt");
+    let still_live = app.refresh(next.trim_start_matches("authlab_rt=")).await;
+    assert_eq!(still_live.status, StatusCode::OK, "the login was not revoked");
+    // The JSON API has no grace: the spent token is a replay.
+    assert_eq!(app.refresh(&refresh).await.error_code(), "refresh_reused");
 }

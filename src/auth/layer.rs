@@ -185,7 +185,7 @@ impl Resolver {
             "access token missing or expired; read cookie {REFRESH_COOKIE} to refresh"
         ));
         self.context.trace.touched_server_state = true;
-        match auth_service::refresh_tokens(state, &refresh_token).await {
+        match state.refresh_grace.refresh(state, &refresh_token).await {
             Ok(pair) => {
                 self.step("rotated the refresh token (one row used, one inserted) and issued a new access token");
                 self.set_cookies.extend(auth_service::jwt_cookies(state, &pair));

@@ -7,3 +7,4 @@ pub mod auth;
 pub mod login_limit;
 pub mod me;
 pub mod posts;
+pub mod refresh_grace;
