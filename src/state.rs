@@ -32,12 +32,17 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The `Set-Cookie` header values of `cookies`.
+fn set_cookie_values<'a>(cookies: &'a [Cookie<'static>]) -> impl Iterator<Item = HeaderValue> + 'a {
+    cookies
+        .iter()
+        .filter_map(|cookie| HeaderValue::from_str(&cookie.to_string()).ok())
+}
+
 /// Appends `Set-Cookie` headers.
 pub fn append_cookies(headers: &mut HeaderMap, cookies: &[Cookie<'static>]) {
-    for cookie in cookies {
-        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
-            headers.append(SET_COOKIE, value);
-        }
+    for value in set_cookie_values(cookies) {
+        headers.append(SET_COOKIE, value);
     }
 }
 
@@ -93,10 +98,8 @@ impl ServerFnContext {
 
     pub fn set_cookies(&self, cookies: &[Cookie<'static>]) {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            for cookie in cookies {
-                if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
-                    response.append_header(SET_COOKIE, value);
-                }
+            for value in set_cookie_values(cookies) {
+                response.append_header(SET_COOKIE, value);
             }
         }
     }
