@@ -15,7 +15,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 export AUTHLAB_BIN := $(abspath $(TARGET_DIR))/release/authlab
 export CHROMIUM
 
-.PHONY: run build test tools browser-deps lint unit e2e clean
+.PHONY: run build test tools browser-deps lint unit e2e bench clean
 
 run: tools
 	cargo leptos serve --release
@@ -41,7 +41,7 @@ browser-deps:
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --features ssr --lib --bins --tests -- -D warnings
+	cargo clippy --features ssr --lib --bins --tests --benches -- -D warnings
 	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
 unit:
@@ -49,6 +49,10 @@ unit:
 
 e2e:
 	cd end2end && npx playwright test
+
+# Prints what each credential costs per request (not part of `make test`).
+bench:
+	cargo bench --features ssr --bench credentials
 
 clean:
 	cargo clean

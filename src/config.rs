@@ -62,6 +62,17 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_SECURE_COOKIES", default_value_t = false, action = ArgAction::Set)]
     pub secure_cookies: bool,
 
+    /// Check each access token's login on every request, so that revoking a
+    /// login takes effect at once (a lookup per JWT request). Admins can
+    /// switch it at run time.
+    #[arg(long, env = "AUTHLAB_JWT_STRICT_REVOCATION", default_value_t = false, action = ArgAction::Set)]
+    pub jwt_strict_revocation: bool,
+
+    /// Live logins per user (sessions and refresh families together); a new
+    /// login past it revokes the oldest. 0: no limit. Admins can change it.
+    #[arg(long, env = "AUTHLAB_MAX_LOGINS_PER_USER", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub max_logins_per_user: u32,
+
     /// Failed logins allowed per client address and username within the window.
     #[arg(long, env = "AUTHLAB_LOGIN_MAX_FAILURES", default_value_t = 10)]
     pub login_max_failures: u32,
@@ -95,6 +106,8 @@ mod tests {
         assert_eq!(config.session_absolute_ttl, 43_200);
         assert_eq!(config.session_store, SessionStoreKind::Sqlite);
         assert!(!config.secure_cookies);
+        assert!(!config.jwt_strict_revocation);
+        assert_eq!(config.max_logins_per_user, 0);
     }
 
     #[test]

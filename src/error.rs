@@ -22,6 +22,9 @@ pub enum AppError {
     /// Someone is logged in but may not do this; the message says why.
     #[error("{0}")]
     Forbidden(String),
+    /// Re-entering the current password (to change it) went wrong.
+    #[error("The current password is wrong.")]
+    WrongPassword,
     #[error("The username {0:?} is taken.")]
     UsernameTaken(String),
     #[error("There must always be at least one admin.")]
@@ -54,6 +57,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::CredentialRefused(_) => "unauthenticated",
             AppError::Forbidden(_) => "forbidden",
+            AppError::WrongPassword => "wrong_password",
             AppError::UsernameTaken(_) => "username_taken",
             AppError::LastAdmin => "last_admin",
             AppError::RefreshReused => "refresh_reused",
@@ -74,7 +78,7 @@ impl AppError {
             | AppError::CredentialRefused(_)
             | AppError::RefreshReused
             | AppError::InvalidRefreshToken(_) => 401,
-            AppError::Forbidden(_) => 403,
+            AppError::Forbidden(_) | AppError::WrongPassword => 403,
             AppError::UsernameTaken(_) | AppError::LastAdmin => 409,
             AppError::BadRequest(_) | AppError::ServerFn(_) => 400,
             AppError::NotFound => 404,
@@ -97,7 +101,7 @@ impl FromServerFnError for AppError {
 mod ssr {
     use super::AppError;
     use axum::{
-        extract::rejection::{JsonRejection, PathRejection},
+        extract::rejection::{JsonRejection, PathRejection, QueryRejection},
         http::{header, HeaderValue, StatusCode},
         response::{IntoResponse, Response},
         Json,
@@ -123,6 +127,12 @@ mod ssr {
         }
     }
 
+    impl From<tower_sessions::session_store::Error> for AppError {
+        fn from(err: tower_sessions::session_store::Error) -> Self {
+            AppError::internal(err)
+        }
+    }
+
     impl From<JsonRejection> for AppError {
         fn from(rejection: JsonRejection) -> Self {
             match rejection {
@@ -131,6 +141,12 @@ mod ssr {
                 }
                 other => AppError::BadRequest(other.body_text()),
             }
+        }
+    }
+
+    impl From<QueryRejection> for AppError {
+        fn from(rejection: QueryRejection) -> Self {
+            AppError::BadRequest(rejection.body_text())
         }
     }
 

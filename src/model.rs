@@ -179,3 +179,174 @@ pub struct UserSummary {
     pub created_at: i64,
     pub last_login_at: Option<i64>,
 }
+
+/// Who is logged in, for the nav bar, and whether the server has already
+/// revoked this login while the browser's access token lives on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavStatus {
+    pub user: CurrentUser,
+    /// Seconds this JWT keeps working although its login was revoked.
+    pub revoked_token_valid_for: Option<i64>,
+}
+
+/// One live login: a session record, or a refresh-token family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginView {
+    /// A public id: never the session id itself, which is the credential.
+    pub id: String,
+    pub mode: AuthMode,
+    pub username: String,
+    pub created_at: i64,
+    /// Session: last activity (to the minute). JWT: last refresh.
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The login this request was made with.
+    pub current: bool,
+}
+
+/// What a revocation took back, per mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokedCounts {
+    pub revoked: u64,
+    pub sessions: u64,
+    pub refresh_families: u64,
+    /// The longest time an access token of a revoked family may still be
+    /// accepted: it is nowhere on the server, so nothing can recall it
+    /// (0 when strict revocation is on).
+    pub access_tokens_valid_for: i64,
+}
+
+/// Settings an admin can change while the server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Check every access token's login against the server: forced logout
+    /// becomes immediate, and every JWT request touches server state.
+    pub strict_revocation: bool,
+    /// Live logins per user; a new login past it revokes the oldest. 0: no limit.
+    pub max_logins_per_user: u32,
+}
+
+/// What the audit trail records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditEvent {
+    Login,
+    Logout,
+    Refresh,
+    RefreshReuse,
+    ForcedLogout,
+    LoginRevoked,
+    LogoutOthers,
+    LoginLimit,
+    PasswordChange,
+    RoleChange,
+    Denied,
+    SettingsChanged,
+}
+
+impl AuditEvent {
+    pub const ALL: [AuditEvent; 12] = [
+        AuditEvent::Login,
+        AuditEvent::Logout,
+        AuditEvent::Refresh,
+        AuditEvent::RefreshReuse,
+        AuditEvent::ForcedLogout,
+        AuditEvent::LoginRevoked,
+        AuditEvent::LogoutOthers,
+        AuditEvent::LoginLimit,
+        AuditEvent::PasswordChange,
+        AuditEvent::RoleChange,
+        AuditEvent::Denied,
+        AuditEvent::SettingsChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::Login => "login",
+            AuditEvent::Logout => "logout",
+            AuditEvent::Refresh => "refresh",
+            AuditEvent::RefreshReuse => "refresh_reuse",
+            AuditEvent::ForcedLogout => "forced_logout",
+            AuditEvent::LoginRevoked => "login_revoked",
+            AuditEvent::LogoutOthers => "logout_others",
+            AuditEvent::LoginLimit => "login_limit",
+            AuditEvent::PasswordChange => "password_change",
+            AuditEvent::RoleChange => "role_change",
+            AuditEvent::Denied => "denied",
+            AuditEvent::SettingsChanged => "settings_changed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        AuditEvent::ALL.into_iter().find(|event| event.as_str() == value)
+    }
+}
+
+/// One row of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub username: Option<String>,
+    pub mode: Option<AuthMode>,
+    pub ip: Option<String>,
+    pub event: String,
+    /// `ok`, `failed` or `denied`.
+    pub outcome: String,
+    pub detail: String,
+}
+
+/// Which audit rows to show; every field narrows the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// `?user=alice`
+    #[serde(rename = "user")]
+    pub username: Option<String>,
+    pub event: Option<String>,
+    pub outcome: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// `2026-11-23 09:41 UTC` from Unix seconds (days-to-civil, Howard Hinnant).
+pub fn format_utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let seconds = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        seconds / 3600,
+        seconds % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{format_utc, AuditEvent};
+
+    #[test]
+    fn audit_events_round_trip_through_their_names() {
+        for event in AuditEvent::ALL {
+            assert_eq!(AuditEvent::parse(event.as_str()), Some(event));
+            let json = serde_json::to_string(&event).unwrap();
+            assert_eq!(json, format!("\"{}\"", event.as_str()), "the API and the table agree");
+        }
+        assert_eq!(AuditEvent::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn formats_unix_times_as_utc() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(format_utc(1_795_425_519), "2026-11-23 09:18 UTC");
+        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
+    }
+}

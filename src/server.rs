@@ -6,7 +6,8 @@ use crate::{
     auth::{cookies::SESSION_COOKIE, jwt, layer::resolve_credentials, now, password, session::AppSessionStore},
     config::Config,
     db,
-    services::{login_limit::LoginLimiter, refresh_grace::RefreshGrace},
+    model::Settings,
+    services::{login_limit::LoginLimiter, logins, refresh_grace::RefreshGrace, settings::RuntimeSettings},
     state::AppState,
 };
 use axum::{
@@ -33,12 +34,16 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         tracing::info!("seeded the demo accounts alice, bob and admin");
     }
     password::warm_up().await?;
-    let sessions = AppSessionStore::new(config.session_store, &pool).await?;
+    let sessions = AppSessionStore::new(config.session_store, &pool, config.session_absolute_ttl).await?;
     let login_limiter = LoginLimiter::new(
         config.login_max_failures,
         Duration::from_secs(config.login_failure_window),
     );
     let refresh_grace = RefreshGrace::new(Duration::from_secs(config.refresh_grace));
+    let settings = RuntimeSettings::new(Settings {
+        strict_revocation: config.jwt_strict_revocation,
+        max_logins_per_user: config.max_logins_per_user,
+    });
     Ok(AppState {
         pool,
         config: Arc::new(config),
@@ -46,6 +51,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         sessions,
         login_limiter: Arc::new(login_limiter),
         refresh_grace: Arc::new(refresh_grace),
+        settings: Arc::new(settings),
         leptos_options,
     })
 }
@@ -103,17 +109,10 @@ pub fn spawn_housekeeping(state: AppState) {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            if let Err(err) = state.sessions.delete_expired().await {
-                tracing::warn!(%err, "deleting expired sessions failed");
-            }
-            let now = now();
-            let result = sqlx::query("DELETE FROM refresh_families WHERE expires_at <= ? OR revoked_at <= ?")
-                .bind(now)
-                .bind(now - 24 * 3600)
-                .execute(&state.pool)
-                .await;
-            if let Err(err) = result {
-                tracing::warn!(%err, "deleting expired refresh tokens failed");
+            match logins::delete_expired(&state, now()).await {
+                Ok(deleted) if deleted != Default::default() => tracing::debug!(?deleted, "housekeeping"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(%err, "housekeeping failed"),
             }
         }
     });

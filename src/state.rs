@@ -4,7 +4,7 @@ use crate::{
     auth::{jwt::JwtKeys, session::AppSessionStore},
     config::Config,
     error::AppError,
-    services::{login_limit::LoginLimiter, refresh_grace::RefreshGrace},
+    services::{login_limit::LoginLimiter, refresh_grace::RefreshGrace, settings::RuntimeSettings},
 };
 use axum::{
     extract::FromRef,
@@ -23,6 +23,7 @@ pub struct AppState {
     pub sessions: AppSessionStore,
     pub login_limiter: Arc<LoginLimiter>,
     pub refresh_grace: Arc<RefreshGrace>,
+    pub settings: Arc<RuntimeSettings>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -214,6 +214,20 @@ async fn admin_lists_users_with_post_counts_and_cannot_remove_the_last_admin() {
         )
         .await;
     assert_eq!(demote.status, StatusCode::OK, "another admin exists now");
+
+    let changes: Vec<(String, String)> =
+        sqlx::query_as("SELECT username, detail FROM audit_events WHERE event = 'role_change' ORDER BY id")
+            .fetch_all(&app.state.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        changes,
+        [
+            ("bob".to_owned(), "user → admin by admin".to_owned()),
+            ("admin".to_owned(), "admin → user by admin".to_owned())
+        ],
+        "only the changes that happened are in the audit trail"
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,9 @@ export async function gotoHydrated(page: Page, url: string) {
 
 export type Mode = "session" | "jwt";
 
+/** The second server, whose access tokens live 10 s (see playwright.config.ts). */
+export const shortTtlURL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
+
 /** Fills and submits the login form of the current page. */
 export async function submitLogin(page: Page, mode: Mode, username: string, password: string) {
   await page.locator(`input[name=mode][value=${mode}]`).check();

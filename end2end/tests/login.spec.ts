@@ -36,7 +36,7 @@ for (const mode of ["session", "jwt"] as const) {
     await page.locator("body[data-hydrated]").waitFor();
     await expectOnMe(page, mode, "alice");
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log out", exact: true }).click();
     await expect(page).toHaveURL(/\/login/);
     await expect(page.getByRole("status")).toHaveText("You are logged out.");
     const left = (await context.cookies()).filter((c) => credentialCookies[mode].includes(c.name));
@@ -87,7 +87,7 @@ test.describe("with JavaScript disabled", () => {
       await page.goto("/login");
       await submitLogin(page, mode, "alice", "alice-password");
       await expectOnMe(page, mode, "alice");
-      await page.getByRole("button", { name: "Log out" }).click();
+      await page.getByRole("button", { name: "Log out", exact: true }).click();
       await expect(page).toHaveURL(/\/login/);
       await page.goto("/me");
       await expect(page).toHaveURL(/\/login\?next=\/me$/);

@@ -12,7 +12,7 @@ use axum::{
     extract::{DefaultBodyLimit, FromRequest, FromRequestParts, State},
     http::{request::Parts, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post, put},
+    routing::{delete, get, post, put},
     Json, Router,
 };
 use serde::Deserialize;
@@ -20,6 +20,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 mod admin;
+mod me;
 mod posts;
 
 /// No request of this API comes near this; larger bodies get 413.
@@ -32,6 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/jwt/refresh", post(jwt_refresh))
         .route("/api/logout", post(logout))
         .route("/api/me", get(me))
+        .route("/api/me/logins", get(me::list_logins))
+        .route("/api/me/logins/{id}", delete(me::revoke_login))
+        .route("/api/me/logout-others", post(me::logout_others))
+        .route("/api/me/password", post(me::change_password))
+        .route("/api/me/audit", get(me::audit_trail))
         .route("/api/signup", post(signup))
         .route("/api/posts", get(posts::list).post(posts::create))
         .route(
@@ -40,6 +46,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/admin/users", get(admin::list_users))
         .route("/api/admin/users/{username}/role", put(admin::set_role))
+        .route("/api/admin/users/{username}/logout", post(admin::force_logout))
+        .route("/api/admin/sessions", get(admin::sessions))
+        .route("/api/admin/settings", get(admin::get_settings).put(admin::put_settings))
+        .route("/api/admin/audit", get(admin::audit_trail))
         .route("/healthz", get(healthz))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -54,6 +64,11 @@ pub struct ApiJson<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct ApiPath<T>(pub T);
+
+/// `Query` whose rejections (`?limit=many`) are JSON errors too.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
 
 /// The caller's address and user agent.
 pub struct Client(pub ClientInfo);
@@ -79,7 +94,7 @@ async fn session_login(
     Client(client): Client,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<Response, AppError> {
-    let user = auth_service::authenticate(&state, credentials, &client).await?;
+    let user = auth_service::authenticate(&state, credentials, AuthMode::Session, &client).await?;
     let cleared = auth_service::login_session(&state, &session, &headers, &user, &client).await?;
     let body = json!({
         "user": { "username": user.username, "role": user.role() },
@@ -94,7 +109,7 @@ async fn jwt_login(
     Client(client): Client,
     ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<Json<TokenPair>, AppError> {
-    let user = auth_service::authenticate(&state, credentials, &client).await?;
+    let user = auth_service::authenticate(&state, credentials, AuthMode::Jwt, &client).await?;
     Ok(Json(
         auth_service::login_jwt(&state, Some(&session), &user, &client).await?,
     ))
@@ -107,10 +122,11 @@ struct RefreshRequest {
 
 async fn jwt_refresh(
     State(state): State<AppState>,
+    Client(client): Client,
     ApiJson(request): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenPair>, AppError> {
     Ok(Json(
-        auth_service::refresh_tokens(&state, &request.refresh_token).await?,
+        auth_service::refresh_tokens(&state, &request.refresh_token, &client).await?,
     ))
 }
 
@@ -119,8 +135,9 @@ async fn logout(
     auth: AuthContext,
     session: Session,
     headers: HeaderMap,
+    Client(client): Client,
 ) -> Result<Response, AppError> {
-    let cookies = auth_service::logout(&state, &auth, Some(&session), &headers).await?;
+    let cookies = auth_service::logout(&state, &auth, Some(&session), &headers, &client).await?;
     Ok(with_cookies(StatusCode::NO_CONTENT, &cookies))
 }
 

@@ -10,13 +10,17 @@ use super::{
     AccessToken, AuthContext, Principal,
 };
 use crate::{
-    model::{AuthMode, AuthTrace, TraceStep},
-    services::auth as auth_service,
+    auth::refresh::{self, ClientInfo},
+    model::{AuditEvent, AuthMode, AuthTrace, TraceStep},
+    services::{
+        audit::{self, AuditMark, Entry, Outcome},
+        auth as auth_service,
+    },
     state::{append_cookies, AppState},
 };
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderMap, HeaderValue},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     middleware::Next,
     response::Response,
 };
@@ -25,18 +29,56 @@ use std::time::Instant;
 use tower_sessions::Session;
 
 pub async fn resolve_credentials(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    request.extensions_mut().insert(AuditMark::default());
+    let client = auth_service::client_info(request.headers(), request.extensions());
     let session = request.extensions().get::<Session>().cloned();
     let mut resolver = Resolver::new(request.headers());
     resolver.context.trace.request = format!("{} {}", request.method(), request.uri().path());
-    resolver.resolve(&state, request.headers(), session).await;
+    resolver.resolve(&state, request.headers(), session, &client).await;
     let Resolver {
         context, set_cookies, ..
     } = resolver;
+    let denied = DeniedRequest {
+        request: context.trace.request.clone(),
+        principal: context.principal.clone(),
+        refusal: context.refusal.clone(),
+    };
     request.extensions_mut().insert(context);
 
     let mut response = next.run(request).await;
     append_cookies_not_already_set(response.headers_mut(), set_cookies);
+    let status = response.status();
+    if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) && !client.audit_mark.is_set() {
+        denied.record(&state, &client, status).await;
+    }
     response
+}
+
+/// What the audit trail keeps of a request answered 401 or 403 that no
+/// service recorded itself (as a failed login would be).
+struct DeniedRequest {
+    request: String,
+    principal: Option<Principal>,
+    refusal: Option<String>,
+}
+
+impl DeniedRequest {
+    async fn record(self, state: &AppState, client: &ClientInfo, status: StatusCode) {
+        let why = match (&self.principal, self.refusal) {
+            (Some(_), _) => "not allowed for this user".to_owned(),
+            (None, Some(refusal)) => format!("credential refused: {refusal}"),
+            (None, None) => "no credential".to_owned(),
+        };
+        let mut entry = Entry::new(AuditEvent::Denied, Outcome::Denied).detail(format!(
+            "{} {}: {why}",
+            status.as_u16(),
+            self.request
+        ));
+        if let Some(principal) = &self.principal {
+            entry = entry.principal(principal);
+        }
+        audit::record(&state.pool, client, entry).await;
+    }
 }
 
 /// A handler that logged in or out has the last word on its cookies.
@@ -100,16 +142,17 @@ impl Resolver {
         self.context.refusal = Some(why);
     }
 
-    async fn resolve(&mut self, state: &AppState, headers: &HeaderMap, session: Option<Session>) {
+    async fn resolve(&mut self, state: &AppState, headers: &HeaderMap, session: Option<Session>, client: &ClientInfo) {
         let jar = cookies::request_cookies(headers);
         let access_cookie = cookies::find(&jar, ACCESS_COOKIE).map(str::to_owned);
         let refresh_cookie = cookies::find(&jar, REFRESH_COOKIE).map(str::to_owned);
         let session_cookie = cookies::find(&jar, SESSION_COOKIE).map(str::len);
 
         if let Some(authorization) = headers.get(header::AUTHORIZATION) {
-            self.resolve_bearer(state, authorization);
+            self.resolve_bearer(state, authorization).await;
         } else if access_cookie.is_some() || refresh_cookie.is_some() {
-            self.resolve_jwt_cookies(state, access_cookie, refresh_cookie).await;
+            self.resolve_jwt_cookies(state, access_cookie, refresh_cookie, client)
+                .await;
         } else if let (Some(bytes), Some(session)) = (session_cookie, session) {
             self.resolve_session(state, bytes, session).await;
         } else {
@@ -118,7 +161,7 @@ impl Resolver {
         self.context.trace.total_micros = self.started.elapsed().as_micros() as u64;
     }
 
-    fn resolve_bearer(&mut self, state: &AppState, authorization: &HeaderValue) {
+    async fn resolve_bearer(&mut self, state: &AppState, authorization: &HeaderValue) {
         self.step(format!("read Authorization header ({} bytes)", authorization.len()));
         let token = authorization
             .to_str()
@@ -129,15 +172,23 @@ impl Resolver {
         let Some(token) = token else {
             return self.refuse("the Authorization header is not `Bearer <token>`");
         };
-        self.verify_access_token(state, token);
+        self.verify_access_token(state, token).await;
     }
 
     /// Signature and claims only: no lookup, the token carries everything.
-    fn verify_access_token(&mut self, state: &AppState, token: String) -> Option<TokenRejection> {
+    /// Unless strict revocation is on: then its login is looked up too.
+    async fn verify_access_token(&mut self, state: &AppState, token: String) -> Option<TokenRejection> {
         match state.jwt.validate(&token) {
             Ok(claims) => {
                 let claims_for_display = claims.clone();
-                self.step("verified HS256 signature, exp, iss and aud: no server lookup");
+                if !state.settings.strict_revocation() {
+                    self.step("verified HS256 signature, exp, iss and aud: no server lookup");
+                } else {
+                    self.step("verified HS256 signature, exp, iss and aud");
+                    if !self.login_is_live(state, &claims.sid).await {
+                        return None;
+                    }
+                }
                 match claims.user_id() {
                     Some(user_id) => {
                         self.context.principal = Some(Principal {
@@ -164,11 +215,41 @@ impl Resolver {
         }
     }
 
-    async fn resolve_jwt_cookies(&mut self, state: &AppState, access: Option<String>, refresh: Option<String>) {
+    /// Strict revocation: the token names its login (`sid`); is it still live?
+    async fn login_is_live(&mut self, state: &AppState, family_id: &str) -> bool {
+        self.context.trace.touched_server_state = true;
+        match refresh::family_is_live(&state.pool, family_id, now()).await {
+            Ok(true) => {
+                self.step("strict revocation: looked its login up in refresh_families: still live");
+                true
+            }
+            Ok(false) => {
+                self.refuse("strict revocation: this token's login was revoked or has expired");
+                false
+            }
+            Err(_) => {
+                self.refuse("strict revocation: the login could not be looked up");
+                false
+            }
+        }
+    }
+
+    async fn resolve_jwt_cookies(
+        &mut self,
+        state: &AppState,
+        access: Option<String>,
+        refresh: Option<String>,
+        client: &ClientInfo,
+    ) {
         let secure = state.config.secure_cookies;
         if let Some(token) = access {
             self.step(format!("read cookie {ACCESS_COOKIE} ({} bytes)", token.len()));
-            match self.verify_access_token(state, token) {
+            match self.verify_access_token(state, token).await {
+                // Refused by strict revocation: the refresh token is dead too.
+                None if self.context.principal.is_none() => {
+                    self.set_cookies.extend(cookies::jwt_removal_cookies(secure));
+                    return;
+                }
                 None => return,
                 Some(TokenRejection::Expired) => {}
                 // A forged or broken token is not a reason to spend the refresh token.
@@ -185,11 +266,11 @@ impl Resolver {
             "access token missing or expired; read cookie {REFRESH_COOKIE} to refresh"
         ));
         self.context.trace.touched_server_state = true;
-        match state.refresh_grace.refresh(state, &refresh_token).await {
+        match state.refresh_grace.refresh(state, &refresh_token, client).await {
             Ok(pair) => {
                 self.step("rotated the refresh token (one row used, one inserted) and issued a new access token");
                 self.set_cookies.extend(auth_service::jwt_cookies(state, &pair));
-                self.verify_access_token(state, pair.access_token);
+                self.verify_access_token(state, pair.access_token).await;
             }
             Err(err) => {
                 self.refuse(format!("refresh failed: {err}"));

@@ -64,3 +64,10 @@ pub fn random_token(bytes: usize) -> String {
 pub fn now() -> i64 {
     jsonwebtoken::get_current_timestamp() as i64
 }
+
+/// Microseconds since the epoch, to order logins made within one second.
+pub fn login_order() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_micros() as i64)
+}

@@ -7,11 +7,14 @@ use crate::{auth::random_token, error::AppError, model::RefreshFamilyView};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-/// Where a login came from, kept with its family for "my devices".
+/// Where a request came from, kept with a login for "my devices" and with
+/// each audit event.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// Marks the request as audited once an event about it is recorded.
+    pub audit_mark: crate::services::audit::AuditMark,
 }
 
 /// A refresh token handed out, and what it belongs to.
@@ -40,12 +43,13 @@ pub async fn start_family(
     let expires_at = now + ttl_secs as i64;
     let mut tx = pool.begin().await?;
     sqlx::query(
-        "INSERT INTO refresh_families (id, user_id, created_at, last_refreshed_at, expires_at, ip, user_agent)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO refresh_families (id, user_id, created_at, login_order, last_refreshed_at, expires_at, ip, user_agent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&family_id)
     .bind(user_id)
     .bind(now)
+    .bind(super::login_order())
     .bind(now)
     .bind(expires_at)
     .bind(&client.ip)
@@ -166,6 +170,59 @@ async fn revoke_family_in(
 pub async fn revoke_family(pool: &SqlitePool, family_id: &str, now: i64, reason: &str) -> Result<bool, AppError> {
     let mut conn = pool.acquire().await?;
     revoke_family_in(&mut conn, family_id, now, reason).await
+}
+
+/// Revokes the live families of `user_id`: only `family_id` if given, and
+/// never `except_family_id`. Answers each revoked family's last refresh,
+/// the latest time an access token of it can have been issued.
+pub async fn revoke_user_families(
+    pool: &SqlitePool,
+    user_id: i64,
+    family_id: Option<&str>,
+    except_family_id: Option<&str>,
+    now: i64,
+    reason: &str,
+) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE refresh_families SET revoked_at = ?1, revoked_reason = ?2
+         WHERE user_id = ?3 AND revoked_at IS NULL AND expires_at > ?1
+           AND (?4 IS NULL OR id = ?4) AND (?5 IS NULL OR id <> ?5)
+         RETURNING last_refreshed_at",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(user_id)
+    .bind(family_id)
+    .bind(except_family_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Whether a family can still be refreshed: neither revoked nor expired.
+/// Strict revocation asks this for every access token.
+pub async fn family_is_live(pool: &SqlitePool, family_id: &str, now: i64) -> Result<bool, AppError> {
+    let live: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM refresh_families WHERE id = ? AND revoked_at IS NULL AND expires_at > ?")
+            .bind(family_id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?;
+    Ok(live.is_some())
+}
+
+/// The user id and name a refresh token was issued to, if the token is known.
+pub async fn owner_of_token(pool: &SqlitePool, token: &str) -> Result<Option<(i64, String)>, AppError> {
+    if token.is_empty() || token.len() > 256 {
+        return Ok(None);
+    }
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.username FROM refresh_tokens t
+         JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id
+         WHERE t.token_hash = ?",
+    )
+    .bind(hash_token(token))
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// The family a refresh token belongs to, if the token is known.

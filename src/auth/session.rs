@@ -24,75 +24,216 @@ pub struct SessionAuth {
     pub user_id: i64,
     /// Unix time of login: the absolute lifetime counts from here.
     pub login_at: i64,
+    /// Microseconds since the epoch at login: orders logins within a second.
+    #[serde(default)]
+    pub login_order: i64,
     pub last_seen_at: i64,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
 }
 
-/// The configured store, chosen at start-up.
+/// The configured store, chosen at start-up, plus the index that names each
+/// logged-in session's user (table `session_logins`).
+///
+/// The index is written here, in the store, so that every way a record is
+/// created, cycled, saved or deleted keeps it in step. It is also what keeps
+/// a revoked session dead: a request that loaded the record before an admin
+/// deleted it would otherwise write it back when it saves its activity.
 #[derive(Debug, Clone)]
-pub enum AppSessionStore {
+pub struct AppSessionStore {
+    backend: Backend,
+    index: SqlitePool,
+    absolute_ttl: i64,
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
     Sqlite(SqliteStore),
     Memory(MemoryStore),
 }
 
+fn backend_error(err: sqlx::Error) -> session_store::Error {
+    session_store::Error::Backend(err.to_string())
+}
+
+/// The login data in a record, if the session is logged in.
+fn auth_of(record: &Record) -> Option<SessionAuth> {
+    record
+        .data
+        .get(AUTH_KEY)
+        .and_then(|value| serde_json::from_value(value.clone()).ok())
+}
+
 impl AppSessionStore {
-    pub async fn new(kind: SessionStoreKind, pool: &SqlitePool) -> anyhow::Result<Self> {
-        Ok(match kind {
+    pub async fn new(kind: SessionStoreKind, pool: &SqlitePool, absolute_ttl_secs: u64) -> anyhow::Result<Self> {
+        let backend = match kind {
             SessionStoreKind::Sqlite => {
                 let store = SqliteStore::new(pool.clone());
                 store.migrate().await?;
-                AppSessionStore::Sqlite(store)
+                Backend::Sqlite(store)
             }
-            SessionStoreKind::Memory => AppSessionStore::Memory(MemoryStore::default()),
+            SessionStoreKind::Memory => {
+                // The records died with the last process; so do their index rows.
+                sqlx::query("DELETE FROM session_logins").execute(pool).await?;
+                Backend::Memory(MemoryStore::default())
+            }
+        };
+        Ok(AppSessionStore {
+            backend,
+            index: pool.clone(),
+            absolute_ttl: absolute_ttl_secs as i64,
         })
     }
 
     pub fn describe(&self) -> &'static str {
-        match self {
-            AppSessionStore::Sqlite(_) => "SQLite table tower_sessions",
-            AppSessionStore::Memory(_) => "process memory",
+        match self.backend {
+            Backend::Sqlite(_) => "SQLite table tower_sessions",
+            Backend::Memory(_) => "process memory",
         }
     }
 
-    /// Deletes expired records now and then; expired ones are never loaded
-    /// in between, since every store checks the expiry on load.
-    pub async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            AppSessionStore::Sqlite(store) => store.delete_expired().await,
-            // The memory store drops expired records when they are loaded.
-            AppSessionStore::Memory(_) => Ok(()),
+    /// Deletes expired records and their index rows now and then; expired
+    /// ones are never loaded in between, since every store checks the
+    /// expiry on load and every listing checks `expires_at`.
+    pub async fn delete_expired(&self, now: i64) -> session_store::Result<u64> {
+        if let Backend::Sqlite(store) = &self.backend {
+            store.delete_expired().await?;
         }
+        // The memory store drops expired records itself when they are loaded.
+        let deleted = sqlx::query("DELETE FROM session_logins WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.index)
+            .await
+            .map_err(backend_error)?
+            .rows_affected();
+        Ok(deleted)
+    }
+
+    /// Deletes the given sessions of `user_id` (all of them but `except`
+    /// when `public_id` is `None`). Answers how many were live.
+    pub async fn revoke(
+        &self,
+        user_id: i64,
+        public_id: Option<&str>,
+        except_session_id: Option<&str>,
+    ) -> session_store::Result<u64> {
+        // The index row goes first: from then on no save can bring the record back.
+        let session_ids: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM session_logins
+             WHERE user_id = ? AND (? IS NULL OR public_id = ?) AND (? IS NULL OR session_id <> ?)
+             RETURNING session_id",
+        )
+        .bind(user_id)
+        .bind(public_id)
+        .bind(public_id)
+        .bind(except_session_id)
+        .bind(except_session_id)
+        .fetch_all(&self.index)
+        .await
+        .map_err(backend_error)?;
+        for session_id in &session_ids {
+            if let Ok(id) = session_id.parse::<Id>() {
+                self.backend().delete(&id).await?;
+            }
+        }
+        Ok(session_ids.len() as u64)
+    }
+
+    /// The store that holds the records, without the index.
+    fn backend(&self) -> &dyn SessionStore {
+        match &self.backend {
+            Backend::Sqlite(store) => store,
+            Backend::Memory(store) => store,
+        }
+    }
+
+    fn index_expiry(&self, record: &Record, auth: &SessionAuth) -> i64 {
+        record
+            .expiry_date
+            .unix_timestamp()
+            .min(auth.login_at + self.absolute_ttl)
+    }
+
+    async fn index_insert(&self, record: &Record, auth: &SessionAuth) -> session_store::Result<()> {
+        sqlx::query(
+            "INSERT INTO session_logins
+                 (session_id, public_id, user_id, created_at, login_order, last_seen_at, expires_at, ip, user_agent)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (session_id) DO UPDATE SET
+                 last_seen_at = excluded.last_seen_at, expires_at = excluded.expires_at",
+        )
+        .bind(record.id.to_string())
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(auth.user_id)
+        .bind(auth.login_at)
+        .bind(auth.login_order)
+        .bind(auth.last_seen_at)
+        .bind(self.index_expiry(record, auth))
+        .bind(&auth.ip)
+        .bind(&auth.user_agent)
+        .execute(&self.index)
+        .await
+        .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn is_indexed(&self, id: &Id) -> session_store::Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM session_logins WHERE session_id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.index)
+            .await
+            .map_err(backend_error)?;
+        Ok(found.is_some())
     }
 }
 
 #[async_trait]
 impl SessionStore for AppSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            AppSessionStore::Sqlite(store) => store.create(record).await,
-            AppSessionStore::Memory(store) => store.create(record).await,
+        self.backend().create(record).await?;
+        if let Some(auth) = auth_of(record) {
+            self.index_insert(record, &auth).await?;
         }
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            AppSessionStore::Sqlite(store) => store.save(record).await,
-            AppSessionStore::Memory(store) => store.save(record).await,
+        let Some(auth) = auth_of(record) else {
+            return self.backend().save(record).await;
+        };
+        // A logged-in record is saved only while its index row lives: a
+        // login always creates a new record (`cycle_id`), so a missing row
+        // means the session was revoked while this request ran.
+        let still_live = sqlx::query("UPDATE session_logins SET last_seen_at = ?, expires_at = ? WHERE session_id = ?")
+            .bind(auth.last_seen_at)
+            .bind(self.index_expiry(record, &auth))
+            .bind(record.id.to_string())
+            .execute(&self.index)
+            .await
+            .map_err(backend_error)?
+            .rows_affected()
+            == 1;
+        if !still_live {
+            return Ok(());
         }
+        self.backend().save(record).await?;
+        // A revocation between the check and the write: undo the write.
+        if !self.is_indexed(&record.id).await? {
+            self.backend().delete(&record.id).await?;
+        }
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            AppSessionStore::Sqlite(store) => store.load(id).await,
-            AppSessionStore::Memory(store) => store.load(id).await,
-        }
+        self.backend().load(id).await
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            AppSessionStore::Sqlite(store) => store.delete(id).await,
-            AppSessionStore::Memory(store) => store.delete(id).await,
-        }
+        sqlx::query("DELETE FROM session_logins WHERE session_id = ?")
+            .bind(id.to_string())
+            .execute(&self.index)
+            .await
+            .map_err(backend_error)?;
+        self.backend().delete(id).await
     }
 }

@@ -11,7 +11,7 @@ pub async fn login(username: String, password: String, mode: String, next: Optio
     let result = async {
         let mode = AuthMode::parse(&mode).ok_or_else(|| AppError::BadRequest("Choose Session or JWT.".into()))?;
         let client = ctx.client();
-        let user = auth_service::authenticate(&ctx.state, Credentials { username, password }, &client).await?;
+        let user = auth_service::authenticate(&ctx.state, Credentials { username, password }, mode, &client).await?;
         let cookies = auth_service::start_login(
             &ctx.state,
             mode,
@@ -33,8 +33,14 @@ pub async fn login(username: String, password: String, mode: String, next: Optio
 #[server(prefix = "/rpc", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
-    let cookies =
-        crate::services::auth::logout(&ctx.state, &ctx.auth(), ctx.session().as_ref(), &ctx.parts.headers).await?;
+    let cookies = crate::services::auth::logout(
+        &ctx.state,
+        &ctx.auth(),
+        ctx.session().as_ref(),
+        &ctx.parts.headers,
+        &ctx.client(),
+    )
+    .await?;
     ctx.set_cookies(&cookies);
     leptos_axum::redirect("/login?logged_out=1");
     Ok(())

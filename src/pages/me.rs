@@ -3,6 +3,7 @@ use crate::{
     components::mode_badge::ModeBadge,
     error::AppError,
     model::{AuthMode, AuthTrace, DecodedJwt, HeldCookie, MeView, Role, ServerRecord},
+    pages::devices::{MyActivity, MyDevices, PasswordForm},
 };
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -30,7 +31,7 @@ pub async fn refresh_now() -> Result<(), AppError> {
         let jar = cookies::request_cookies(&ctx.parts.headers);
         let refresh_token = cookies::find(&jar, cookies::REFRESH_COOKIE)
             .ok_or_else(|| AppError::InvalidRefreshToken("This browser holds no refresh token.".into()))?;
-        let pair = auth_service::refresh_tokens(&ctx.state, refresh_token).await?;
+        let pair = auth_service::refresh_tokens(&ctx.state, refresh_token, &ctx.client()).await?;
         ctx.set_cookies(&auth_service::jwt_cookies(&ctx.state, &pair));
         Ok(())
     }
@@ -97,6 +98,9 @@ fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>) -> impl IntoView {
                 <ServerPanel record=server_record/>
             </div>
             <TracePanel trace/>
+            <MyDevices/>
+            <PasswordForm/>
+            <MyActivity/>
         </section>
     }
 }

@@ -1,12 +1,20 @@
 //! Sign-up: the username and password policy, and account creation.
 
 use crate::{
-    auth::{now, password},
+    auth::{now, password, refresh::ClientInfo, Principal},
     db::{self, UserRow},
     error::AppError,
-    model::Role,
+    model::{AuditEvent, AuthMode, RevokedCounts, Role},
+    services::{
+        audit::{self, Entry, Outcome},
+        auth::MAX_PASSWORD_BYTES,
+        login_limit::LoginLimiter,
+        logins,
+    },
     state::AppState,
 };
+use serde::Deserialize;
+use tower_sessions::Session;
 
 pub const USERNAME_CHARS: std::ops::RangeInclusive<usize> = 3..=32;
 pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=128;
@@ -54,6 +62,71 @@ pub async fn sign_up(state: &AppState, username: &str, password: String) -> Resu
         .await?
         .ok_or_else(|| AppError::UsernameTaken(username.to_owned()))?;
     db::find_user_by_id(&state.pool, id).await?.ok_or(AppError::Internal)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PasswordChange {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Changes the caller's password. Every other login of the user is revoked,
+/// since one of them may be the reason for the change; this one stays, with
+/// a new session id in session mode. Wrong current passwords count towards
+/// the failed-login limit.
+pub async fn change_password(
+    state: &AppState,
+    principal: &Principal,
+    session: Option<&Session>,
+    client: &ClientInfo,
+    change: PasswordChange,
+) -> Result<RevokedCounts, AppError> {
+    let PasswordChange {
+        old_password,
+        new_password,
+    } = change;
+    validate_password(&new_password)?;
+    if new_password == old_password {
+        return Err(AppError::BadRequest(
+            "The new password must differ from the current one.".into(),
+        ));
+    }
+    let failed = |why: &str| {
+        Entry::new(AuditEvent::PasswordChange, Outcome::Failed)
+            .principal(principal)
+            .detail(why)
+    };
+    let limit_key = LoginLimiter::key(client.ip.as_deref(), &principal.username);
+    if let Err(err) = state.login_limiter.check(&limit_key) {
+        audit::record(&state.pool, client, failed("too many wrong passwords")).await;
+        return Err(err);
+    }
+    let user = db::find_user_by_id(&state.pool, principal.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let old_is_right = old_password.len() <= MAX_PASSWORD_BYTES
+        && password::verify_password(old_password, Some(user.password_hash)).await?;
+    if !old_is_right {
+        state.login_limiter.record_failure(&limit_key);
+        audit::record(&state.pool, client, failed("the current password was wrong")).await;
+        return Err(AppError::WrongPassword);
+    }
+    let hash = password::hash_password(new_password).await?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(user.id)
+        .execute(&state.pool)
+        .await?;
+    let counts = logins::revoke_others_after_password_change(state, principal).await?;
+    if principal.mode == AuthMode::Session {
+        let session = session.ok_or_else(|| AppError::internal("the session layer is missing"))?;
+        session.cycle_id().await?;
+    }
+    let entry = Entry::new(AuditEvent::PasswordChange, Outcome::Ok)
+        .principal(principal)
+        .detail(format!("other logins: {}", logins::describe(&counts)));
+    audit::record(&state.pool, client, entry).await;
+    Ok(counts)
 }
 
 #[cfg(test)]

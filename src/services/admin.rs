@@ -1,9 +1,13 @@
 //! The admin console: users, their roles and activity.
 
 use crate::{
-    auth::guard::Admin,
+    auth::{guard::Admin, refresh::ClientInfo},
     error::AppError,
-    model::{Role, UserSummary},
+    model::{AuditEvent, LoginView, Role, UserSummary},
+    services::{
+        audit::{self, Entry, Outcome},
+        logins,
+    },
     state::AppState,
 };
 
@@ -43,13 +47,19 @@ pub async fn list_users(state: &AppState, _admin: Admin<'_>) -> Result<Vec<UserS
 }
 
 /// Changes a role. Demoting the last admin is refused: nobody could undo it.
-pub async fn set_role(state: &AppState, admin: Admin<'_>, username: &str, role: Role) -> Result<UserSummary, AppError> {
+pub async fn set_role(
+    state: &AppState,
+    admin: Admin<'_>,
+    client: &ClientInfo,
+    username: &str,
+    role: Role,
+) -> Result<UserSummary, AppError> {
     let mut tx = state.pool.begin().await?;
-    let current: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE username = ?")
+    let current: Option<(i64, String)> = sqlx::query_as("SELECT id, role FROM users WHERE username = ?")
         .bind(username)
         .fetch_optional(&mut *tx)
         .await?;
-    let current = current.ok_or(AppError::NotFound)?;
+    let (user_id, current) = current.ok_or(AppError::NotFound)?;
     if current == Role::Admin.as_str() && role != Role::Admin {
         let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
             .fetch_one(&mut *tx)
@@ -69,5 +79,27 @@ pub async fn set_role(state: &AppState, admin: Admin<'_>, username: &str, role: 
         .await?;
     tx.commit().await?;
     tracing::info!(username, role = %role, by = %admin.principal().username, "role changed");
+    let entry = Entry::new(AuditEvent::RoleChange, Outcome::Ok)
+        .user(user_id, &summary.username)
+        .detail(format!("{current} → {role} by {}", admin.principal().username));
+    audit::record(&state.pool, client, entry).await;
     Ok(summary.into())
+}
+
+/// Every live login, or only `username`'s.
+pub async fn list_logins(
+    state: &AppState,
+    admin: Admin<'_>,
+    username: Option<&str>,
+) -> Result<Vec<LoginView>, AppError> {
+    let user_id = match username.filter(|name| !name.is_empty()) {
+        Some(name) => Some(
+            crate::db::find_user_by_name(&state.pool, name)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .id,
+        ),
+        None => None,
+    };
+    logins::list(state, user_id, Some(admin.principal())).await
 }

@@ -11,8 +11,12 @@ use crate::{
     },
     db::{self, UserRow},
     error::AppError,
-    model::AuthMode,
-    services::login_limit::LoginLimiter,
+    model::{AuditEvent, AuthMode},
+    services::{
+        audit::{self, AuditMark, Entry, Outcome},
+        login_limit::LoginLimiter,
+        logins,
+    },
     state::AppState,
 };
 use axum::http::{header, Extensions, HeaderMap};
@@ -48,7 +52,12 @@ pub fn client_info(headers: &HeaderMap, extensions: &Extensions) -> ClientInfo {
         .get(header::USER_AGENT)
         .and_then(|value| value.to_str().ok())
         .map(|value| value.chars().take(256).collect());
-    ClientInfo { ip, user_agent }
+    let audit_mark = extensions.get::<AuditMark>().cloned().unwrap_or_default();
+    ClientInfo {
+        ip,
+        user_agent,
+        audit_mark,
+    }
 }
 
 /// Checks a username and password. Unknown user and wrong password cost the
@@ -56,6 +65,7 @@ pub fn client_info(headers: &HeaderMap, extensions: &Extensions) -> ClientInfo {
 pub async fn authenticate(
     state: &AppState,
     credentials: Credentials,
+    mode: AuthMode,
     client: &ClientInfo,
 ) -> Result<UserRow, AppError> {
     let Credentials { username, password } = credentials;
@@ -66,8 +76,17 @@ pub async fn authenticate(
     if username.len() > MAX_USERNAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::InvalidCredentials);
     }
+    let failed = |why: &str| {
+        Entry::new(AuditEvent::Login, Outcome::Failed)
+            .attempted_username(&username)
+            .mode(mode)
+            .detail(why)
+    };
     let limit_key = LoginLimiter::key(client.ip.as_deref(), &username);
-    state.login_limiter.check(&limit_key)?;
+    if let Err(err) = state.login_limiter.check(&limit_key) {
+        audit::record(&state.pool, client, failed("too many failed logins")).await;
+        return Err(err);
+    }
     let user = db::find_user_by_name(&state.pool, &username).await?;
     let stored_hash = user.as_ref().map(|user| user.password_hash.clone());
     if password::verify_password(password, stored_hash).await? {
@@ -78,6 +97,7 @@ pub async fn authenticate(
     } else {
         state.login_limiter.record_failure(&limit_key);
         tracing::info!(username = %username, "failed login");
+        audit::record(&state.pool, client, failed("wrong username or password")).await;
         Err(AppError::InvalidCredentials)
     }
 }
@@ -93,16 +113,27 @@ pub async fn login_session(
 ) -> Result<Vec<Cookie<'static>>, AppError> {
     let cleared = drop_jwt_credentials(state, request_headers).await?;
     session.cycle_id().await?;
+    logins::make_room_for_login(state, user.id, &user.username, client).await?;
     let now = now();
     let auth = SessionAuth {
         user_id: user.id,
         login_at: now,
+        login_order: crate::auth::login_order(),
         last_seen_at: now,
         ip: client.ip.clone(),
         user_agent: client.user_agent.clone(),
     };
     session.insert(AUTH_KEY, &auth).await?;
+    audit_login(state, client, user, AuthMode::Session, "new session record").await;
     Ok(cleared)
+}
+
+async fn audit_login(state: &AppState, client: &ClientInfo, user: &UserRow, mode: AuthMode, detail: &str) {
+    let entry = Entry::new(AuditEvent::Login, Outcome::Ok)
+        .user(user.id, &user.username)
+        .mode(mode)
+        .detail(detail);
+    audit::record(&state.pool, client, entry).await;
 }
 
 /// Logs a verified user in with `mode`; answers the cookies to set.
@@ -137,20 +168,48 @@ pub async fn login_jwt(
     if let Some(session) = session {
         session.flush().await?;
     }
+    logins::make_room_for_login(state, user.id, &user.username, client).await?;
     let issued = refresh::start_family(&state.pool, user.id, client, state.config.refresh_ttl, now()).await?;
+    audit_login(state, client, user, AuthMode::Jwt, "new refresh family").await;
     token_pair(state, user, issued)
 }
 
 /// Rotates a refresh token and issues an access token with the user's
 /// current name and role.
-pub async fn refresh_tokens(state: &AppState, refresh_token: &str) -> Result<TokenPair, AppError> {
+pub async fn refresh_tokens(state: &AppState, refresh_token: &str, client: &ClientInfo) -> Result<TokenPair, AppError> {
     let now = now();
-    let issued = refresh::rotate(&state.pool, refresh_token, state.config.refresh_ttl, now).await?;
+    let issued = match refresh::rotate(&state.pool, refresh_token, state.config.refresh_ttl, now).await {
+        Ok(issued) => issued,
+        Err(err) => {
+            audit_failed_refresh(state, refresh_token, client, &err).await;
+            return Err(err);
+        }
+    };
     let Some(user) = db::find_user_by_id(&state.pool, issued.user_id).await? else {
         refresh::revoke_family(&state.pool, &issued.family_id, now, "user deleted").await?;
         return Err(AppError::InvalidRefreshToken("This account no longer exists.".into()));
     };
+    let entry = Entry::new(AuditEvent::Refresh, Outcome::Ok)
+        .user(user.id, &user.username)
+        .mode(AuthMode::Jwt)
+        .detail("refresh token rotated, new access token issued");
+    audit::record(&state.pool, client, entry).await;
     token_pair(state, &user, issued)
+}
+
+/// A refused refresh, under the user it belongs to when the token is known.
+async fn audit_failed_refresh(state: &AppState, refresh_token: &str, client: &ClientInfo, err: &AppError) {
+    let event = match err {
+        AppError::RefreshReused => AuditEvent::RefreshReuse,
+        _ => AuditEvent::Refresh,
+    };
+    let mut entry = Entry::new(event, Outcome::Failed)
+        .mode(AuthMode::Jwt)
+        .detail(err.to_string());
+    if let Ok(Some(owner)) = refresh::owner_of_token(&state.pool, refresh_token).await {
+        entry = entry.user(owner.0, &owner.1);
+    }
+    audit::record(&state.pool, client, entry).await;
 }
 
 fn token_pair(state: &AppState, user: &UserRow, issued: refresh::IssuedRefresh) -> Result<TokenPair, AppError> {
@@ -219,7 +278,17 @@ pub async fn logout(
     auth: &AuthContext,
     session: Option<&Session>,
     request_headers: &HeaderMap,
+    client: &ClientInfo,
 ) -> Result<Vec<Cookie<'static>>, AppError> {
+    if let Some(principal) = &auth.principal {
+        let entry = Entry::new(AuditEvent::Logout, Outcome::Ok)
+            .principal(principal)
+            .detail(match principal.mode {
+                AuthMode::Session => "session record deleted",
+                AuthMode::Jwt => "refresh family revoked; the access token cookie removed",
+            });
+        audit::record(&state.pool, client, entry).await;
+    }
     if let Some(session) = session {
         session.flush().await?;
     }

@@ -3,8 +3,11 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod login_limit;
+pub mod logins;
 pub mod me;
 pub mod posts;
 pub mod refresh_grace;
+pub mod settings;

@@ -6,7 +6,12 @@
 //! repeat of the same token with the pair the first request received.
 //! The JSON API keeps strict reuse detection.
 
-use crate::{auth::refresh::hash_token, error::AppError, services::auth::TokenPair, state::AppState};
+use crate::{
+    auth::refresh::{hash_token, ClientInfo},
+    error::AppError,
+    services::auth::TokenPair,
+    state::AppState,
+};
 use std::{
     collections::HashMap,
     time::{Duration, Instant},
@@ -28,7 +33,12 @@ impl RefreshGrace {
 
     /// Rotates `refresh_token`, or answers the pair it was rotated into a
     /// moment ago. Concurrent calls wait for each other.
-    pub async fn refresh(&self, state: &AppState, refresh_token: &str) -> Result<TokenPair, AppError> {
+    pub async fn refresh(
+        &self,
+        state: &AppState,
+        refresh_token: &str,
+        client: &ClientInfo,
+    ) -> Result<TokenPair, AppError> {
         let key = hash_token(refresh_token);
         let mut recent = self.recent.lock().await;
         let now = Instant::now();
@@ -36,7 +46,7 @@ impl RefreshGrace {
         if let Some((_, pair)) = recent.get(&key) {
             return Ok(pair.clone());
         }
-        let pair = super::auth::refresh_tokens(state, refresh_token).await?;
+        let pair = super::auth::refresh_tokens(state, refresh_token, client).await?;
         if !self.window.is_zero() {
             recent.insert(key, (now, pair.clone()));
         }

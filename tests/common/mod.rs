@@ -154,13 +154,17 @@ impl TestApp {
 
     /// Logs `username` (whose password is `<username>-password`) in with `mode`.
     pub async fn login_as(&self, mode: &str, username: &str) -> Credential {
-        let password = format!("{username}-password");
+        self.login_as_with(mode, username, &format!("{username}-password"))
+            .await
+    }
+
+    pub async fn login_as_with(&self, mode: &str, username: &str, password: &str) -> Credential {
         match mode {
             "session" => {
-                Credential::SessionCookie(self.session_login(username, &password).await.cookie_pair("authlab_sid"))
+                Credential::SessionCookie(self.session_login(username, password).await.cookie_pair("authlab_sid"))
             }
             "jwt" => {
-                let reply = self.jwt_login(username, &password).await;
+                let reply = self.jwt_login(username, password).await;
                 assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
                 Credential::Bearer {
                     access: reply.body["access_token"].as_str().unwrap().to_owned(),

@@ -1,0 +1,199 @@
+//! The parts of `/me` that take things back: my devices, log out everywhere
+//! else, password change, and my own audit trail.
+
+use crate::{
+    components::{
+        audit::AuditTable,
+        logins::{LoginsTable, RevokedSummary},
+    },
+    error::AppError,
+    model::{AuditEntry, LoginView, RevokedCounts},
+};
+use leptos::{html, prelude::*};
+
+#[server(prefix = "/rpc", endpoint = "my_logins")]
+pub async fn my_logins() -> Result<Vec<LoginView>, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    let result = async {
+        let principal = auth.require_user()?;
+        crate::services::logins::list(&ctx.state, Some(principal.user_id), Some(principal)).await
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[server(prefix = "/rpc", endpoint = "revoke_login")]
+pub async fn revoke_login(id: String) -> Result<RevokedCounts, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    let result =
+        async { crate::services::logins::revoke_mine(&ctx.state, auth.require_user()?, &ctx.client(), &id).await }
+            .await;
+    ctx.respond(result)
+}
+
+#[server(prefix = "/rpc", endpoint = "logout_others")]
+pub async fn logout_others() -> Result<RevokedCounts, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    let result =
+        async { crate::services::logins::logout_others(&ctx.state, auth.require_user()?, &ctx.client()).await }.await;
+    ctx.respond(result)
+}
+
+#[server(prefix = "/rpc", endpoint = "change_password")]
+pub async fn change_password(old_password: String, new_password: String) -> Result<RevokedCounts, AppError> {
+    use crate::services::accounts::{self, PasswordChange};
+
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    let result = async {
+        let change = PasswordChange {
+            old_password,
+            new_password,
+        };
+        accounts::change_password(
+            &ctx.state,
+            auth.require_user()?,
+            ctx.session().as_ref(),
+            &ctx.client(),
+            change,
+        )
+        .await
+    }
+    .await;
+    ctx.respond(result)
+}
+
+/// My newest audit events.
+#[server(prefix = "/rpc", endpoint = "my_audit")]
+pub async fn my_audit() -> Result<Vec<AuditEntry>, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    let result = async {
+        let principal = auth.require_user()?;
+        let filter = crate::model::AuditFilter {
+            limit: Some(20),
+            ..crate::model::AuditFilter::default()
+        };
+        crate::services::audit::list(&ctx.state.pool, &filter, Some(principal.user_id)).await
+    }
+    .await;
+    ctx.respond(result)
+}
+
+fn error_view(err: AppError) -> impl IntoView {
+    view! { <p class="error" role="alert">{err.to_string()}</p> }
+}
+
+/// The outcome of a revoking action: what it took back, or why not.
+fn revoked_outcome(result: Option<Result<RevokedCounts, AppError>>) -> Option<AnyView> {
+    result.map(|result| match result {
+        Ok(counts) => view! { <RevokedSummary counts/> }.into_any(),
+        Err(err) => error_view(err).into_any(),
+    })
+}
+
+#[component]
+pub fn MyDevices() -> impl IntoView {
+    let revoke = ServerAction::<RevokeLogin>::new();
+    let others = ServerAction::<LogoutOthers>::new();
+    let logins = Resource::new(
+        move || (revoke.version().get(), others.version().get()),
+        |_| my_logins(),
+    );
+    // Whichever action finished last speaks.
+    let last_outcome = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(result) = revoke.value().get() {
+            last_outcome.set(Some(result));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = others.value().get() {
+            last_outcome.set(Some(result));
+        }
+    });
+    view! {
+        <article class="card" data-testid="my-devices">
+            <div class="section-head">
+                <h2>"My devices"</h2>
+                <ActionForm action=others attr:class="inline">
+                    <button type="submit" data-testid="logout-others">"Log out everywhere else"</button>
+                </ActionForm>
+            </div>
+            <p class="hint">
+                "Every live login of yours. A session is a record the server can delete; a JWT login is a "
+                "refresh-token family the server can revoke, while the access token it last issued is "
+                "nowhere on the server and works until it expires."
+            </p>
+            {move || revoked_outcome(last_outcome.get())}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    logins.await.map(|logins| view! {
+                        <LoginsTable logins show_user=false action=move |login: &LoginView| {
+                            let id = login.id.clone();
+                            view! {
+                                <ActionForm action=revoke attr:class="inline">
+                                    <input type="hidden" name="id" value=id/>
+                                    <button type="submit" class="button-secondary" data-testid="revoke-login">
+                                        "Revoke"
+                                    </button>
+                                </ActionForm>
+                            }
+                        }/>
+                    })
+                })}
+            </Transition>
+        </article>
+    }
+}
+
+#[component]
+pub fn PasswordForm() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let form = NodeRef::<html::Form>::new();
+    // Passwords do not stay in the fields once they have done their job.
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(form)) = (change.value().get(), form.get()) {
+            form.reset();
+        }
+    });
+    view! {
+        <article class="card" data-testid="password-change">
+            <h2>"Change password"</h2>
+            <p class="hint">
+                "Every other login of yours is revoked; this one stays, with a new session id in session mode."
+            </p>
+            <ActionForm action=change node_ref=form attr:class="form narrow">
+                <label>
+                    "Current password"
+                    <input type="password" name="old_password" autocomplete="current-password" required/>
+                </label>
+                <label>
+                    "New password (8 to 128 characters)"
+                    <input type="password" name="new_password" autocomplete="new-password" minlength="8" required/>
+                </label>
+                <button type="submit" data-testid="change-password">"Change password"</button>
+            </ActionForm>
+            {move || revoked_outcome(change.value().get())}
+        </article>
+    }
+}
+
+#[component]
+pub fn MyActivity() -> impl IntoView {
+    let entries = Resource::new(|| (), |_| my_audit());
+    view! {
+        <article class="card" data-testid="my-activity">
+            <h2>"My activity"</h2>
+            <p class="hint">"Logins, logouts, refreshes, revocations and denied requests of yours, newest first."</p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    entries.await.map(|entries| view! { <AuditTable entries show_user=false/> })
+                })}
+            </Transition>
+        </article>
+    }
+}

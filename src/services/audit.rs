@@ -1,0 +1,171 @@
+//! The audit trail: who did what, when, from where, and how it ended.
+
+use crate::{
+    auth::{now, refresh::ClientInfo, Principal},
+    error::AppError,
+    model::{AuditEntry, AuditEvent, AuditFilter, AuthMode},
+};
+use sqlx::SqlitePool;
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
+
+/// Rows a listing answers unless asked for fewer; never more than `MAX_LIMIT`.
+pub const DEFAULT_LIMIT: u32 = 100;
+pub const MAX_LIMIT: u32 = 500;
+
+/// Set once a request has been audited, so that the auth layer does not
+/// record the same failure again as a generic denied request.
+#[derive(Debug, Clone, Default)]
+pub struct AuditMark(Arc<AtomicBool>);
+
+impl AuditMark {
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Failed,
+    Denied,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed => "failed",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// One event about to be recorded.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    event: AuditEvent,
+    outcome: Outcome,
+    user: Option<(i64, String)>,
+    /// A name typed at a failed login, which may belong to nobody.
+    attempted_username: Option<String>,
+    mode: Option<AuthMode>,
+    detail: String,
+}
+
+impl Entry {
+    pub fn new(event: AuditEvent, outcome: Outcome) -> Self {
+        Entry {
+            event,
+            outcome,
+            user: None,
+            attempted_username: None,
+            mode: None,
+            detail: String::new(),
+        }
+    }
+
+    pub fn user(mut self, user_id: i64, username: &str) -> Self {
+        self.user = Some((user_id, username.to_owned()));
+        self
+    }
+
+    pub fn attempted_username(mut self, username: &str) -> Self {
+        self.attempted_username = Some(username.chars().take(64).collect());
+        self
+    }
+
+    pub fn principal(self, principal: &Principal) -> Self {
+        self.user(principal.user_id, &principal.username).mode(principal.mode)
+    }
+
+    pub fn mode(mut self, mode: AuthMode) -> Self {
+        self.mode = Some(mode);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// Records `entry`. A failure to write is logged, not raised: the action it
+/// describes has already happened and must not be reported as failed.
+pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
+    client.audit_mark.0.store(true, Ordering::Relaxed);
+    let (user_id, username) = match entry.user {
+        Some((id, name)) => (Some(id), Some(name)),
+        None => (None, entry.attempted_username),
+    };
+    let result = sqlx::query(
+        "INSERT INTO audit_events (at, user_id, username, mode, ip, event, outcome, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now())
+    .bind(user_id)
+    .bind(username)
+    .bind(entry.mode.map(AuthMode::as_str))
+    .bind(&client.ip)
+    .bind(entry.event.as_str())
+    .bind(entry.outcome.as_str())
+    .bind(&entry.detail)
+    .execute(pool)
+    .await;
+    if let Err(err) = result {
+        tracing::error!(%err, event = entry.event.as_str(), "could not write the audit trail");
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    username: Option<String>,
+    mode: Option<String>,
+    ip: Option<String>,
+    event: String,
+    outcome: String,
+    detail: String,
+}
+
+/// The newest events first, narrowed by `filter`, and to one user's own
+/// events when `user_id` is given.
+pub async fn list(pool: &SqlitePool, filter: &AuditFilter, user_id: Option<i64>) -> Result<Vec<AuditEntry>, AppError> {
+    if let Some(event) = filter.event.as_deref().filter(|event| !event.is_empty()) {
+        if AuditEvent::parse(event).is_none() {
+            return Err(AppError::BadRequest(format!("There is no audit event {event:?}.")));
+        }
+    }
+    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let rows: Vec<AuditRow> = sqlx::query_as(
+        "SELECT id, at, username, mode, ip, event, outcome, detail FROM audit_events
+         WHERE (?1 IS NULL OR user_id = ?1)
+           AND (?2 IS NULL OR username = ?2 COLLATE NOCASE)
+           AND (?3 IS NULL OR event = ?3)
+           AND (?4 IS NULL OR outcome = ?4)
+         ORDER BY id DESC LIMIT ?5",
+    )
+    .bind(user_id)
+    .bind(filter.username.as_deref().filter(|name| !name.is_empty()))
+    .bind(filter.event.as_deref().filter(|event| !event.is_empty()))
+    .bind(filter.outcome.as_deref().filter(|outcome| !outcome.is_empty()))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| AuditEntry {
+            id: row.id,
+            at: row.at,
+            username: row.username,
+            mode: row.mode.as_deref().and_then(AuthMode::parse),
+            ip: row.ip,
+            event: row.event,
+            outcome: row.outcome,
+            detail: row.detail,
+        })
+        .collect())
+}
