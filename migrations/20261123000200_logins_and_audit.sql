@@ -36,3 +36,4 @@ CREATE TABLE audit_events (
 );
 CREATE INDEX audit_events_user ON audit_events (user_id, id);
 CREATE INDEX audit_events_event ON audit_events (event, id);
+CREATE INDEX audit_events_at ON audit_events (at);

@@ -80,6 +80,11 @@ pub struct Config {
     /// Window of the failed-login limit, in seconds.
     #[arg(long, env = "AUTHLAB_LOGIN_FAILURE_WINDOW", default_value_t = 300)]
     pub login_failure_window: u64,
+
+    /// Days the audit trail keeps an event; housekeeping deletes older ones.
+    /// 0: keep every event.
+    #[arg(long, env = "AUTHLAB_AUDIT_RETENTION_DAYS", default_value_t = 30)]
+    pub audit_retention_days: u32,
 }
 
 impl Config {
@@ -108,6 +113,7 @@ mod tests {
         assert!(!config.secure_cookies);
         assert!(!config.jwt_strict_revocation);
         assert_eq!(config.max_logins_per_user, 0);
+        assert_eq!(config.audit_retention_days, 30);
     }
 
     #[test]

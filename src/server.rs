@@ -18,13 +18,22 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{sync::Arc, time::Duration};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::{
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 /// Bodies beyond this are refused before any handler runs.
 const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+/// The page routes, listed once per process. Leptos lists them by running
+/// the app with a process-wide switch that parks every resource first
+/// polled meanwhile, forever (leptos-rs/leptos#4773); so a router built
+/// while another one renders a page (parallel tests) would hang that page.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
@@ -68,13 +77,12 @@ pub fn router(state: AppState) -> Router {
             config.session_idle_ttl as i64,
         )));
 
-    let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     Router::new()
         .merge(api::router())
         .leptos_routes_with_context(
             &state,
-            routes,
+            ROUTES.clone(),
             {
                 let state = state.clone();
                 move || provide_context(state.clone())

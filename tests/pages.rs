@@ -162,3 +162,30 @@ async fn server_function_errors_carry_their_real_status() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.body, serde_json::json!("InvalidCredentials"));
 }
+
+/// Leptos lists the routes by running the app under a process-wide switch
+/// that parks every resource first polled meanwhile. A router built while
+/// another one renders must therefore not list them again (`server::ROUTES`);
+/// before that fix, this test's pages hung on their resources.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_routers_are_built() {
+    let app = app().await;
+    let login = app.jwt_login("bob", "bob-password").await;
+    let cookie = format!(
+        "authlab_at={}; authlab_rt={}",
+        login.body["access_token"].as_str().unwrap(),
+        login.body["refresh_token"].as_str().unwrap()
+    );
+    let building = tokio::task::spawn_blocking({
+        let state = app.state.clone();
+        move || (0..100).for_each(|_| drop(authlab::server::router(state.clone())))
+    });
+    let mut renders = 0;
+    while renders < 20 || !building.is_finished() {
+        let page = app.get("/me", &[(header::COOKIE, &cookie)]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("data-mode=\"jwt\""));
+        renders += 1;
+    }
+    building.await.unwrap();
+}

@@ -414,12 +414,31 @@ async fn expired_sessions_and_refresh_tokens_are_refused_before_housekeeping_run
     let fresh = app.login_as("session", "alice").await;
     assert_eq!(my_logins(&app, &fresh).await.len(), 1, "expired logins are not listed");
 
+    // One audit event just past the default 30 days, one just inside them.
+    let day = 24 * 3600;
+    for age in [30 * day + 1, 30 * day - 60] {
+        sqlx::query("INSERT INTO audit_events (at, event, outcome) VALUES (?, 'login', 'ok')")
+            .bind(authlab::auth::now() - age)
+            .execute(&app.state.pool)
+            .await
+            .unwrap();
+    }
+    async fn audit_rows(pool: &sqlx::SqlitePool) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+    let audit_before = audit_rows(&app.state.pool).await;
+
     let deleted = logins::delete_expired(&app.state, authlab::auth::now()).await.unwrap();
     assert_eq!(
         (deleted.sessions, deleted.refresh_families),
         (1, 1),
         "housekeeping deletes the expired index row and family"
     );
+    assert_eq!(deleted.audit_events, 1, "only the event past the retention goes");
+    assert_eq!(audit_rows(&app.state.pool).await, audit_before - 1);
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM refresh_tokens")
         .fetch_one(&app.state.pool)
         .await

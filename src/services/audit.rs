@@ -119,6 +119,15 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
     }
 }
 
+/// Deletes the events recorded before `cutoff`; answers how many.
+pub async fn delete_before(pool: &SqlitePool, cutoff: i64) -> Result<u64, AppError> {
+    let deleted = sqlx::query("DELETE FROM audit_events WHERE at < ?")
+        .bind(cutoff)
+        .execute(pool)
+        .await?;
+    Ok(deleted.rows_affected())
+}
+
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: i64,

@@ -255,10 +255,12 @@ pub struct Expired {
     pub sessions: u64,
     pub refresh_families: u64,
     pub refresh_tokens: u64,
+    pub audit_events: u64,
 }
 
 /// Deletes expired session records, refresh families (and their tokens),
-/// single expired refresh tokens, and families revoked over a day ago.
+/// single expired refresh tokens, families revoked over a day ago, and
+/// audit events older than the retention.
 pub async fn delete_expired(state: &AppState, now: i64) -> Result<Expired, AppError> {
     let sessions = state.sessions.delete_expired(now).await?;
     let refresh_families = sqlx::query("DELETE FROM refresh_families WHERE expires_at <= ? OR revoked_at <= ?")
@@ -272,9 +274,14 @@ pub async fn delete_expired(state: &AppState, now: i64) -> Result<Expired, AppEr
         .execute(&state.pool)
         .await?
         .rows_affected();
+    let audit_events = match state.config.audit_retention_days {
+        0 => 0,
+        days => audit::delete_before(&state.pool, now - i64::from(days) * 24 * 3600).await?,
+    };
     Ok(Expired {
         sessions,
         refresh_families,
         refresh_tokens,
+        audit_events,
     })
 }

@@ -10,9 +10,14 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
+use std::time::Duration;
 use tower::ServiceExt;
 
 const SECRET: &str = "integration-test-secret-of-at-least-32-bytes";
+
+/// A response not finished by then is a hang: the test fails and says so
+/// instead of stalling the whole suite.
+const RESPONSE_DEADLINE: Duration = Duration::from_secs(30);
 
 pub struct TestApp {
     pub router: Router,
@@ -107,10 +112,16 @@ pub async fn app() -> TestApp {
 
 impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let what = format!("{} {}", request.method(), request.uri());
+        let exchange = async {
+            let response = self.router.clone().oneshot(request).await.unwrap();
+            let (parts, body) = response.into_parts();
+            (parts, body.collect().await.unwrap().to_bytes())
+        };
+        let (parts, bytes) = tokio::time::timeout(RESPONSE_DEADLINE, exchange)
+            .await
+            .unwrap_or_else(|_| panic!("{what}: no complete response within {RESPONSE_DEADLINE:?}"));
+        let (status, headers) = (parts.status, parts.headers);
         let body = if bytes.is_empty() {
             Value::Null
         } else {
