@@ -386,26 +386,14 @@ async fn expired_sessions_and_refresh_tokens_are_refused_before_housekeeping_run
 
     // Time passes for the stored rows, not for the test.
     let past = authlab::auth::now() - 1;
-    sqlx::query("UPDATE tower_sessions SET expiry_date = ?")
-        .bind(past)
-        .execute(&app.state.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE session_logins SET expires_at = ?")
-        .bind(past)
-        .execute(&app.state.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE refresh_tokens SET expires_at = ?")
-        .bind(past)
-        .execute(&app.state.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE refresh_families SET expires_at = ?")
-        .bind(past)
-        .execute(&app.state.pool)
-        .await
-        .unwrap();
+    for expire in [
+        "UPDATE tower_sessions SET expiry_date = ?",
+        "UPDATE session_logins SET expires_at = ?",
+        "UPDATE refresh_tokens SET expires_at = ?",
+        "UPDATE refresh_families SET expires_at = ?",
+    ] {
+        sqlx::query(expire).bind(past).execute(&app.state.pool).await.unwrap();
+    }
 
     assert_eq!(me_status(&app, &session).await, StatusCode::UNAUTHORIZED);
     let refresh = app.refresh(refresh_token(&jwt)).await;
