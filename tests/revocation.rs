@@ -3,7 +3,7 @@
 
 mod common;
 
-use authlab::services::logins;
+use authlab::{auth::session::AppSessionStore, config::SessionStoreKind, services::logins};
 use axum::http::{header, Method, StatusCode};
 use common::{app, app_with, Credential, TestApp};
 use serde_json::{json, Value};
@@ -589,6 +589,32 @@ async fn the_memory_store_keeps_the_index_too() {
     let app = app_with(&["--session-store", "memory"]).await;
     let admin = app.login_as("session", "admin").await;
     let alice = app.login_as("session", "alice").await;
+    assert_eq!(my_logins(&app, &alice).await.len(), 1);
+    assert_eq!(force_logout(&app, &admin, "alice").await["sessions"], 1);
+    assert_eq!(me_status(&app, &alice).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sessions_from_before_the_index_are_indexed_at_start_up() {
+    let app = app().await;
+    let admin = app.login_as("session", "admin").await;
+    let alice = app.login_as("session", "alice").await;
+    // A record made before the index existed has no index row...
+    sqlx::query("DELETE FROM session_logins")
+        .execute(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        force_logout(&app, &admin, "alice").await["sessions"],
+        0,
+        "unindexed: missed"
+    );
+
+    // ...until the next start indexes it.
+    let absolute_ttl = app.state.config.session_absolute_ttl;
+    AppSessionStore::new(SessionStoreKind::Sqlite, &app.state.pool, absolute_ttl)
+        .await
+        .unwrap();
     assert_eq!(my_logins(&app, &alice).await.len(), 1);
     assert_eq!(force_logout(&app, &admin, "alice").await["sessions"], 1);
     assert_eq!(me_status(&app, &alice).await, StatusCode::UNAUTHORIZED);

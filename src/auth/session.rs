@@ -78,11 +78,34 @@ impl AppSessionStore {
                 Backend::Memory(MemoryStore::default())
             }
         };
-        Ok(AppSessionStore {
+        let store = AppSessionStore {
             backend,
             index: pool.clone(),
             absolute_ttl: absolute_ttl_secs as i64,
-        })
+        };
+        store.index_unindexed().await?;
+        Ok(store)
+    }
+
+    /// Indexes the logged-in records that have no index row: sessions made
+    /// before the index existed. Without this they could be neither listed
+    /// nor revoked, and would stay logged in through a forced logout.
+    async fn index_unindexed(&self) -> anyhow::Result<()> {
+        if !matches!(self.backend, Backend::Sqlite(_)) {
+            return Ok(());
+        }
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM tower_sessions WHERE id NOT IN (SELECT session_id FROM session_logins)")
+                .fetch_all(&self.index)
+                .await?;
+        for id in ids.iter().filter_map(|id| id.parse::<Id>().ok()) {
+            if let Some(record) = self.backend().load(&id).await? {
+                if let Some(auth) = auth_of(&record) {
+                    self.index_insert(&record, &auth).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn describe(&self) -> &'static str {
