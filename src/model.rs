@@ -329,9 +329,83 @@ pub fn format_utc(unix: i64) -> String {
     )
 }
 
+/// `Chrome 156 on Linux` from a `User-Agent` header, for a login list; the
+/// whole header stays available as the element's title. Clients that are
+/// not browsers keep their first product token (`curl/8.5.0`).
+pub fn client_summary(user_agent: &str) -> String {
+    const BROWSERS: [(&str, &str); 7] = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("HeadlessChrome/", "Headless Chrome"),
+        ("Chrome/", "Chrome"),
+        ("CriOS/", "Chrome"),
+        ("Version/", "Safari"),
+    ];
+    const SYSTEMS: [(&str, &str); 7] = [
+        ("Windows", "Windows"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Android", "Android"),
+        ("CrOS", "ChromeOS"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ];
+    let browser = BROWSERS.iter().find_map(|(marker, name)| {
+        let version = user_agent.split(marker).nth(1)?;
+        let major = version.split(['.', ' ']).next().unwrap_or_default();
+        Some(format!("{name} {major}"))
+    });
+    let system = SYSTEMS
+        .iter()
+        .find(|(marker, _)| user_agent.contains(marker))
+        .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), None) => browser,
+        _ => user_agent
+            .split_whitespace()
+            .next()
+            .unwrap_or("unknown client")
+            .chars()
+            .take(40)
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{format_utc, AuditEvent};
+    use super::{client_summary, format_utc, AuditEvent};
+
+    #[test]
+    fn summarises_user_agents() {
+        for (user_agent, summary) in [
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
+                "Headless Chrome 156 on Linux",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86",
+                "Edge 131 on Windows",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.7; rv:133.0) Gecko/20100101 Firefox/133.0",
+                "Firefox 133 on macOS",
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+                "Safari 18 on iOS",
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+                "Chrome 131 on Android",
+            ),
+            ("curl/8.5.0", "curl/8.5.0"),
+            ("", "unknown client"),
+        ] {
+            assert_eq!(client_summary(user_agent), summary, "{user_agent}");
+        }
+    }
 
     #[test]
     fn audit_events_round_trip_through_their_names() {

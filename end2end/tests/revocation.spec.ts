@@ -124,6 +124,10 @@ for (const mode of ["session", "jwt"] as const satisfies readonly Mode[]) {
     const rows = devices.getByTestId("login-row");
     await expect(rows).toHaveCount(3);
     await expect(devices.locator("tr.current")).toHaveAttribute("data-mode", mode);
+    // Each row names the browser briefly and keeps the whole header on hover.
+    const client = devices.locator("tr.current").getByTestId("login-client");
+    await expect(client).toHaveText(/^(Headless )?Chrome \d+ on \w+/);
+    await expect(client).toHaveAttribute("title", await laptop.page.evaluate(() => navigator.userAgent));
 
     // The newest login is the tablet's: revoke just that one.
     await rows.last().getByTestId("revoke-login").click();

@@ -3,7 +3,7 @@
 
 use crate::{
     components::{local_time::LocalTime, mode_badge::ModeBadge},
-    model::{AuthMode, LoginView, RevokedCounts},
+    model::{client_summary, AuthMode, LoginView, RevokedCounts},
 };
 use leptos::prelude::*;
 
@@ -26,6 +26,7 @@ where
             } else {
                 action(login).into_any()
             };
+            let user_agent = login.user_agent.clone().unwrap_or_default();
             let server_holds = match login.mode {
                 AuthMode::Session => "a session record",
                 AuthMode::Jwt => "a refresh family; access tokens are not stored",
@@ -49,7 +50,7 @@ where
                     <td>
                         {login.ip.clone().unwrap_or_else(|| "unknown".into())}
                         <br/>
-                        <small>{login.user_agent.clone().unwrap_or_else(|| "unknown client".into())}</small>
+                        <small data-testid="login-client" title=user_agent.clone()>{client_summary(&user_agent)}</small>
                     </td>
                     <td>{last_cell}</td>
                 </tr>
