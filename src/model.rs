@@ -353,8 +353,12 @@ pub fn client_summary(user_agent: &str) -> String {
     ];
     let browser = BROWSERS.iter().find_map(|(marker, name)| {
         let version = user_agent.split(marker).nth(1)?;
-        let major = version.split(['.', ' ']).next().unwrap_or_default();
-        Some(format!("{name} {major}"))
+        let major: String = version.chars().take_while(char::is_ascii_digit).collect();
+        Some(if major.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} {major}")
+        })
     });
     let system = SYSTEMS
         .iter()
@@ -401,6 +405,7 @@ mod tests {
                 "Chrome 131 on Android",
             ),
             ("curl/8.5.0", "curl/8.5.0"),
+            ("Mozilla/5.0 (X11; Linux) Firefox/nonsense", "Firefox on Linux"),
             ("", "unknown client"),
         ] {
             assert_eq!(client_summary(user_agent), summary, "{user_agent}");
