@@ -32,7 +32,10 @@ CREATE TABLE audit_events (
     ip       TEXT,
     event    TEXT    NOT NULL,
     outcome  TEXT    NOT NULL,
-    detail   TEXT    NOT NULL DEFAULT ''
+    detail   TEXT    NOT NULL DEFAULT '',
+    -- Identical denied requests in a row are one row: how many, and `at` is
+    -- the latest (see services::audit::record).
+    repeats  INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX audit_events_user ON audit_events (user_id, id);
 CREATE INDEX audit_events_event ON audit_events (event, id);

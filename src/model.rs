@@ -296,6 +296,9 @@ pub struct AuditEntry {
     /// `ok`, `failed` or `denied`.
     pub outcome: String,
     pub detail: String,
+    /// How many identical denied requests in a row this row stands for;
+    /// `at` is the latest of them.
+    pub repeats: i64,
 }
 
 /// Which audit rows to show; every field narrows the list.

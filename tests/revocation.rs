@@ -506,6 +506,50 @@ async fn admin_endpoints_are_for_admins_and_list_every_live_login() {
 }
 
 #[tokio::test]
+async fn identical_denials_in_a_row_count_up_one_row() {
+    let app = app().await;
+    let alice = app.login_as("session", "alice").await;
+    for _ in 0..5 {
+        let reply = app.call(Method::GET, "/api/admin/users", None, &alice).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    }
+    for _ in 0..3 {
+        let reply = app.call(Method::GET, "/api/me", None, &Credential::Anonymous).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    app.call(Method::GET, "/api/admin/users", None, &alice).await;
+
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT detail, repeats FROM audit_events WHERE event = 'denied' ORDER BY id")
+            .fetch_all(&app.state.pool)
+            .await
+            .unwrap();
+    let users = "403 GET /api/admin/users: not allowed for this user";
+    assert_eq!(
+        rows,
+        [
+            (users.to_owned(), 5),
+            ("401 GET /api/me: no credential".to_owned(), 3),
+            (users.to_owned(), 1),
+        ],
+        "only a repeat of the newest row is folded into it"
+    );
+
+    let admin = app.login_as("session", "admin").await;
+    let listed = app
+        .call(Method::GET, "/api/admin/audit?event=denied", None, &admin)
+        .await;
+    let repeats: Vec<i64> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["repeats"].as_i64().unwrap())
+        .collect();
+    assert_eq!(repeats, [1, 3, 5], "newest first, each with its count");
+}
+
+#[tokio::test]
 async fn the_audit_trail_records_each_event_once_and_filters() {
     let app = app().await;
     assert_eq!(

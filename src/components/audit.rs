@@ -21,7 +21,18 @@ pub fn AuditTable(entries: Vec<AuditEntry>, show_user: bool) -> impl IntoView {
                     <td><LocalTime unix=Some(entry.at)/></td>
                     {show_user.then(|| view! { <td>{username}</td> })}
                     <td><code>{entry.event}</code></td>
-                    <td class=outcome_class>{entry.outcome}</td>
+                    <td class=outcome_class>
+                        {entry.outcome}
+                        {(entry.repeats > 1).then(|| view! {
+                            <small
+                                class="repeats"
+                                data-testid="audit-repeats"
+                                title="identical requests in a row; the time is the latest"
+                            >
+                                " ×" {entry.repeats}
+                            </small>
+                        })}
+                    </td>
                     <td>{entry.mode.map(|mode| view! { <ModeBadge mode/> })}</td>
                     <td>{entry.ip.unwrap_or_default()}</td>
                     <td><small>{entry.detail}</small></td>

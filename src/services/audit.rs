@@ -92,27 +92,62 @@ impl Entry {
     }
 }
 
+/// A denied request identical to the newest row, within this many seconds
+/// of it, counts as a repeat of that row instead of a row of its own.
+pub const REPEAT_WINDOW_SECS: i64 = 60;
+
 /// Records `entry`. A failure to write is logged, not raised: the action it
 /// describes has already happened and must not be reported as failed.
+///
+/// Denied requests that repeat the newest row (same user, mode, address
+/// and detail, within [`REPEAT_WINDOW_SECS`]) only count up its `repeats`,
+/// so that a client hammering a protected URL adds one row, not thousands.
 pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
     client.audit_mark.0.store(true, Ordering::Relaxed);
     let (user_id, username) = match entry.user {
         Some((id, name)) => (Some(id), Some(name)),
         None => (None, entry.attempted_username),
     };
-    let result = sqlx::query(
-        "INSERT INTO audit_events (at, user_id, username, mode, ip, event, outcome, detail)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(now())
-    .bind(user_id)
-    .bind(username)
-    .bind(entry.mode.map(AuthMode::as_str))
-    .bind(&client.ip)
-    .bind(entry.event.as_str())
-    .bind(entry.outcome.as_str())
-    .bind(&entry.detail)
-    .execute(pool)
+    let at = now();
+    let mode = entry.mode.map(AuthMode::as_str);
+    let result = async {
+        if entry.event == AuditEvent::Denied {
+            let repeated = sqlx::query(
+                "UPDATE audit_events SET repeats = repeats + 1, at = ?1
+                 WHERE id = (SELECT MAX(id) FROM audit_events)
+                   AND event = ?2 AND at >= ?1 - ?3
+                   AND user_id IS ?4 AND username IS ?5 AND mode IS ?6 AND ip IS ?7 AND detail = ?8",
+            )
+            .bind(at)
+            .bind(entry.event.as_str())
+            .bind(REPEAT_WINDOW_SECS)
+            .bind(user_id)
+            .bind(&username)
+            .bind(mode)
+            .bind(&client.ip)
+            .bind(&entry.detail)
+            .execute(pool)
+            .await?;
+            if repeated.rows_affected() == 1 {
+                return Ok(());
+            }
+        }
+        sqlx::query(
+            "INSERT INTO audit_events (at, user_id, username, mode, ip, event, outcome, detail)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(at)
+        .bind(user_id)
+        .bind(&username)
+        .bind(mode)
+        .bind(&client.ip)
+        .bind(entry.event.as_str())
+        .bind(entry.outcome.as_str())
+        .bind(&entry.detail)
+        .execute(pool)
+        .await
+        .map(drop)
+    }
     .await;
     if let Err(err) = result {
         tracing::error!(%err, event = entry.event.as_str(), "could not write the audit trail");
@@ -138,6 +173,7 @@ struct AuditRow {
     event: String,
     outcome: String,
     detail: String,
+    repeats: i64,
 }
 
 /// The newest events first, narrowed by `filter`, and to one user's own
@@ -150,7 +186,7 @@ pub async fn list(pool: &SqlitePool, filter: &AuditFilter, user_id: Option<i64>)
     }
     let limit = filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT id, at, username, mode, ip, event, outcome, detail FROM audit_events
+        "SELECT id, at, username, mode, ip, event, outcome, detail, repeats FROM audit_events
          WHERE (?1 IS NULL OR user_id = ?1)
            AND (?2 IS NULL OR username = ?2 COLLATE NOCASE)
            AND (?3 IS NULL OR event = ?3)
@@ -175,6 +211,7 @@ pub async fn list(pool: &SqlitePool, filter: &AuditFilter, user_id: Option<i64>)
             event: row.event,
             outcome: row.outcome,
             detail: row.detail,
+            repeats: row.repeats,
         })
         .collect())
 }
