@@ -2,6 +2,7 @@
 
 use crate::{
     components::nav::Nav,
+    i18n::{use_messages, Locale},
     pages::{admin::AdminPage, board::BoardPage, home::HomePage, login::LoginPage, me::MePage, signup::SignupPage},
 };
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=page_locale().as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -45,8 +46,25 @@ impl AuthEpoch {
     }
 }
 
+/// The language this page is in: on the server, what the request
+/// negotiated (`i18n::server`); in the browser, what the server wrote into
+/// `<html lang>`, so hydration renders the very same text.
+fn page_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    let tag = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Locale>().copied())
+        .map(|locale| locale.as_str().to_owned());
+    #[cfg(not(feature = "ssr"))]
+    let tag = document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"));
+    tag.as_deref().and_then(Locale::parse).unwrap_or_default()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(page_locale());
+    let t = use_messages();
     provide_meta_context();
     provide_context(AuthEpoch(RwSignal::new(0)));
 
@@ -56,7 +74,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Nav/>
             <main>
-                <Routes fallback=|| view! { <h1>"Not found"</h1> }>
+                <Routes fallback=move || view! { <h1>{t.not_found}</h1> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/signup") view=SignupPage/>

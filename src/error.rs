@@ -1,55 +1,67 @@
 //! The one error type. Server functions return it to the UI, the JSON API
 //! turns it into `{"error": code, "message": text}` with a matching status.
 
+use crate::model::{BadInput, Denial, RefreshFailure, RefreshProblem, Refusal};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// What went wrong, structured: each language's catalog tells it
+/// (`Messages::error`); `Display` is the English telling, for logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppError {
     /// Same message for an unknown user and a wrong password: the answer must
     /// not reveal which accounts exist.
-    #[error("Wrong username or password.")]
     InvalidCredentials,
-    #[error("You need to log in first.")]
     Unauthenticated,
     /// A credential was presented but refused (bad signature, expired, ...);
     /// the code stays `unauthenticated`, the message says why.
-    #[error("Your credentials were refused: {0}.")]
-    CredentialRefused(String),
+    CredentialRefused(Refusal),
     /// Someone is logged in but may not do this; the message says why.
-    #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Denial),
     /// Re-entering the current password (to change it) went wrong.
-    #[error("The current password is wrong.")]
     WrongPassword,
-    #[error("The username {0:?} is taken.")]
     UsernameTaken(String),
-    #[error("There must always be at least one admin.")]
     LastAdmin,
-    #[error("This refresh token was already used; every token of its login has been revoked.")]
     RefreshReused,
-    #[error("{0}")]
-    InvalidRefreshToken(String),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("The request body is too large.")]
+    InvalidRefreshToken(RefreshProblem),
+    BadRequest(BadInput),
     PayloadTooLarge,
-    #[error("Too many failed logins; try again in {0} s.")]
     RateLimited(u64),
-    #[error("Not found.")]
     NotFound,
     /// Details are logged on the server; the client sees only this.
-    #[error("Something went wrong on the server.")]
     Internal,
     /// Transport errors raised by the server-function machinery itself.
-    #[error("{0}")]
     ServerFn(String),
 }
 
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(crate::i18n::Locale::En))
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<&AppError> for RefreshFailure {
+    fn from(err: &AppError) -> Self {
+        match err {
+            AppError::RefreshReused => RefreshFailure::Reused,
+            AppError::InvalidRefreshToken(problem) => RefreshFailure::Invalid(*problem),
+            _ => RefreshFailure::ServerError,
+        }
+    }
+}
+
 impl AppError {
+    /// What a person reads, in their language.
+    pub fn message(&self, locale: crate::i18n::Locale) -> String {
+        (locale.messages().error)(self)
+    }
+
     /// The stable machine-readable code of the JSON API.
     pub fn code(&self) -> &'static str {
         match self {
@@ -99,7 +111,7 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::AppError;
+    use super::{AppError, BadInput};
     use axum::{
         extract::rejection::{JsonRejection, PathRejection, QueryRejection},
         http::{header, HeaderValue, StatusCode},
@@ -139,20 +151,20 @@ mod ssr {
                 JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                     AppError::PayloadTooLarge
                 }
-                other => AppError::BadRequest(other.body_text()),
+                other => AppError::BadRequest(BadInput::Unreadable(other.body_text())),
             }
         }
     }
 
     impl From<QueryRejection> for AppError {
         fn from(rejection: QueryRejection) -> Self {
-            AppError::BadRequest(rejection.body_text())
+            AppError::BadRequest(crate::model::BadInput::Unreadable(rejection.body_text()))
         }
     }
 
     impl From<PathRejection> for AppError {
         fn from(rejection: PathRejection) -> Self {
-            AppError::BadRequest(rejection.body_text())
+            AppError::BadRequest(crate::model::BadInput::Unreadable(rejection.body_text()))
         }
     }
 
@@ -161,6 +173,8 @@ mod ssr {
             let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
             let mut response = (status, Json(body)).into_response();
+            // `i18n::server::negotiate_locale` tells it again in the client's language.
+            response.extensions_mut().insert(self.clone());
             if status == StatusCode::UNAUTHORIZED {
                 // RFC 6750: tell Bearer clients what went wrong with their token.
                 let challenge = match &self {

@@ -19,13 +19,6 @@ impl AuthMode {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            AuthMode::Session => "Session",
-            AuthMode::Jwt => "JWT",
-        }
-    }
-
     /// Parses the value of the login form's mode field.
     pub fn parse(value: &str) -> Option<Self> {
         match value {
@@ -83,7 +76,7 @@ pub struct CurrentUser {
 /// One step the auth layer took to resolve a request's credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TraceStep {
-    pub what: String,
+    pub step: Step,
     pub micros: u64,
 }
 
@@ -295,7 +288,11 @@ pub struct AuditEntry {
     pub event: String,
     /// `ok`, `failed` or `denied`.
     pub outcome: String,
+    /// In English, as recorded.
     pub detail: String,
+    /// The same, structured, for the page to tell in its language (absent
+    /// on rows recorded before it was kept).
+    pub detail_data: Option<AuditDetail>,
     /// How many identical denied requests in a row this row stands for;
     /// `at` is the latest of them.
     pub repeats: i64,
@@ -310,6 +307,209 @@ pub struct AuditFilter {
     pub event: Option<String>,
     pub outcome: Option<String>,
     pub limit: Option<u32>,
+}
+
+/// Why a presented access token was refused: each names the check that
+/// refused it, so the trace, the error and the audit trail can say which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "check", content = "detail", rename_all = "snake_case")]
+pub enum TokenRejection {
+    /// `exp` is in the past.
+    Expired,
+    /// `nbf` is in the future.
+    NotYetValid,
+    BadSignature,
+    /// The header names another algorithm than HS256 (`none`, HS512, RS256, ...).
+    WrongAlgorithm,
+    WrongIssuer,
+    WrongAudience,
+    /// A required claim is absent; the detail names it.
+    MissingClaim(String),
+    TooLarge,
+    /// Not three base64url parts of JSON; the detail is the parser's words.
+    Malformed(String),
+}
+
+/// What went wrong with a refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshProblem {
+    NotValid,
+    Revoked,
+    Expired,
+    AccountGone,
+    NoneHeld,
+}
+
+/// Why a refresh was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshFailure {
+    /// A replayed refresh token: its whole family is now revoked.
+    Reused,
+    Invalid(RefreshProblem),
+    ServerError,
+}
+
+/// Why the auth layer refused the credential a request presented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", content = "detail", rename_all = "snake_case")]
+pub enum Refusal {
+    NotBearer,
+    Token(TokenRejection),
+    SubjectNotUser,
+    StrictRevoked,
+    StrictLookupFailed,
+    /// The browser's transparent refresh failed; `reused` when the refresh
+    /// token was a replay (and its family is now revoked).
+    RefreshFailed(RefreshFailure),
+    NoSessionRecord {
+        store: String,
+    },
+    SessionStoreUnreadable,
+    SessionTooOld,
+    SessionUserGone,
+    UsersUnreadable,
+}
+
+/// One step the auth layer took, in words the catalogs give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    Anonymous,
+    ReadAuthorization {
+        bytes: usize,
+    },
+    ReadCookie {
+        name: String,
+        bytes: usize,
+    },
+    /// Signature, `exp`, `iss` and `aud` checked; `lookup_follows` when strict
+    /// revocation will look the login up next.
+    VerifiedSignature {
+        lookup_follows: bool,
+    },
+    StrictLookupLive,
+    RefreshNeeded {
+        cookie: String,
+    },
+    Rotated,
+    SessionFound {
+        store: String,
+    },
+    UserLoaded,
+    IdleExtended,
+    Refused {
+        refusal: Refusal,
+    },
+}
+
+/// Why a logged-in person may not do something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum Denial {
+    NeedsRole { role: Role },
+    NotYourPost { delete: bool },
+}
+
+/// A request whose content is wrong, in words the catalogs give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "what", content = "detail", rename_all = "snake_case")]
+pub enum BadInput {
+    ChooseMode,
+    UnknownRole,
+    MissingCredentials,
+    EmptyPost,
+    PostTooLong(usize),
+    UsernameLength(usize, usize),
+    UsernameCharacters,
+    PasswordLength(usize, usize),
+    SamePassword,
+    LoginLimitRange(u32),
+    UnknownAuditEvent(String),
+    UnknownLanguage(String),
+    /// The body, query or path could not be read; the detail is the parser's words.
+    Unreadable(String),
+}
+
+/// Which page a request went for, as the audit trail records a denial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", content = "detail", rename_all = "snake_case")]
+pub enum DeniedBecause {
+    NotAllowed,
+    NoCredential,
+    Refused(Refusal),
+}
+
+/// What an audit row says happened, kept structured so that each language
+/// can tell it; the English telling is stored beside it for the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuditDetail {
+    WrongCredentials,
+    TooManyFailures,
+    NewSession,
+    NewRefreshFamily,
+    Rotated,
+    RefreshRefused {
+        failure: RefreshFailure,
+    },
+    LoggedOut {
+        mode: AuthMode,
+    },
+    Revoked {
+        counts: RevokedCounts,
+    },
+    ForcedLogout {
+        by: String,
+        counts: RevokedCounts,
+    },
+    PasswordChanged {
+        counts: RevokedCounts,
+    },
+    WrongCurrentPassword,
+    TooManyWrongPasswords,
+    LoginLimit {
+        limit: u32,
+        mode: AuthMode,
+        ip: Option<String>,
+        created_at: i64,
+        tokens_valid_for: i64,
+    },
+    SettingsChanged {
+        before: Settings,
+        after: Settings,
+    },
+    RoleChanged {
+        from: Role,
+        to: Role,
+        by: String,
+    },
+    Denied {
+        status: u16,
+        request: String,
+        because: DeniedBecause,
+    },
+}
+
+impl AuditDetail {
+    /// The English telling, which the audit table keeps for the API.
+    pub fn english(&self) -> String {
+        (crate::i18n::Locale::En.messages().audit_detail)(self)
+    }
+}
+
+/// A `User-Agent` header, summarised for a login list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientSummary {
+    /// `Chrome 156`, and the system when it is known.
+    Browser {
+        browser: String,
+        system: Option<&'static str>,
+    },
+    /// Not a browser: its first product token (`curl/8.5.0`).
+    Other(String),
+    Unknown,
 }
 
 /// `2026-11-23 09:41 UTC` from Unix seconds (days-to-civil, Howard Hinnant).
@@ -332,10 +532,10 @@ pub fn format_utc(unix: i64) -> String {
     )
 }
 
-/// `Chrome 156 on Linux` from a `User-Agent` header, for a login list; the
-/// whole header stays available as the element's title. Clients that are
-/// not browsers keep their first product token (`curl/8.5.0`).
-pub fn client_summary(user_agent: &str) -> String {
+/// `Chrome 156` on `Linux` from a `User-Agent` header, for a login list;
+/// the whole header stays available as the element's title. Clients that
+/// are not browsers keep their first product token (`curl/8.5.0`).
+pub fn client_summary(user_agent: &str) -> ClientSummary {
     const BROWSERS: [(&str, &str); 7] = [
         ("Edg/", "Edge"),
         ("OPR/", "Opera"),
@@ -367,16 +567,10 @@ pub fn client_summary(user_agent: &str) -> String {
         .iter()
         .find(|(marker, _)| user_agent.contains(marker))
         .map(|(_, name)| *name);
-    match (browser, system) {
-        (Some(browser), Some(system)) => format!("{browser} on {system}"),
-        (Some(browser), None) => browser,
-        _ => user_agent
-            .split_whitespace()
-            .next()
-            .unwrap_or("unknown client")
-            .chars()
-            .take(40)
-            .collect(),
+    match (browser, user_agent.split_whitespace().next()) {
+        (Some(browser), _) => ClientSummary::Browser { browser, system },
+        (None, Some(product)) => ClientSummary::Other(product.chars().take(40).collect()),
+        (None, None) => ClientSummary::Unknown,
     }
 }
 
@@ -411,7 +605,8 @@ mod tests {
             ("Mozilla/5.0 (X11; Linux) Firefox/nonsense", "Firefox on Linux"),
             ("", "unknown client"),
         ] {
-            assert_eq!(client_summary(user_agent), summary, "{user_agent}");
+            let text = (crate::i18n::Locale::En.messages().client)(&client_summary(user_agent));
+            assert_eq!(text, summary, "{user_agent}");
         }
     }
 

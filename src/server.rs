@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(page_redirects_are_302))
+        .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_credentials))
         .layer(session_layer)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))

@@ -20,6 +20,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 mod admin;
+mod lang;
 mod me;
 mod posts;
 
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/sessions", get(admin::sessions))
         .route("/api/admin/settings", get(admin::get_settings).put(admin::put_settings))
         .route("/api/admin/audit", get(admin::audit_trail))
+        .route("/lang", post(lang::switch_language))
         .route("/healthz", get(healthz))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

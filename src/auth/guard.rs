@@ -2,7 +2,10 @@
 //! refused credential) is there, 403 when someone is there but may not.
 
 use super::{AuthContext, Principal};
-use crate::{error::AppError, model::Role};
+use crate::{
+    error::AppError,
+    model::{Denial, Role},
+};
 use axum::{extract::FromRequestParts, http::request::Parts};
 
 /// A principal known to be an admin: only [`AuthContext::require_admin`]
@@ -35,7 +38,7 @@ impl AuthContext {
         if principal.role == role {
             Ok(principal)
         } else {
-            Err(AppError::Forbidden(format!("This needs the {role} role.")))
+            Err(AppError::Forbidden(Denial::NeedsRole { role }))
         }
     }
 
@@ -60,7 +63,7 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthContext {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::AuthMode;
+    use crate::model::{AuthMode, Refusal, TokenRejection};
 
     fn principal(role: Role) -> Principal {
         Principal {
@@ -80,12 +83,12 @@ mod tests {
             AppError::Unauthenticated
         );
         let refused = AuthContext {
-            refusal: Some("token expired".into()),
+            refusal: Some(Refusal::Token(TokenRejection::Expired)),
             ..AuthContext::default()
         };
         assert_eq!(
             refused.require_user().unwrap_err(),
-            AppError::CredentialRefused("token expired".into())
+            AppError::CredentialRefused(Refusal::Token(TokenRejection::Expired))
         );
         assert_eq!(refused.require_user().unwrap_err().status_code(), 401);
     }
@@ -98,7 +101,7 @@ mod tests {
         };
         assert_eq!(
             user.require_role(Role::Admin).unwrap_err(),
-            AppError::Forbidden("This needs the admin role.".into())
+            AppError::Forbidden(Denial::NeedsRole { role: Role::Admin })
         );
         let admin = AuthContext {
             principal: Some(principal(Role::Admin)),

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     auth::refresh::{self, ClientInfo},
-    model::{AuditEvent, AuthMode, AuthTrace, TraceStep},
+    model::{AuditDetail, AuditEvent, AuthMode, AuthTrace, DeniedBecause, Refusal, Step, TraceStep},
     services::{
         audit::{self, AuditMark, Entry, Outcome},
         auth as auth_service,
@@ -59,21 +59,21 @@ pub async fn resolve_credentials(State(state): State<AppState>, mut request: Req
 struct DeniedRequest {
     request: String,
     principal: Option<Principal>,
-    refusal: Option<String>,
+    refusal: Option<Refusal>,
 }
 
 impl DeniedRequest {
     async fn record(self, state: &AppState, client: &ClientInfo, status: StatusCode) {
-        let why = match (&self.principal, self.refusal) {
-            (Some(_), _) => "not allowed for this user".to_owned(),
-            (None, Some(refusal)) => format!("credential refused: {refusal}"),
-            (None, None) => "no credential".to_owned(),
+        let because = match (&self.principal, self.refusal) {
+            (Some(_), _) => DeniedBecause::NotAllowed,
+            (None, Some(refusal)) => DeniedBecause::Refused(refusal),
+            (None, None) => DeniedBecause::NoCredential,
         };
-        let mut entry = Entry::new(AuditEvent::Denied, Outcome::Denied).detail(format!(
-            "{} {}: {why}",
-            status.as_u16(),
-            self.request
-        ));
+        let mut entry = Entry::new(AuditEvent::Denied, Outcome::Denied).detail(AuditDetail::Denied {
+            status: status.as_u16(),
+            request: self.request,
+            because,
+        });
         if let Some(principal) = &self.principal {
             entry = entry.principal(principal);
         }
@@ -127,19 +127,20 @@ impl Resolver {
     }
 
     /// Records a step with the time spent since the previous one.
-    fn step(&mut self, what: impl Into<String>) {
+    fn step(&mut self, step: Step) {
         let now = Instant::now();
         self.context.trace.steps.push(TraceStep {
-            what: what.into(),
+            step,
             micros: now.duration_since(self.last_step).as_micros() as u64,
         });
         self.last_step = now;
     }
 
-    fn refuse(&mut self, why: impl Into<String>) {
-        let why = why.into();
-        self.step(format!("refused: {why}"));
-        self.context.refusal = Some(why);
+    fn refuse(&mut self, refusal: Refusal) {
+        self.step(Step::Refused {
+            refusal: refusal.clone(),
+        });
+        self.context.refusal = Some(refusal);
     }
 
     async fn resolve(&mut self, state: &AppState, headers: &HeaderMap, session: Option<Session>, client: &ClientInfo) {
@@ -156,13 +157,15 @@ impl Resolver {
         } else if let (Some(bytes), Some(session)) = (session_cookie, session) {
             self.resolve_session(state, bytes, session).await;
         } else {
-            self.step("no credential presented: anonymous");
+            self.step(Step::Anonymous);
         }
         self.context.trace.total_micros = self.started.elapsed().as_micros() as u64;
     }
 
     async fn resolve_bearer(&mut self, state: &AppState, authorization: &HeaderValue) {
-        self.step(format!("read Authorization header ({} bytes)", authorization.len()));
+        self.step(Step::ReadAuthorization {
+            bytes: authorization.len(),
+        });
         let token = authorization
             .to_str()
             .ok()
@@ -170,7 +173,7 @@ impl Resolver {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim().to_owned());
         let Some(token) = token else {
-            return self.refuse("the Authorization header is not `Bearer <token>`");
+            return self.refuse(Refusal::NotBearer);
         };
         self.verify_access_token(state, token).await;
     }
@@ -182,9 +185,9 @@ impl Resolver {
             Ok(claims) => {
                 let claims_for_display = claims.clone();
                 if !state.settings.strict_revocation() {
-                    self.step("verified HS256 signature, exp, iss and aud: no server lookup");
+                    self.step(Step::VerifiedSignature { lookup_follows: false });
                 } else {
-                    self.step("verified HS256 signature, exp, iss and aud");
+                    self.step(Step::VerifiedSignature { lookup_follows: true });
                     if !self.login_is_live(state, &claims.sid).await {
                         return None;
                     }
@@ -204,12 +207,12 @@ impl Resolver {
                             claims: claims_for_display,
                         });
                     }
-                    None => self.refuse("the token's subject is not a user id"),
+                    None => self.refuse(Refusal::SubjectNotUser),
                 }
                 None
             }
             Err(rejection) => {
-                self.refuse(rejection.describe());
+                self.refuse(Refusal::Token(rejection.clone()));
                 Some(rejection)
             }
         }
@@ -220,15 +223,15 @@ impl Resolver {
         self.context.trace.touched_server_state = true;
         match refresh::family_is_live(&state.pool, family_id, now()).await {
             Ok(true) => {
-                self.step("strict revocation: looked its login up in refresh_families: still live");
+                self.step(Step::StrictLookupLive);
                 true
             }
             Ok(false) => {
-                self.refuse("strict revocation: this token's login was revoked or has expired");
+                self.refuse(Refusal::StrictRevoked);
                 false
             }
             Err(_) => {
-                self.refuse("strict revocation: the login could not be looked up");
+                self.refuse(Refusal::StrictLookupFailed);
                 false
             }
         }
@@ -243,7 +246,10 @@ impl Resolver {
     ) {
         let secure = state.config.secure_cookies;
         if let Some(token) = access {
-            self.step(format!("read cookie {ACCESS_COOKIE} ({} bytes)", token.len()));
+            self.step(Step::ReadCookie {
+                name: ACCESS_COOKIE.into(),
+                bytes: token.len(),
+            });
             match self.verify_access_token(state, token).await {
                 // Refused by strict revocation: the refresh token is dead too.
                 None if self.context.principal.is_none() => {
@@ -262,60 +268,65 @@ impl Resolver {
         let Some(refresh_token) = refresh else {
             return;
         };
-        self.step(format!(
-            "access token missing or expired; read cookie {REFRESH_COOKIE} to refresh"
-        ));
+        self.step(Step::RefreshNeeded {
+            cookie: REFRESH_COOKIE.into(),
+        });
         self.context.trace.touched_server_state = true;
         match state.refresh_grace.refresh(state, &refresh_token, client).await {
             Ok(pair) => {
-                self.step("rotated the refresh token (one row used, one inserted) and issued a new access token");
+                self.step(Step::Rotated);
                 self.set_cookies.extend(auth_service::jwt_cookies(state, &pair));
                 self.verify_access_token(state, pair.access_token).await;
             }
             Err(err) => {
-                self.refuse(format!("refresh failed: {err}"));
+                self.refuse(Refusal::RefreshFailed((&err).into()));
                 self.set_cookies.extend(cookies::jwt_removal_cookies(secure));
             }
         }
     }
 
     async fn resolve_session(&mut self, state: &AppState, cookie_bytes: usize, session: Session) {
-        self.step(format!("read cookie {SESSION_COOKIE} ({cookie_bytes} bytes)"));
+        self.step(Step::ReadCookie {
+            name: SESSION_COOKIE.into(),
+            bytes: cookie_bytes,
+        });
         self.context.trace.touched_server_state = true;
         let record = session.get::<SessionAuth>(AUTH_KEY).await;
         let store = state.sessions.describe();
         let mut auth = match record {
             Ok(Some(auth)) => auth,
             Ok(None) => {
-                return self.refuse(format!(
-                    "no live record for this id in {store} (logged out, expired or made up)"
-                ));
+                return self.refuse(Refusal::NoSessionRecord {
+                    store: store.to_string(),
+                });
             }
             Err(err) => {
                 tracing::error!(%err, "session store lookup failed");
-                return self.refuse("the session store could not be read");
+                return self.refuse(Refusal::SessionStoreUnreadable);
             }
         };
-        self.step(format!("looked up the session record in {store}"));
+        self.step(Step::SessionFound {
+            store: store.to_string(),
+        });
         let now = now();
         let absolute_expiry = auth.login_at + state.config.session_absolute_ttl as i64;
         if now >= absolute_expiry {
             let _ = session.flush().await;
-            return self.refuse("the session passed its absolute lifetime; record deleted");
+            return self.refuse(Refusal::SessionTooOld);
         }
         let user = match crate::db::find_user_by_id(&state.pool, auth.user_id).await {
             Ok(Some(user)) => user,
             Ok(None) => {
                 let _ = session.flush().await;
-                return self.refuse("the session's user no longer exists; record deleted");
+                return self.refuse(Refusal::SessionUserGone);
             }
-            Err(_) => return self.refuse("the user table could not be read"),
+            Err(_) => return self.refuse(Refusal::UsersUnreadable),
         };
-        self.step("loaded the user's current name and role from the users table");
+        self.step(Step::UserLoaded);
         if now - auth.last_seen_at >= TOUCH_INTERVAL_SECS {
             auth.last_seen_at = now;
             if session.insert(AUTH_KEY, &auth).await.is_ok() {
-                self.step("activity: the idle timeout is extended when the response is sent");
+                self.step(Step::IdleExtended);
             }
         }
         let idle_expiry = session.expiry_date().unix_timestamp();

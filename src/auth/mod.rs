@@ -40,7 +40,7 @@ impl Principal {
 pub struct AuthContext {
     pub principal: Option<Principal>,
     /// Why a presented credential was refused, if one was.
-    pub refusal: Option<String>,
+    pub refusal: Option<crate::model::Refusal>,
     /// The access token that authenticated this request (possibly just
     /// issued by a transparent refresh), so `/me` can show it.
     pub access_token: Option<AccessToken>,

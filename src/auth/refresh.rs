@@ -3,7 +3,11 @@
 //! *family*; presenting a token that was already used revokes the family,
 //! because either the owner or a thief is replaying it.
 
-use crate::{auth::random_token, error::AppError, model::RefreshFamilyView};
+use crate::{
+    auth::random_token,
+    error::AppError,
+    model::{RefreshFamilyView, RefreshProblem},
+};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
@@ -93,7 +97,7 @@ struct PresentedToken {
 
 /// Exchanges a refresh token for a new one in the same family.
 pub async fn rotate(pool: &SqlitePool, presented: &str, ttl_secs: u64, now: i64) -> Result<IssuedRefresh, AppError> {
-    let invalid = || AppError::InvalidRefreshToken("This refresh token is not valid.".into());
+    let invalid = || AppError::InvalidRefreshToken(RefreshProblem::NotValid);
     // A real token is 43 characters; do not hash megabytes of garbage.
     if presented.is_empty() || presented.len() > 256 {
         return Err(invalid());
@@ -112,10 +116,10 @@ pub async fn rotate(pool: &SqlitePool, presented: &str, ttl_secs: u64, now: i64)
         return Err(invalid());
     };
     if row.revoked_at.is_some() {
-        return Err(AppError::InvalidRefreshToken("This login was revoked.".into()));
+        return Err(AppError::InvalidRefreshToken(RefreshProblem::Revoked));
     }
     if row.expires_at <= now {
-        return Err(AppError::InvalidRefreshToken("This refresh token has expired.".into()));
+        return Err(AppError::InvalidRefreshToken(RefreshProblem::Expired));
     }
     // Claim the token atomically: of two concurrent uses, only one wins.
     let claimed = sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")

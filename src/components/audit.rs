@@ -1,5 +1,6 @@
 use crate::{
     components::{local_time::LocalTime, mode_badge::ModeBadge},
+    i18n::use_messages,
     model::AuditEntry,
 };
 use leptos::prelude::*;
@@ -7,8 +8,9 @@ use leptos::prelude::*;
 /// Audit rows, newest first.
 #[component]
 pub fn AuditTable(entries: Vec<AuditEntry>, show_user: bool) -> impl IntoView {
+    let t = use_messages();
     if entries.is_empty() {
-        return view! { <p class="hint">"Nothing recorded yet."</p> }.into_any();
+        return view! { <p class="hint" data-testid="audit-empty">{t.nothing_recorded}</p> }.into_any();
     }
     let rows = entries
         .into_iter()
@@ -16,18 +18,19 @@ pub fn AuditTable(entries: Vec<AuditEntry>, show_user: bool) -> impl IntoView {
             let outcome_class = format!("outcome-{}", entry.outcome);
             let (event_attr, outcome_attr) = (entry.event.clone(), entry.outcome.clone());
             let username = entry.username.unwrap_or_else(|| "—".into());
+            let detail = entry.detail_data.as_ref().map(t.audit_detail).unwrap_or(entry.detail);
             view! {
                 <tr data-testid="audit-row" data-event=event_attr data-outcome=outcome_attr>
                     <td><LocalTime unix=Some(entry.at)/></td>
                     {show_user.then(|| view! { <td>{username}</td> })}
-                    <td><code>{entry.event}</code></td>
+                    <td>{(t.audit_event)(&entry.event)}</td>
                     <td class=outcome_class>
-                        {entry.outcome}
+                        {(t.audit_outcome)(&entry.outcome)}
                         {(entry.repeats > 1).then(|| view! {
                             <small
                                 class="repeats"
                                 data-testid="audit-repeats"
-                                title="identical requests in a row; the time is the latest"
+                                title=t.repeats_title
                             >
                                 " ×" {entry.repeats}
                             </small>
@@ -35,7 +38,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>, show_user: bool) -> impl IntoView {
                     </td>
                     <td>{entry.mode.map(|mode| view! { <ModeBadge mode/> })}</td>
                     <td>{entry.ip.unwrap_or_default()}</td>
-                    <td><small>{entry.detail}</small></td>
+                    <td><small>{detail}</small></td>
                 </tr>
             }
         })
@@ -45,13 +48,13 @@ pub fn AuditTable(entries: Vec<AuditEntry>, show_user: bool) -> impl IntoView {
             <table class="audit">
                 <thead>
                     <tr>
-                        <th>"When"</th>
-                        {show_user.then(|| view! { <th>"User"</th> })}
-                        <th>"Event"</th>
-                        <th>"Outcome"</th>
-                        <th>"Mode"</th>
-                        <th>"IP"</th>
-                        <th>"Detail"</th>
+                        <th>{t.when}</th>
+                        {show_user.then(|| view! { <th>{t.user}</th> })}
+                        <th>{t.event}</th>
+                        <th>{t.outcome}</th>
+                        <th>{t.mode}</th>
+                        <th>{t.ip}</th>
+                        <th>{t.detail}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -3,7 +3,8 @@
 
 use crate::{
     components::{local_time::LocalTime, mode_badge::ModeBadge},
-    model::{client_summary, AuthMode, LoginView, RevokedCounts},
+    i18n::use_messages,
+    model::{client_summary, LoginView, RevokedCounts},
 };
 use leptos::prelude::*;
 
@@ -15,22 +16,20 @@ where
     F: Fn(&LoginView) -> V + 'static,
     V: IntoView + 'static,
 {
+    let t = use_messages();
     if logins.is_empty() {
-        return view! { <p class="hint" data-testid="no-logins">"No live logins."</p> }.into_any();
+        return view! { <p class="hint" data-testid="no-logins">{t.no_logins}</p> }.into_any();
     }
     let rows = logins
         .iter()
         .map(|login| {
             let last_cell = if login.current {
-                view! { <strong class="ok">"this browser"</strong> }.into_any()
+                view! { <strong class="ok" data-testid="this-browser">{t.this_browser}</strong> }.into_any()
             } else {
                 action(login).into_any()
             };
             let user_agent = login.user_agent.clone().unwrap_or_default();
-            let server_holds = match login.mode {
-                AuthMode::Session => "a session record",
-                AuthMode::Jwt => "a refresh family; access tokens are not stored",
-            };
+            let server_holds = (t.server_holds)(login.mode);
             view! {
                 <tr
                     class:current=login.current
@@ -48,9 +47,9 @@ where
                     <td><LocalTime unix=Some(login.last_seen_at)/></td>
                     <td><LocalTime unix=Some(login.expires_at)/></td>
                     <td>
-                        {login.ip.clone().unwrap_or_else(|| "unknown".into())}
+                        {login.ip.clone().unwrap_or_else(|| t.unknown.into())}
                         <br/>
-                        <small data-testid="login-client" title=user_agent.clone()>{client_summary(&user_agent)}</small>
+                        <small data-testid="login-client" title=user_agent.clone()>{(t.client)(&client_summary(&user_agent))}</small>
                     </td>
                     <td>{last_cell}</td>
                 </tr>
@@ -62,13 +61,13 @@ where
             <table class="logins">
                 <thead>
                     <tr>
-                        {show_user.then(|| view! { <th>"User"</th> })}
-                        <th>"Mode"</th>
-                        <th>"Logged in"</th>
-                        <th>"Last seen"</th>
-                        <th>"Expires"</th>
-                        <th>"From"</th>
-                        <th></th>
+                        {show_user.then(|| view! { <th>{t.user}</th> })}
+                        <th>{t.mode}</th>
+                        <th>{t.logged_in_at}</th>
+                        <th>{t.last_seen}</th>
+                        <th>{t.expires}</th>
+                        <th>{t.from}</th>
+                        <td></td>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -81,6 +80,7 @@ where
 /// What a revocation did, per mode, in words a study group can follow.
 #[component]
 pub fn RevokedSummary(counts: RevokedCounts) -> impl IntoView {
+    let t = use_messages();
     let RevokedCounts {
         revoked,
         sessions,
@@ -89,15 +89,10 @@ pub fn RevokedSummary(counts: RevokedCounts) -> impl IntoView {
     } = counts;
     view! {
         <div class="notice" role="status" data-testid="revoked-summary" data-revoked=revoked>
-            <p>
-                <strong>{revoked}</strong> " login(s) revoked: " {sessions}
-                " session record(s) deleted, which ends them at once; " {refresh_families}
-                " refresh family(ies) revoked, so their next refresh fails."
-            </p>
+            <p>{(t.revoked_summary)(revoked, sessions, refresh_families)}</p>
             <Show when=move || { access_tokens_valid_for > 0 }>
-                <p data-testid="tokens-live-on">
-                    "Their access tokens are not on the server and cannot be recalled: they stay valid for up to "
-                    <strong>{access_tokens_valid_for}</strong> " s. Strict revocation would refuse them now."
+                <p data-testid="tokens-live-on" data-seconds=access_tokens_valid_for>
+                    {(t.tokens_live_on)(access_tokens_valid_for)}
                 </p>
             </Show>
         </div>

@@ -1,12 +1,12 @@
-use crate::model::AuthMode;
+use crate::{i18n::use_messages, model::AuthMode};
 use leptos::prelude::*;
 
 /// A coloured label naming the mode: the same colour on every page.
 #[component]
 pub fn ModeBadge(mode: AuthMode) -> impl IntoView {
     view! {
-        <span class=format!("badge badge-{}", mode.as_str()) data-mode=mode.as_str()>
-            {mode.label()}
+        <span class=format!("badge badge-{}", mode.as_str()) data-mode=mode.as_str() data-testid="mode-badge">
+            {use_messages().mode_label(mode)}
         </span>
     }
 }

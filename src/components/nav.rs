@@ -2,6 +2,7 @@ use crate::{
     app::AuthEpoch,
     components::mode_badge::ModeBadge,
     error::AppError,
+    i18n::{use_messages, Locale},
     model::{NavStatus, Role},
     pages::login::Logout,
 };
@@ -24,6 +25,7 @@ pub async fn get_current_user() -> Result<Option<NavStatus>, AppError> {
 
 #[component]
 pub fn Nav() -> impl IntoView {
+    let t = use_messages();
     let logout = ServerAction::<Logout>::new();
     // Logging in or out ends in a navigation, so asking again on every
     // navigation (or credential change) keeps the nav bar true without
@@ -33,7 +35,7 @@ pub fn Nav() -> impl IntoView {
     let user = Resource::new(move || (pathname.get(), epoch.get()), |_| get_current_user());
 
     view! {
-        <nav class="nav">
+        <nav class="nav" aria-label=t.nav_main>
             <A href="/" attr:class="brand">"Auth Lab"</A>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -42,19 +44,21 @@ pub fn Nav() -> impl IntoView {
                             let is_admin = user.role == Role::Admin;
                             view! {
                                 {revoked_token_valid_for.map(|seconds| view! { <RevokedBanner seconds/> })}
-                                <A href="/me">"My page"</A>
-                                <A href="/board">"Board"</A>
+                                <A href="/me">{t.nav_me}</A>
+                                <A href="/board">{t.nav_board}</A>
                                 <Show when=move || is_admin>
-                                    <A href="/admin" attr:data-testid="nav-admin">"Admin"</A>
+                                    <A href="/admin" attr:data-testid="nav-admin">{t.nav_admin}</A>
                                 </Show>
                                 <span class="spacer"></span>
-                                <span class="who" data-testid="nav-user">
+                                <span class="who" data-testid="nav-user" data-role=user.role.as_str()>
                                     <strong>{user.username.clone()}</strong>
-                                    " (" {user.role.as_str()} ") "
+                                    " (" {(t.role)(user.role)} ") "
                                     <ModeBadge mode=user.mode/>
                                 </span>
                                 <ActionForm action=logout attr:class="inline">
-                                    <button type="submit" class="button-secondary">"Log out"</button>
+                                    <button type="submit" class="button-secondary" data-testid="logout">
+                                        {t.nav_logout}
+                                    </button>
                                 </ActionForm>
                             }
                                 .into_any()
@@ -62,15 +66,50 @@ pub fn Nav() -> impl IntoView {
                         _ => {
                             view! {
                                 <span class="spacer"></span>
-                                <A href="/signup">"Sign up"</A>
-                                <A href="/login" attr:class="button">"Log in"</A>
+                                <A href="/signup">{t.nav_signup}</A>
+                                <A href="/login" attr:class="button" attr:data-testid="nav-login">{t.nav_login}</A>
                             }
                                 .into_any()
                         }
                     }
                 })}
             </Transition>
+            <LanguageSwitch/>
         </nav>
+    }
+}
+
+/// A plain form post to `/lang`: it works without JavaScript, and the
+/// redirect back lands on the same page (query included), still logged in.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let t = use_messages();
+    let other = use_context::<Locale>().unwrap_or_default().other();
+    let location = use_location();
+    let here = move || {
+        let search = location.search.get();
+        let separator = if search.is_empty() || search.starts_with('?') {
+            ""
+        } else {
+            "?"
+        };
+        format!("{}{separator}{search}", location.pathname.get())
+    };
+    view! {
+        <form method="post" action="/lang" class="inline lang-switch">
+            <input type="hidden" name="lang" value=other.as_str()/>
+            <input type="hidden" name="next" value=here/>
+            <button
+                type="submit"
+                class="button-secondary"
+                lang=other.as_str()
+                title=t.switch_language
+                data-testid="lang-switch"
+                data-lang=other.as_str()
+            >
+                {other.messages().language_name}
+            </button>
+        </form>
     }
 }
 
@@ -78,6 +117,7 @@ pub fn Nav() -> impl IntoView {
 /// access token in the browser keeps working until its `exp`.
 #[component]
 fn RevokedBanner(seconds: i64) -> impl IntoView {
+    let t = use_messages();
     // Counts down in the browser, so a demo can watch the token run out.
     let left = RwSignal::new(seconds);
     Effect::new(move |_| {
@@ -88,11 +128,9 @@ fn RevokedBanner(seconds: i64) -> impl IntoView {
     });
     view! {
         <div class="banner warn" role="status" data-testid="revoked-banner">
-            "The server revoked this login, but your token is still valid for "
+            {t.revoked_banner_before}
             <strong data-testid="revoked-seconds">{left}</strong>
-            " s: the server cannot recall it. It stores nothing for an access token, so it accepts the "
-            "signature until the token expires; then the refresh fails and you are logged out. "
-            "(The server looked the login up only to tell you this; strict revocation would refuse the token.)"
+            {t.revoked_banner_after}
         </div>
     }
 }

@@ -5,6 +5,7 @@ use crate::{
         logins::{LoginsTable, RevokedSummary},
     },
     error::AppError,
+    i18n::use_messages,
     model::{AuditEntry, AuditEvent, LoginView, RevokedCounts, Role, Settings, UserSummary},
 };
 use leptos::prelude::*;
@@ -28,7 +29,7 @@ pub async fn set_role(username: String, role: String) -> Result<(), AppError> {
     let auth = ctx.auth();
     let result = async {
         let admin = auth.require_admin()?;
-        let role = Role::parse(&role).ok_or_else(|| AppError::BadRequest("A role is `user` or `admin`.".into()))?;
+        let role = Role::parse(&role).ok_or(AppError::BadRequest(crate::model::BadInput::UnknownRole))?;
         crate::services::admin::set_role(&ctx.state, admin, &ctx.client(), &username, role)
             .await
             .map(drop)
@@ -111,6 +112,7 @@ pub async fn admin_audit(
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    let t = use_messages();
     let set_role = ServerAction::<SetRole>::new();
     let force = ServerAction::<ForceLogout>::new();
     let update = ServerAction::<UpdateSettings>::new();
@@ -122,21 +124,21 @@ pub fn AdminPage() -> impl IntoView {
     let forced = move || {
         force.value().get().map(|result| match result {
             Ok((username, counts)) => view! {
-                <h2 class="forced">"Forced logout of " {username}</h2>
+                <h2 class="forced">{(t.forced_logout_of)(&username)}</h2>
                 <RevokedSummary counts/>
             }
             .into_any(),
-            Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+            Err(err) => view! { <p class="error" role="alert">{(t.error)(&err)}</p> }.into_any(),
         })
     };
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match users.await {
                     Ok(Some(users)) => view! {
                         <section class="admin">
-                            <h1>"Admin console"</h1>
-                            {move || error().map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })}
+                            <h1>{t.admin_title}</h1>
+                            {move || error().map(|err| view! { <p class="error" role="alert">{(t.error)(&err)}</p> })}
                             <UserTable users set_role force/>
                             {forced}
                             <SettingsCard update/>
@@ -148,15 +150,12 @@ pub fn AdminPage() -> impl IntoView {
                     Ok(None) => view! { <Redirect path="/login?next=/admin"/> }.into_any(),
                     Err(AppError::Forbidden(_)) => view! {
                         <section class="narrow" data-testid="forbidden">
-                            <h1>"403 — admins only"</h1>
-                            <p>
-                                "You are logged in, so this is not a question of who you are (that would be 401) "
-                                "but of what you may do: the admin console needs the admin role."
-                            </p>
+                            <h1>{t.admins_only}</h1>
+                            <p>{t.admins_only_text}</p>
                         </section>
                     }
                         .into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{(t.error)(&err)}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -169,44 +168,49 @@ fn UserTable(
     set_role: ServerAction<SetRole>,
     force: ServerAction<ForceLogout>,
 ) -> impl IntoView {
+    let t = use_messages();
     view! {
+        <div class="scroll">
         <table class="users">
             <thead>
                 <tr>
-                    <th>"User"</th>
-                    <th>"Role"</th>
-                    <th>"Posts"</th>
-                    <th>"Last login"</th>
-                    <th></th>
+                    <th>{t.user}</th>
+                    <th>{t.me_role}</th>
+                    <th>{t.posts}</th>
+                    <th>{t.last_login}</th>
+                    <td></td>
                 </tr>
             </thead>
             <tbody>
                 {users
                     .into_iter()
                     .map(|user| {
-                        let (other_role, label) = match user.role {
-                            Role::User => (Role::Admin, "Make admin"),
-                            Role::Admin => (Role::User, "Make user"),
+                        let other_role = match user.role {
+                            Role::User => Role::Admin,
+                            Role::Admin => Role::User,
                         };
+                        let label = (t.make_role)(other_role);
                         let username = user.username;
                         let (row_key, form_value, force_value) = (username.clone(), username.clone(), username.clone());
                         view! {
                             <tr data-testid="user-row" data-username=row_key>
                                 <td>{username}</td>
-                                <td data-testid="user-role">{user.role.as_str()}</td>
+                                <td data-testid="user-role" data-role=user.role.as_str()>{(t.role)(user.role)}</td>
                                 <td>{user.post_count}</td>
                                 <td><LocalTime unix=user.last_login_at/></td>
                                 <td>
                                     <ActionForm action=set_role attr:class="inline">
                                         <input type="hidden" name="username" value=form_value/>
                                         <input type="hidden" name="role" value=other_role.as_str()/>
-                                        <button type="submit" class="button-secondary">{label}</button>
+                                        <button type="submit" class="button-secondary" data-testid="set-role" data-role=other_role.as_str()>
+                                            {label}
+                                        </button>
                                     </ActionForm>
                                     " "
                                     <ActionForm action=force attr:class="inline">
                                         <input type="hidden" name="username" value=force_value/>
                                         <button type="submit" class="button-secondary" data-testid="force-logout">
-                                            "Force logout"
+                                            {t.force_logout}
                                         </button>
                                     </ActionForm>
                                 </td>
@@ -216,39 +220,38 @@ fn UserTable(
                     .collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
 #[component]
 fn SettingsCard(update: ServerAction<UpdateSettings>) -> impl IntoView {
+    let t = use_messages();
     let settings = Resource::new(move || update.version().get(), |_| admin_settings());
     let error = move || update.value().get().and_then(Result::err);
     view! {
         <article class="card settings" data-testid="settings">
-            <h2>"Revocation settings"</h2>
-            {move || error().map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h2>{t.revocation_settings}</h2>
+            {move || error().map(|err| view! { <p class="error" role="alert">{(t.error)(&err)}</p> })}
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     settings.await.map(|Settings { strict_revocation, max_logins_per_user }| view! {
                         <ActionForm action=update>
                             <span>
-                                "Strict revocation is "
-                                <strong data-testid="strict-state">{if strict_revocation { "on" } else { "off" }}</strong>
+                                {(t.strict_is)(strict_revocation).0}
+                                <strong data-testid="strict-state" data-on=strict_revocation.to_string()>
+                                    {(t.strict_is)(strict_revocation).1}
+                                </strong>
                             </span>
                             <input type="hidden" name="strict_revocation" value=(!strict_revocation).to_string()/>
                             <button type="submit" data-testid="toggle-strict">
-                                {if strict_revocation { "Turn it off" } else { "Turn it on" }}
+                                {(t.turn_strict)(!strict_revocation)}
                             </button>
                         </ActionForm>
-                        <p class="hint">
-                            "Off: a JWT is checked by its signature alone, so after a forced logout the victim's "
-                            "access token works until it expires. On: every JWT request also looks its login up "
-                            "(one query, shown in the trace on /me), so revocation is immediate, at the price of "
-                            "server state on every request, which is what sessions do anyway."
-                        </p>
+                        <p class="hint">{t.strict_hint}</p>
                         <ActionForm action=update>
                             <label>
-                                "Live logins per user (0: no limit) "
+                                {t.login_limit_label}
                                 <input
                                     type="number"
                                     name="max_logins_per_user"
@@ -258,13 +261,9 @@ fn SettingsCard(update: ServerAction<UpdateSettings>) -> impl IntoView {
                                     data-testid="max-logins"
                                 />
                             </label>
-                            <button type="submit" class="button-secondary" data-testid="save-limit">"Save"</button>
+                            <button type="submit" class="button-secondary" data-testid="save-limit">{t.save}</button>
                         </ActionForm>
-                        <p class="hint">
-                            "A login past the limit revokes the oldest. Sessions are counted as records; JWT "
-                            "logins only through their refresh families, since a stateless token alone cannot be "
-                            "counted, and an evicted JWT's access token lives on until it expires."
-                        </p>
+                        <p class="hint">{t.login_limit_hint}</p>
                     })
                 })}
             </Transition>
@@ -274,11 +273,12 @@ fn SettingsCard(update: ServerAction<UpdateSettings>) -> impl IntoView {
 
 #[component]
 fn AllLogins(force: ServerAction<ForceLogout>) -> impl IntoView {
+    let t = use_messages();
     let logins = Resource::new(move || force.version().get(), |_| admin_logins());
     view! {
         <article class="card" data-testid="all-logins">
-            <h2>"Live logins"</h2>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h2>{t.live_logins}</h2>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     logins.await.map(|logins| view! { <LoginsTable logins show_user=true action=|_: &LoginView| ()/> })
                 })}
@@ -310,44 +310,47 @@ fn AuditTrail(
         |((user, event, outcome), _)| admin_audit(user, event, outcome),
     );
     let current = move |key: &'static str| query.with(|query| query.get(key).unwrap_or_default());
+    let t = use_messages();
     view! {
         <article class="card" data-testid="audit-trail">
-            <h2>"Audit trail"</h2>
+            <h2>{t.audit_trail}</h2>
             <form method="get" action="/admin" class="filters">
                 <label>
-                    "User"
+                    {t.user}
                     <input type="text" name="user" value=move || current("user") data-testid="audit-user"/>
                 </label>
                 <label>
-                    "Event"
+                    {t.event}
                     <select name="event" data-testid="audit-event">
-                        <option value="">"any"</option>
+                        <option value="">{t.any}</option>
                         {AuditEvent::ALL
                             .into_iter()
                             .map(|event| {
                                 let name = event.as_str();
                                 view! {
-                                    <option value=name selected=move || current("event") == name>{name}</option>
+                                    <option value=name selected=move || current("event") == name>{(t.audit_event)(name)}</option>
                                 }
                             })
                             .collect_view()}
                     </select>
                 </label>
                 <label>
-                    "Outcome"
+                    {t.outcome}
                     <select name="outcome" data-testid="audit-outcome">
-                        <option value="">"any"</option>
+                        <option value="">{t.any}</option>
                         {["ok", "failed", "denied"]
                             .into_iter()
                             .map(|outcome| view! {
-                                <option value=outcome selected=move || current("outcome") == outcome>{outcome}</option>
+                                <option value=outcome selected=move || current("outcome") == outcome>
+                                    {(t.audit_outcome)(outcome)}
+                                </option>
                             })
                             .collect_view()}
                     </select>
                 </label>
-                <button type="submit" class="button-secondary">"Filter"</button>
+                <button type="submit" class="button-secondary">{t.filter}</button>
             </form>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     entries.await.map(|entries| view! { <AuditTable entries show_user=true/> })
                 })}

@@ -1,4 +1,4 @@
-use crate::{error::AppError, model::Post};
+use crate::{error::AppError, i18n::use_messages, model::Post};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -50,6 +50,7 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
+    let t = use_messages();
     let create = ServerAction::<CreatePost>::new();
     let update = ServerAction::<UpdatePost>::new();
     let delete = ServerAction::<DeletePost>::new();
@@ -67,22 +68,19 @@ pub fn BoardPage() -> impl IntoView {
 
     view! {
         <section class="board">
-            <h1>"Board"</h1>
-            <p class="hint">
-                "Everyone logged in reads every post. You edit and delete your own; an admin may delete "
-                "any post, but edit only their own. The server checks this on every request."
-            </p>
-            {move || error().map(|err| view! { <p class="error" role="alert" data-testid="board-error">{err.to_string()}</p> })}
+            <h1>{t.board_title}</h1>
+            <p class="hint">{t.board_hint}</p>
+            {move || error().map(|err| view! { <p class="error" role="alert" data-testid="board-error">{(t.error)(&err)}</p> })}
             <ActionForm action=create attr:class="form card" attr:data-testid="new-post">
                 <label>
-                    "New post" <textarea name="body" rows="3" maxlength="2000" required></textarea>
+                    {t.new_post} <textarea name="body" rows="3" maxlength="2000" required></textarea>
                 </label>
-                <button type="submit" disabled=move || create.pending().get()>"Post"</button>
+                <button type="submit" disabled=move || create.pending().get()>{t.post_button}</button>
             </ActionForm>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match posts.await {
-                        Ok(Some(posts)) if posts.is_empty() => view! { <p>"No posts yet."</p> }.into_any(),
+                        Ok(Some(posts)) if posts.is_empty() => view! { <p data-testid="no-posts">{t.no_posts}</p> }.into_any(),
                         Ok(Some(posts)) => view! {
                             <ul class="posts">
                                 {posts.into_iter().map(|post| view! { <PostItem post update delete/> }).collect_view()}
@@ -90,7 +88,7 @@ pub fn BoardPage() -> impl IntoView {
                         }
                             .into_any(),
                         Ok(None) => view! { <Redirect path="/login?next=/board"/> }.into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                        Err(err) => view! { <p class="error" role="alert">{(t.error)(&err)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -100,6 +98,7 @@ pub fn BoardPage() -> impl IntoView {
 
 #[component]
 fn PostItem(post: Post, update: ServerAction<UpdatePost>, delete: ServerAction<DeletePost>) -> impl IntoView {
+    let t = use_messages();
     let Post {
         id,
         author,
@@ -109,7 +108,7 @@ fn PostItem(post: Post, update: ServerAction<UpdatePost>, delete: ServerAction<D
         created_at,
         updated_at,
     } = post;
-    let edited = (updated_at != created_at).then_some(" (edited)");
+    let edited = (updated_at != created_at).then_some(t.edited);
     let author_attr = author.clone();
     view! {
         <li class="card post" data-testid="post" data-author=author_attr data-id=id>
@@ -119,18 +118,18 @@ fn PostItem(post: Post, update: ServerAction<UpdatePost>, delete: ServerAction<D
                 // <details> opens without JavaScript too.
                 {can_edit.then(|| view! {
                     <details>
-                        <summary data-testid="edit-post">"Edit"</summary>
+                        <summary data-testid="edit-post">{t.edit}</summary>
                         <ActionForm action=update attr:class="form">
                             <input type="hidden" name="id" value=id/>
-                            <textarea name="body" rows="3" maxlength="2000" required>{body.clone()}</textarea>
-                            <button type="submit">"Save"</button>
+                            <textarea name="body" rows="3" maxlength="2000" required aria-label=t.edit>{body.clone()}</textarea>
+                            <button type="submit" data-testid="save-post">{t.save}</button>
                         </ActionForm>
                     </details>
                 })}
                 {can_delete.then(|| view! {
                     <ActionForm action=delete attr:class="inline">
                         <input type="hidden" name="id" value=id/>
-                        <button type="submit" class="button-secondary" data-testid="delete-post">"Delete"</button>
+                        <button type="submit" class="button-secondary" data-testid="delete-post">{t.delete}</button>
                     </ActionForm>
                 })}
             </div>

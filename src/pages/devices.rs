@@ -7,6 +7,7 @@ use crate::{
         logins::{LoginsTable, RevokedSummary},
     },
     error::AppError,
+    i18n::use_messages,
     model::{AuditEntry, LoginView, RevokedCounts},
 };
 use leptos::{html, prelude::*};
@@ -84,7 +85,7 @@ pub async fn my_audit() -> Result<Vec<AuditEntry>, AppError> {
 }
 
 fn error_view(err: AppError) -> impl IntoView {
-    view! { <p class="error" role="alert">{err.to_string()}</p> }
+    view! { <p class="error" role="alert">{(use_messages().error)(&err)}</p> }
 }
 
 /// The outcome of a revoking action: what it took back, or why not.
@@ -97,6 +98,7 @@ fn revoked_outcome(result: Option<Result<RevokedCounts, AppError>>) -> Option<An
 
 #[component]
 pub fn MyDevices() -> impl IntoView {
+    let t = use_messages();
     let revoke = ServerAction::<RevokeLogin>::new();
     let others = ServerAction::<LogoutOthers>::new();
     let logins = Resource::new(
@@ -118,18 +120,14 @@ pub fn MyDevices() -> impl IntoView {
     view! {
         <article class="card" data-testid="my-devices">
             <div class="section-head">
-                <h2>"My devices"</h2>
+                <h2>{t.my_devices}</h2>
                 <ActionForm action=others attr:class="inline">
-                    <button type="submit" data-testid="logout-others">"Log out everywhere else"</button>
+                    <button type="submit" data-testid="logout-others">{t.logout_others}</button>
                 </ActionForm>
             </div>
-            <p class="hint">
-                "Every live login of yours. A session is a record the server can delete; a JWT login is a "
-                "refresh-token family the server can revoke, while the access token it last issued is "
-                "nowhere on the server and works until it expires."
-            </p>
+            <p class="hint">{t.devices_hint}</p>
             {move || revoked_outcome(last_outcome.get())}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     logins.await.map(|logins| view! {
                         <LoginsTable logins show_user=false action=move |login: &LoginView| {
@@ -138,7 +136,7 @@ pub fn MyDevices() -> impl IntoView {
                                 <ActionForm action=revoke attr:class="inline">
                                     <input type="hidden" name="id" value=id/>
                                     <button type="submit" class="button-secondary" data-testid="revoke-login">
-                                        "Revoke"
+                                        {t.revoke}
                                     </button>
                                 </ActionForm>
                             }
@@ -152,6 +150,7 @@ pub fn MyDevices() -> impl IntoView {
 
 #[component]
 pub fn PasswordForm() -> impl IntoView {
+    let t = use_messages();
     let change = ServerAction::<ChangePassword>::new();
     let form = NodeRef::<html::Form>::new();
     // Passwords do not stay in the fields once they have done their job.
@@ -162,20 +161,18 @@ pub fn PasswordForm() -> impl IntoView {
     });
     view! {
         <article class="card" data-testid="password-change">
-            <h2>"Change password"</h2>
-            <p class="hint">
-                "Every other login of yours is revoked; this one stays, with a new session id in session mode."
-            </p>
+            <h2>{t.change_password}</h2>
+            <p class="hint">{t.change_password_hint}</p>
             <ActionForm action=change node_ref=form attr:class="form narrow">
                 <label>
-                    "Current password"
+                    {t.current_password}
                     <input type="password" name="old_password" autocomplete="current-password" required/>
                 </label>
                 <label>
-                    "New password (8 to 128 characters)"
+                    {t.new_password}
                     <input type="password" name="new_password" autocomplete="new-password" minlength="8" required/>
                 </label>
-                <button type="submit" data-testid="change-password">"Change password"</button>
+                <button type="submit" data-testid="change-password">{t.change_password}</button>
             </ActionForm>
             {move || revoked_outcome(change.value().get())}
         </article>
@@ -184,12 +181,13 @@ pub fn PasswordForm() -> impl IntoView {
 
 #[component]
 pub fn MyActivity() -> impl IntoView {
+    let t = use_messages();
     let entries = Resource::new(|| (), |_| my_audit());
     view! {
         <article class="card" data-testid="my-activity">
-            <h2>"My activity"</h2>
-            <p class="hint">"Logins, logouts, refreshes, revocations and denied requests of yours, newest first."</p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <h2>{t.my_activity}</h2>
+            <p class="hint">{t.my_activity_hint}</p>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     entries.await.map(|entries| view! { <AuditTable entries show_user=false/> })
                 })}

@@ -1,4 +1,4 @@
-use crate::{error::AppError, model::AuthMode};
+use crate::{error::AppError, i18n::use_messages, model::AuthMode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -9,7 +9,7 @@ pub async fn login(username: String, password: String, mode: String, next: Optio
 
     let ctx = crate::state::ServerFnContext::get()?;
     let result = async {
-        let mode = AuthMode::parse(&mode).ok_or_else(|| AppError::BadRequest("Choose Session or JWT.".into()))?;
+        let mode = AuthMode::parse(&mode).ok_or(AppError::BadRequest(crate::model::BadInput::ChooseMode))?;
         let client = ctx.client();
         let user = auth_service::authenticate(&ctx.state, Credentials { username, password }, mode, &client).await?;
         let cookies = auth_service::start_login(
@@ -48,6 +48,7 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let t = use_messages();
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let initial_mode = query
@@ -63,7 +64,7 @@ pub fn LoginPage() -> impl IntoView {
         view! {
             <label class="mode-option">
                 <input type="radio" name="mode" value=mode.as_str() checked=mode == initial_mode/>
-                <strong>{mode.label()}</strong>
+                <strong>{t.mode_label(mode)}</strong>
                 <span class="hint">{explanation}</span>
             </label>
         }
@@ -71,29 +72,29 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <section class="narrow">
-            <h1>"Log in"</h1>
+            <h1>{t.login_title}</h1>
             <Show when=move || logged_out>
-                <p class="notice" role="status">"You are logged out."</p>
+                <p class="notice" role="status" data-testid="logged-out">{t.logged_out}</p>
             </Show>
             <ActionForm action=login attr:class="form" attr:data-testid="login-form">
                 <fieldset class="modes-choice">
-                    <legend>"How should the server remember you?"</legend>
-                    {mode_option(AuthMode::Session, "an opaque id in a cookie; the record stays on the server")}
-                    {mode_option(AuthMode::Jwt, "a signed token in a cookie; the server keeps only the refresh token")}
+                    <legend>{t.mode_question}</legend>
+                    {mode_option(AuthMode::Session, t.mode_session_hint)}
+                    {mode_option(AuthMode::Jwt, t.mode_jwt_hint)}
                 </fieldset>
                 <label>
-                    "Username"
+                    {t.username}
                     <input type="text" name="username" autocomplete="username" required/>
                 </label>
                 <label>
-                    "Password"
+                    {t.password}
                     <input type="password" name="password" autocomplete="current-password" required/>
                 </label>
                 <input type="hidden" name="next" value=next/>
-                <button type="submit" disabled=move || login.pending().get()>"Log in"</button>
-                {move || error().map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })}
+                <button type="submit" disabled=move || login.pending().get() data-testid="login-submit">{t.login_button}</button>
+                {move || error().map(|err| view! { <p class="error" role="alert" data-testid="login-error">{(t.error)(&err)}</p> })}
             </ActionForm>
-            <p class="hint">"Demo accounts: alice / alice-password, bob / bob-password, admin / admin-password."</p>
+            <p class="hint">{t.demo_accounts_hint}</p>
         </section>
     }
 }

@@ -2,7 +2,8 @@ use crate::{
     app::AuthEpoch,
     components::mode_badge::ModeBadge,
     error::AppError,
-    model::{AuthMode, AuthTrace, DecodedJwt, HeldCookie, MeView, Role, ServerRecord},
+    i18n::use_messages,
+    model::{AuthMode, AuthTrace, DecodedJwt, HeldCookie, MeView, Role, ServerRecord, Step},
     pages::devices::{MyActivity, MyDevices, PasswordForm},
 };
 use leptos::prelude::*;
@@ -30,7 +31,7 @@ pub async fn refresh_now() -> Result<(), AppError> {
     let result = async {
         let jar = cookies::request_cookies(&ctx.parts.headers);
         let refresh_token = cookies::find(&jar, cookies::REFRESH_COOKIE)
-            .ok_or_else(|| AppError::InvalidRefreshToken("This browser holds no refresh token.".into()))?;
+            .ok_or(AppError::InvalidRefreshToken(crate::model::RefreshProblem::NoneHeld))?;
         let pair = auth_service::refresh_tokens(&ctx.state, refresh_token, &ctx.client()).await?;
         ctx.set_cookies(&auth_service::jwt_cookies(&ctx.state, &pair));
         Ok(())
@@ -41,6 +42,7 @@ pub async fn refresh_now() -> Result<(), AppError> {
 
 #[component]
 pub fn MePage() -> impl IntoView {
+    let t = use_messages();
     let refresh = ServerAction::<RefreshNow>::new();
     let epoch = expect_context::<AuthEpoch>();
     Effect::new(move |_| {
@@ -50,12 +52,12 @@ pub fn MePage() -> impl IntoView {
     });
     let me = Resource::new_blocking(move || refresh.version().get(), |_| get_me());
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(view)) => view! { <MeDetails view refresh/> }.into_any(),
                     Ok(None) => view! { <Redirect path="/login?next=/me"/> }.into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{(t.error)(&err)}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -64,6 +66,7 @@ pub fn MePage() -> impl IntoView {
 
 #[component]
 fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>) -> impl IntoView {
+    let t = use_messages();
     let MeView {
         user,
         database_role,
@@ -80,18 +83,21 @@ fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>) -> impl IntoView {
     view! {
         <section class="me" data-testid="me" data-mode=user.mode.as_str()>
             <h1>
-                "You are " <span data-testid="me-username">{user.username.clone()}</span> " "
+                {t.me_you_are.0} <span data-testid="me-username">{user.username.clone()}</span> {t.me_you_are.1} " "
                 <ModeBadge mode=user.mode/>
             </h1>
-            <p>"Role: " <strong data-testid="me-role">{user.role.as_str()}</strong></p>
+            <p>
+                {t.me_role} ": "
+                <strong data-testid="me-role" data-role=user.role.as_str()>{(t.role)(user.role)}</strong>
+            </p>
             {mismatch}
             <Show when=move || user.mode == AuthMode::Jwt>
                 <ActionForm action=refresh attr:class="inline">
                     <button type="submit" class="button-secondary" data-testid="refresh-now">
-                        "Refresh the token now"
+                        {t.refresh_now}
                     </button>
                 </ActionForm>
-                {move || refresh_error().map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })}
+                {move || refresh_error().map(|err| view! { <p class="error" role="alert">{(t.error)(&err)}</p> })}
             </Show>
             <div class="panels">
                 <BrowserPanel cookies=browser_cookies jwt/>
@@ -108,55 +114,55 @@ fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>) -> impl IntoView {
 /// Why a JWT can say one role while the database says another.
 #[component]
 fn RoleMismatch(token_role: Role, database_role: Role, seconds_left: i64) -> impl IntoView {
+    let t = use_messages();
     view! {
-        <div class="notice warn" data-testid="role-mismatch">
-            <p>
-                "Token says " <strong data-testid="token-role">{token_role.as_str()}</strong>
-                ", database says " <strong data-testid="database-role">{database_role.as_str()}</strong> "."
-            </p>
-            <p>
-                "A JWT carries the role as a signed claim, and the server trusts that claim without "
-                "looking anything up: that is what makes it stateless. So the old role holds until the "
-                "token is re-issued, at the next refresh (this token expires in " {seconds_left} " s)."
-            </p>
+        <div
+            class="notice warn"
+            data-testid="role-mismatch"
+            data-token-role=token_role.as_str()
+            data-database-role=database_role.as_str()
+        >
+            <p>{(t.token_says)((t.role)(token_role), (t.role)(database_role))}</p>
+            <p>{(t.role_claim_explained)(seconds_left)}</p>
         </div>
     }
 }
 
 #[component]
 fn BrowserPanel(cookies: Vec<HeldCookie>, jwt: Option<DecodedJwt>) -> impl IntoView {
+    let t = use_messages();
     view! {
         <article class="card">
-            <h2>"What your browser holds"</h2>
-            <table>
+            <h2>{t.browser_holds}</h2>
+            <table data-testid="cookie-table">
                 <thead>
                     <tr>
-                        <th>"Cookie"</th>
-                        <th>"Bytes"</th>
+                        <th>{t.cookie}</th>
+                        <th>{t.bytes}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {cookies
                         .into_iter()
                         .map(|cookie| view! {
-                            <tr>
-                                <td><code>{cookie.name}</code></td>
+                            <tr data-testid="cookie-row" data-name=cookie.name.clone() data-bytes=cookie.bytes>
+                                <td><code>{cookie.name.clone()}</code></td>
                                 <td>{cookie.bytes}</td>
                             </tr>
                         })
                         .collect_view()}
                 </tbody>
             </table>
-            <p class="hint">"All of them HttpOnly: page scripts cannot read them, the browser sends them."</p>
+            <p class="hint">{t.all_http_only}</p>
             {jwt.map(|jwt| view! {
-                <h3>"The access token, decoded"</h3>
+                <h3>{t.token_decoded}</h3>
                 <p>
-                    "Anyone holding these " {jwt.token_bytes} " bytes can read this: it is signed, not encrypted. "
-                    "It expires in " <strong data-testid="jwt-exp">{jwt.seconds_until_exp}</strong> " s."
+                    {(t.token_readable)(jwt.token_bytes)} " " {t.token_expires_in.0}
+                    <strong data-testid="jwt-exp">{jwt.seconds_until_exp}</strong> {t.token_expires_in.1}
                 </p>
-                <h4>"Header"</h4>
+                <h4>{t.jwt_header}</h4>
                 <pre data-testid="jwt-header">{jwt.header_json}</pre>
-                <h4>"Payload"</h4>
+                <h4>{t.jwt_payload}</h4>
                 <pre data-testid="jwt-payload">{jwt.payload_json}</pre>
             })}
         </article>
@@ -165,46 +171,53 @@ fn BrowserPanel(cookies: Vec<HeldCookie>, jwt: Option<DecodedJwt>) -> impl IntoV
 
 #[component]
 fn ServerPanel(record: ServerRecord) -> impl IntoView {
+    let t = use_messages();
     let body = match record {
-        ServerRecord::Session { id_prefix, store, data_json, idle_expires_in, absolute_expires_in } => view! {
-            <p>"One session record in " {store} ", keyed by the id in your cookie (" <code>{id_prefix} "…"</code> ")."</p>
+        ServerRecord::Session {
+            id_prefix,
+            store,
+            data_json,
+            idle_expires_in,
+            absolute_expires_in,
+        } => view! {
+            <p>{(t.session_record_in)(&store, &id_prefix)}</p>
             <pre data-testid="session-record">{data_json}</pre>
-            <p>
-                "Ends after " <strong>{idle_expires_in}</strong> " s without activity, and in any case in "
-                <strong>{absolute_expires_in}</strong> " s."
-            </p>
+            <p>{(t.session_ends)(idle_expires_in, absolute_expires_in)}</p>
         }
-            .into_any(),
+        .into_any(),
         ServerRecord::Jwt { refresh_family } => view! {
             <p data-testid="server-stores-nothing">
-                <strong>"Nothing for the access token."</strong>
-                " The server verifies it by its signature alone."
+                <strong>{t.nothing_for_access_token}</strong>
+                {t.signature_alone}
             </p>
             {match refresh_family {
                 Some(family) => view! {
-                    <p>"One row for your refresh-token family (only hashes of the tokens are stored):"</p>
+                    <p>{t.refresh_family_row}</p>
                     <table data-testid="refresh-family">
                         <tbody>
-                            <tr><th>"Family"</th><td><code>{family.family_id}</code></td></tr>
-                            <tr><th>"Tokens issued so far"</th><td>{family.tokens_issued}</td></tr>
-                            <tr><th>"Expires in"</th><td>{family.expires_in} " s"</td></tr>
-                            <tr><th>"IP"</th><td>{family.ip.unwrap_or_else(|| "unknown".into())}</td></tr>
-                            <tr><th>"User agent"</th><td>{family.user_agent.unwrap_or_else(|| "unknown".into())}</td></tr>
+                            <tr><th scope="row">{t.family}</th><td><code>{family.family_id}</code></td></tr>
+                            <tr><th scope="row">{t.tokens_issued}</th><td>{family.tokens_issued}</td></tr>
+                            <tr><th scope="row">{t.expires_in}</th><td>{(t.seconds)(family.expires_in)}</td></tr>
+                            <tr><th scope="row">{t.ip}</th><td>{family.ip.unwrap_or_else(|| t.unknown.into())}</td></tr>
+                            <tr>
+                                <th scope="row">{t.user_agent}</th>
+                                <td>{family.user_agent.unwrap_or_else(|| t.unknown.into())}</td>
+                            </tr>
                         </tbody>
                     </table>
                 }
                     .into_any(),
                 None => view! {
-                    <p class="notice">"No live refresh-token family: this token can no longer be refreshed."</p>
+                    <p class="notice">{t.no_live_family}</p>
                 }
                     .into_any(),
             }}
         }
-            .into_any(),
+        .into_any(),
     };
     view! {
         <article class="card">
-            <h2>"What the server stores"</h2>
+            <h2>{t.server_stores}</h2>
             {body}
         </article>
     }
@@ -212,30 +225,56 @@ fn ServerPanel(record: ServerRecord) -> impl IntoView {
 
 #[component]
 fn TracePanel(trace: AuthTrace) -> impl IntoView {
+    let t = use_messages();
     let state_note = if trace.touched_server_state {
-        "This request needed the server's own state."
+        t.needed_state
     } else {
-        "This request needed no server state: the signature was enough."
+        t.needed_no_state
     };
     view! {
-        <article class="card trace" data-testid="trace">
-            <h2>"How the server knew: " <code>{trace.request}</code></h2>
+        <article
+            class="card trace"
+            data-testid="trace"
+            data-bytes=trace.credential_header_bytes
+            data-touched-state=trace.touched_server_state.to_string()
+        >
+            <h2>{t.trace_title} <code>{trace.request}</code></h2>
             <ol>
                 {trace
                     .steps
                     .into_iter()
-                    .map(|step| view! {
-                        <li>
-                            <span>{step.what}</span>
-                            <span class="micros">{step.micros} " µs"</span>
-                        </li>
+                    .map(|step| {
+                        let kind = step_kind(&step.step);
+                        view! {
+                            <li data-testid="trace-step" data-step=kind>
+                                <span>{(t.step)(&step.step)}</span>
+                                <span class="micros">{step.micros} " µs"</span>
+                            </li>
+                        }
                     })
                     .collect_view()}
             </ol>
             <p>
-                "Credential headers: " <strong data-testid="trace-bytes">{trace.credential_header_bytes}</strong>
-                " bytes. Resolution took " <strong>{trace.total_micros}</strong> " µs. " {state_note}
+                <span data-testid="trace-bytes">{(t.trace_summary)(trace.credential_header_bytes, trace.total_micros)}</span>
+                " " {state_note}
             </p>
         </article>
+    }
+}
+
+/// A language-independent name of a trace step, for test suites.
+fn step_kind(step: &Step) -> &'static str {
+    match step {
+        Step::Anonymous => "anonymous",
+        Step::ReadAuthorization { .. } => "read_authorization",
+        Step::ReadCookie { .. } => "read_cookie",
+        Step::VerifiedSignature { .. } => "verified_signature",
+        Step::StrictLookupLive => "strict_lookup",
+        Step::RefreshNeeded { .. } => "refresh_needed",
+        Step::Rotated => "rotated",
+        Step::SessionFound { .. } => "session_found",
+        Step::UserLoaded => "user_loaded",
+        Step::IdleExtended => "idle_extended",
+        Step::Refused { .. } => "refused",
     }
 }

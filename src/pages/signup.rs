@@ -1,17 +1,14 @@
-use crate::error::AppError;
+use crate::{error::AppError, i18n::use_messages, model::AuthMode};
 use leptos::prelude::*;
 
 /// Creates a `user` account, then logs it in with the chosen mode.
 #[server(prefix = "/rpc", endpoint = "signup")]
 pub async fn signup(username: String, password: String, mode: String) -> Result<(), AppError> {
-    use crate::{
-        model::AuthMode,
-        services::{accounts, auth as auth_service},
-    };
+    use crate::services::{accounts, auth as auth_service};
 
     let ctx = crate::state::ServerFnContext::get()?;
     let result = async {
-        let mode = AuthMode::parse(&mode).ok_or_else(|| AppError::BadRequest("Choose Session or JWT.".into()))?;
+        let mode = AuthMode::parse(&mode).ok_or(AppError::BadRequest(crate::model::BadInput::ChooseMode))?;
         let user = accounts::sign_up(&ctx.state, username.trim(), password).await?;
         let cookies = auth_service::start_login(
             &ctx.state,
@@ -32,14 +29,15 @@ pub async fn signup(username: String, password: String, mode: String) -> Result<
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
+    let t = use_messages();
     let signup = ServerAction::<Signup>::new();
     let error = move || signup.value().get().and_then(Result::err);
     view! {
         <section class="narrow">
-            <h1>"Sign up"</h1>
+            <h1>{t.signup_title}</h1>
             <ActionForm action=signup attr:class="form" attr:data-testid="signup-form">
                 <label>
-                    "Username"
+                    {t.username}
                     <input
                         type="text"
                         name="username"
@@ -49,26 +47,26 @@ pub fn SignupPage() -> impl IntoView {
                         maxlength="32"
                         pattern="[A-Za-z0-9_\\-]+"
                     />
-                    <span class="hint">"3–32 letters, digits, _ or -; unique regardless of case."</span>
+                    <span class="hint">{t.username_rules}</span>
                 </label>
                 <label>
-                    "Password"
+                    {t.password}
                     <input type="password" name="password" autocomplete="new-password" required minlength="8" maxlength="128"/>
-                    <span class="hint">"8–128 characters, any script, used exactly as typed."</span>
+                    <span class="hint">{t.password_rules}</span>
                 </label>
                 <fieldset class="modes-choice">
-                    <legend>"Then log in with"</legend>
+                    <legend>{t.then_log_in_with}</legend>
                     <label class="mode-option">
                         <input type="radio" name="mode" value="session" checked/>
-                        <strong>"Session"</strong>
+                        <strong>{t.mode_label(AuthMode::Session)}</strong>
                     </label>
                     <label class="mode-option">
                         <input type="radio" name="mode" value="jwt"/>
-                        <strong>"JWT"</strong>
+                        <strong>{t.mode_label(AuthMode::Jwt)}</strong>
                     </label>
                 </fieldset>
-                <button type="submit" disabled=move || signup.pending().get()>"Create account"</button>
-                {move || error().map(|err| view! { <p class="error" role="alert">{err.to_string()}</p> })}
+                <button type="submit" disabled=move || signup.pending().get()>{t.create_account}</button>
+                {move || error().map(|err| view! { <p class="error" role="alert">{(t.error)(&err)}</p> })}
             </ActionForm>
         </section>
     }

@@ -4,7 +4,7 @@ use crate::{
     auth::{now, password, refresh::ClientInfo, Principal},
     db::{self, UserRow},
     error::AppError,
-    model::{AuditEvent, AuthMode, RevokedCounts, Role},
+    model::{AuditDetail, AuditEvent, AuthMode, BadInput, RevokedCounts, Role},
     services::{
         audit::{self, Entry, Outcome},
         auth::MAX_PASSWORD_BYTES,
@@ -22,19 +22,16 @@ pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 8..=128;
 pub fn validate_username(username: &str) -> Result<(), AppError> {
     let length = username.chars().count();
     if !USERNAME_CHARS.contains(&length) {
-        return Err(AppError::BadRequest(format!(
-            "A username has {} to {} characters.",
-            USERNAME_CHARS.start(),
-            USERNAME_CHARS.end()
+        return Err(AppError::BadRequest(BadInput::UsernameLength(
+            *USERNAME_CHARS.start(),
+            *USERNAME_CHARS.end(),
         )));
     }
     if !username
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
-        return Err(AppError::BadRequest(
-            "A username may contain only letters a–z, digits, `_` and `-`.".into(),
-        ));
+        return Err(AppError::BadRequest(BadInput::UsernameCharacters));
     }
     Ok(())
 }
@@ -43,10 +40,9 @@ pub fn validate_username(username: &str) -> Result<(), AppError> {
 pub fn validate_password(password: &str) -> Result<(), AppError> {
     let length = password.chars().count();
     if !PASSWORD_CHARS.contains(&length) {
-        return Err(AppError::BadRequest(format!(
-            "A password has {} to {} characters.",
-            PASSWORD_CHARS.start(),
-            PASSWORD_CHARS.end()
+        return Err(AppError::BadRequest(BadInput::PasswordLength(
+            *PASSWORD_CHARS.start(),
+            *PASSWORD_CHARS.end(),
         )));
     }
     Ok(())
@@ -87,18 +83,16 @@ pub async fn change_password(
     } = change;
     validate_password(&new_password)?;
     if new_password == old_password {
-        return Err(AppError::BadRequest(
-            "The new password must differ from the current one.".into(),
-        ));
+        return Err(AppError::BadRequest(BadInput::SamePassword));
     }
-    let failed = |why: &str| {
+    let failed = |why: AuditDetail| {
         Entry::new(AuditEvent::PasswordChange, Outcome::Failed)
             .principal(principal)
             .detail(why)
     };
     let limit_key = LoginLimiter::key(client.ip.as_deref(), &principal.username);
     if let Err(err) = state.login_limiter.check(&limit_key) {
-        audit::record(&state.pool, client, failed("too many wrong passwords")).await;
+        audit::record(&state.pool, client, failed(AuditDetail::TooManyWrongPasswords)).await;
         return Err(err);
     }
     let user = db::find_user_by_id(&state.pool, principal.user_id)
@@ -108,7 +102,7 @@ pub async fn change_password(
         && password::verify_password(old_password, Some(user.password_hash)).await?;
     if !old_is_right {
         state.login_limiter.record_failure(&limit_key);
-        audit::record(&state.pool, client, failed("the current password was wrong")).await;
+        audit::record(&state.pool, client, failed(AuditDetail::WrongCurrentPassword)).await;
         return Err(AppError::WrongPassword);
     }
     let hash = password::hash_password(new_password).await?;
@@ -124,7 +118,7 @@ pub async fn change_password(
     }
     let entry = Entry::new(AuditEvent::PasswordChange, Outcome::Ok)
         .principal(principal)
-        .detail(format!("other logins: {}", logins::describe(&counts)));
+        .detail(AuditDetail::PasswordChanged { counts });
     audit::record(&state.pool, client, entry).await;
     Ok(counts)
 }

@@ -3,7 +3,7 @@
 use crate::{
     auth::{guard::Admin, refresh::ClientInfo},
     error::AppError,
-    model::{AuditEvent, LoginView, Role, UserSummary},
+    model::{AuditDetail, AuditEvent, LoginView, Role, UserSummary},
     services::{
         audit::{self, Entry, Outcome},
         logins,
@@ -60,7 +60,8 @@ pub async fn set_role(
         .fetch_optional(&mut *tx)
         .await?;
     let (user_id, current) = current.ok_or(AppError::NotFound)?;
-    if current == Role::Admin.as_str() && role != Role::Admin {
+    let current = Role::parse(&current).ok_or_else(|| AppError::internal(format!("unknown role {current:?}")))?;
+    if current == Role::Admin && role != Role::Admin {
         let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
             .fetch_one(&mut *tx)
             .await?;
@@ -81,7 +82,11 @@ pub async fn set_role(
     tracing::info!(username, role = %role, by = %admin.principal().username, "role changed");
     let entry = Entry::new(AuditEvent::RoleChange, Outcome::Ok)
         .user(user_id, &summary.username)
-        .detail(format!("{current} → {role} by {}", admin.principal().username));
+        .detail(AuditDetail::RoleChanged {
+            from: current,
+            to: role,
+            by: admin.principal().username.clone(),
+        });
     audit::record(&state.pool, client, entry).await;
     Ok(summary.into())
 }

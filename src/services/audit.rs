@@ -3,7 +3,7 @@
 use crate::{
     auth::{now, refresh::ClientInfo, Principal},
     error::AppError,
-    model::{AuditEntry, AuditEvent, AuditFilter, AuthMode},
+    model::{AuditDetail, AuditEntry, AuditEvent, AuditFilter, AuthMode, BadInput},
 };
 use sqlx::SqlitePool;
 use std::sync::{
@@ -52,7 +52,7 @@ pub struct Entry {
     /// A name typed at a failed login, which may belong to nobody.
     attempted_username: Option<String>,
     mode: Option<AuthMode>,
-    detail: String,
+    detail: Option<AuditDetail>,
 }
 
 impl Entry {
@@ -63,7 +63,7 @@ impl Entry {
             user: None,
             attempted_username: None,
             mode: None,
-            detail: String::new(),
+            detail: None,
         }
     }
 
@@ -86,8 +86,8 @@ impl Entry {
         self
     }
 
-    pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = detail.into();
+    pub fn detail(mut self, detail: AuditDetail) -> Self {
+        self.detail = Some(detail);
         self
     }
 }
@@ -110,6 +110,12 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
     };
     let at = now();
     let mode = entry.mode.map(AuthMode::as_str);
+    // English for the API and the repeat check; the structure for each language.
+    let detail = entry.detail.as_ref().map(AuditDetail::english).unwrap_or_default();
+    let detail_data = entry
+        .detail
+        .as_ref()
+        .and_then(|detail| serde_json::to_string(detail).ok());
     let result = async {
         if entry.event == AuditEvent::Denied {
             let repeated = sqlx::query(
@@ -125,7 +131,7 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
             .bind(&username)
             .bind(mode)
             .bind(&client.ip)
-            .bind(&entry.detail)
+            .bind(&detail)
             .execute(pool)
             .await?;
             if repeated.rows_affected() == 1 {
@@ -133,8 +139,8 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
             }
         }
         sqlx::query(
-            "INSERT INTO audit_events (at, user_id, username, mode, ip, event, outcome, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_events (at, user_id, username, mode, ip, event, outcome, detail, detail_data)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(at)
         .bind(user_id)
@@ -143,7 +149,8 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
         .bind(&client.ip)
         .bind(entry.event.as_str())
         .bind(entry.outcome.as_str())
-        .bind(&entry.detail)
+        .bind(&detail)
+        .bind(&detail_data)
         .execute(pool)
         .await
         .map(drop)
@@ -173,6 +180,7 @@ struct AuditRow {
     event: String,
     outcome: String,
     detail: String,
+    detail_data: Option<String>,
     repeats: i64,
 }
 
@@ -181,12 +189,12 @@ struct AuditRow {
 pub async fn list(pool: &SqlitePool, filter: &AuditFilter, user_id: Option<i64>) -> Result<Vec<AuditEntry>, AppError> {
     if let Some(event) = filter.event.as_deref().filter(|event| !event.is_empty()) {
         if AuditEvent::parse(event).is_none() {
-            return Err(AppError::BadRequest(format!("There is no audit event {event:?}.")));
+            return Err(AppError::BadRequest(BadInput::UnknownAuditEvent(event.to_owned())));
         }
     }
     let limit = filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT id, at, username, mode, ip, event, outcome, detail, repeats FROM audit_events
+        "SELECT id, at, username, mode, ip, event, outcome, detail, detail_data, repeats FROM audit_events
          WHERE (?1 IS NULL OR user_id = ?1)
            AND (?2 IS NULL OR username = ?2 COLLATE NOCASE)
            AND (?3 IS NULL OR event = ?3)
@@ -211,6 +219,7 @@ pub async fn list(pool: &SqlitePool, filter: &AuditFilter, user_id: Option<i64>)
             event: row.event,
             outcome: row.outcome,
             detail: row.detail,
+            detail_data: row.detail_data.and_then(|json| serde_json::from_str(&json).ok()),
             repeats: row.repeats,
         })
         .collect())

@@ -11,7 +11,7 @@ use crate::{
     },
     db::{self, UserRow},
     error::AppError,
-    model::{AuditEvent, AuthMode},
+    model::{AuditDetail, AuditEvent, AuthMode, BadInput, RefreshProblem},
     services::{
         audit::{self, AuditMark, Entry, Outcome},
         login_limit::LoginLimiter,
@@ -71,12 +71,12 @@ pub async fn authenticate(
     let Credentials { username, password } = credentials;
     let username = username.trim().to_owned();
     if username.is_empty() || password.is_empty() {
-        return Err(AppError::BadRequest("Enter a username and a password.".into()));
+        return Err(AppError::BadRequest(BadInput::MissingCredentials));
     }
     if username.len() > MAX_USERNAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::InvalidCredentials);
     }
-    let failed = |why: &str| {
+    let failed = |why: AuditDetail| {
         Entry::new(AuditEvent::Login, Outcome::Failed)
             .attempted_username(&username)
             .mode(mode)
@@ -84,7 +84,7 @@ pub async fn authenticate(
     };
     let limit_key = LoginLimiter::key(client.ip.as_deref(), &username);
     if let Err(err) = state.login_limiter.check(&limit_key) {
-        audit::record(&state.pool, client, failed("too many failed logins")).await;
+        audit::record(&state.pool, client, failed(AuditDetail::TooManyFailures)).await;
         return Err(err);
     }
     let user = db::find_user_by_name(&state.pool, &username).await?;
@@ -97,7 +97,7 @@ pub async fn authenticate(
     } else {
         state.login_limiter.record_failure(&limit_key);
         tracing::info!(username = %username, "failed login");
-        audit::record(&state.pool, client, failed("wrong username or password")).await;
+        audit::record(&state.pool, client, failed(AuditDetail::WrongCredentials)).await;
         Err(AppError::InvalidCredentials)
     }
 }
@@ -124,11 +124,11 @@ pub async fn login_session(
         user_agent: client.user_agent.clone(),
     };
     session.insert(AUTH_KEY, &auth).await?;
-    audit_login(state, client, user, AuthMode::Session, "new session record").await;
+    audit_login(state, client, user, AuthMode::Session, AuditDetail::NewSession).await;
     Ok(cleared)
 }
 
-async fn audit_login(state: &AppState, client: &ClientInfo, user: &UserRow, mode: AuthMode, detail: &str) {
+async fn audit_login(state: &AppState, client: &ClientInfo, user: &UserRow, mode: AuthMode, detail: AuditDetail) {
     let entry = Entry::new(AuditEvent::Login, Outcome::Ok)
         .user(user.id, &user.username)
         .mode(mode)
@@ -170,7 +170,7 @@ pub async fn login_jwt(
     }
     logins::make_room_for_login(state, user.id, &user.username, client).await?;
     let issued = refresh::start_family(&state.pool, user.id, client, state.config.refresh_ttl, now()).await?;
-    audit_login(state, client, user, AuthMode::Jwt, "new refresh family").await;
+    audit_login(state, client, user, AuthMode::Jwt, AuditDetail::NewRefreshFamily).await;
     token_pair(state, user, issued)
 }
 
@@ -187,12 +187,12 @@ pub async fn refresh_tokens(state: &AppState, refresh_token: &str, client: &Clie
     };
     let Some(user) = db::find_user_by_id(&state.pool, issued.user_id).await? else {
         refresh::revoke_family(&state.pool, &issued.family_id, now, "user deleted").await?;
-        return Err(AppError::InvalidRefreshToken("This account no longer exists.".into()));
+        return Err(AppError::InvalidRefreshToken(RefreshProblem::AccountGone));
     };
     let entry = Entry::new(AuditEvent::Refresh, Outcome::Ok)
         .user(user.id, &user.username)
         .mode(AuthMode::Jwt)
-        .detail("refresh token rotated, new access token issued");
+        .detail(AuditDetail::Rotated);
     audit::record(&state.pool, client, entry).await;
     token_pair(state, &user, issued)
 }
@@ -205,7 +205,7 @@ async fn audit_failed_refresh(state: &AppState, refresh_token: &str, client: &Cl
     };
     let mut entry = Entry::new(event, Outcome::Failed)
         .mode(AuthMode::Jwt)
-        .detail(err.to_string());
+        .detail(AuditDetail::RefreshRefused { failure: err.into() });
     if let Ok(Some(owner)) = refresh::owner_of_token(&state.pool, refresh_token).await {
         entry = entry.user(owner.0, &owner.1);
     }
@@ -283,10 +283,7 @@ pub async fn logout(
     if let Some(principal) = &auth.principal {
         let entry = Entry::new(AuditEvent::Logout, Outcome::Ok)
             .principal(principal)
-            .detail(match principal.mode {
-                AuthMode::Session => "session record deleted",
-                AuthMode::Jwt => "refresh family revoked; the access token cookie removed",
-            });
+            .detail(AuditDetail::LoggedOut { mode: principal.mode });
         audit::record(&state.pool, client, entry).await;
     }
     if let Some(session) = session {

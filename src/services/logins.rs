@@ -11,7 +11,7 @@ use crate::{
     auth::{guard::Admin, now, refresh, refresh::ClientInfo, Principal},
     db,
     error::AppError,
-    model::{format_utc, AuditEvent, AuthMode, LoginView, RevokedCounts},
+    model::{AuditDetail, AuditEvent, AuthMode, LoginView, RevokedCounts},
     services::audit::{self, Entry, Outcome},
     state::AppState,
 };
@@ -125,21 +125,6 @@ async fn revoke(state: &AppState, user_id: i64, which: Which<'_>, reason: &str) 
     })
 }
 
-/// What a revocation did, in words, for the audit trail.
-pub fn describe(counts: &RevokedCounts) -> String {
-    let mut text = format!(
-        "{} session(s) deleted, {} refresh family(ies) revoked",
-        counts.sessions, counts.refresh_families
-    );
-    if counts.access_tokens_valid_for > 0 {
-        text.push_str(&format!(
-            "; their access tokens stay valid for up to {} s",
-            counts.access_tokens_valid_for
-        ));
-    }
-    text
-}
-
 /// "My devices": revokes one of my logins (possibly this one).
 pub async fn revoke_mine(
     state: &AppState,
@@ -156,7 +141,7 @@ pub async fn revoke_mine(
     }
     let entry = Entry::new(AuditEvent::LoginRevoked, Outcome::Ok)
         .principal(principal)
-        .detail(describe(&counts));
+        .detail(AuditDetail::Revoked { counts });
     audit::record(&state.pool, client, entry).await;
     Ok(counts)
 }
@@ -176,7 +161,7 @@ pub async fn logout_others(
     .await?;
     let entry = Entry::new(AuditEvent::LogoutOthers, Outcome::Ok)
         .principal(principal)
-        .detail(describe(&counts));
+        .detail(AuditDetail::Revoked { counts });
     audit::record(&state.pool, client, entry).await;
     Ok(counts)
 }
@@ -204,7 +189,10 @@ pub async fn force_logout(
     let counts = revoke(state, user.id, Which::All, &reason).await?;
     let entry = Entry::new(AuditEvent::ForcedLogout, Outcome::Ok)
         .user(user.id, &user.username)
-        .detail(format!("by {}: {}", admin.principal().username, describe(&counts)));
+        .detail(AuditDetail::ForcedLogout {
+            by: admin.principal().username.clone(),
+            counts,
+        });
     audit::record(&state.pool, client, entry).await;
     Ok(counts)
 }
@@ -227,19 +215,13 @@ pub async fn make_room_for_login(
     let excess = (logins.len() + 1).saturating_sub(limit);
     for oldest in logins.iter().take(excess) {
         let counts = revoke(state, user_id, Which::One(&oldest.id), "login limit").await?;
-        let mut detail = format!(
-            "limit {limit}: revoked the oldest login ({}, from {}, created {})",
-            oldest.mode.label(),
-            oldest.ip.as_deref().unwrap_or("an unknown address"),
-            format_utc(oldest.created_at)
-        );
-        if oldest.mode == AuthMode::Jwt {
-            detail.push_str(&format!(
-                "; counted from its refresh family, as its access token is not on the server, \
-                 which stays valid for up to {} s",
-                counts.access_tokens_valid_for
-            ));
-        }
+        let detail = AuditDetail::LoginLimit {
+            limit: limit as u32,
+            mode: oldest.mode,
+            ip: oldest.ip.clone(),
+            created_at: oldest.created_at,
+            tokens_valid_for: counts.access_tokens_valid_for,
+        };
         let entry = Entry::new(AuditEvent::LoginLimit, Outcome::Ok)
             .user(user_id, username)
             .mode(oldest.mode)

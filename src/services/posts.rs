@@ -3,7 +3,7 @@
 use crate::{
     auth::{now, Principal},
     error::AppError,
-    model::{Post, Role},
+    model::{BadInput, Denial, Post, Role},
     state::AppState,
 };
 
@@ -25,25 +25,19 @@ fn authorize(principal: &Principal, author_id: i64, action: PostAction) -> Resul
     if may(principal, author_id, action) {
         Ok(())
     } else {
-        let verb = match action {
-            PostAction::Edit => "edit",
-            PostAction::Delete => "delete",
-        };
-        Err(AppError::Forbidden(format!(
-            "That post is not yours: you cannot {verb} it."
-        )))
+        Err(AppError::Forbidden(Denial::NotYourPost {
+            delete: action == PostAction::Delete,
+        }))
     }
 }
 
 fn validate_body(body: &str) -> Result<String, AppError> {
     let body = body.trim();
     if body.is_empty() {
-        return Err(AppError::BadRequest("A post cannot be empty.".into()));
+        return Err(AppError::BadRequest(BadInput::EmptyPost));
     }
     if body.chars().count() > MAX_POST_CHARS {
-        return Err(AppError::BadRequest(format!(
-            "A post has at most {MAX_POST_CHARS} characters."
-        )));
+        return Err(AppError::BadRequest(BadInput::PostTooLong(MAX_POST_CHARS)));
     }
     Ok(body.to_owned())
 }

@@ -4,7 +4,7 @@
 use crate::{
     auth::{guard::Admin, refresh::ClientInfo},
     error::AppError,
-    model::{AuditEvent, Settings},
+    model::{AuditDetail, AuditEvent, BadInput, Settings},
     services::audit::{self, Entry, Outcome},
     state::AppState,
 };
@@ -59,9 +59,7 @@ pub async fn update(
     change: SettingsChange,
 ) -> Result<Settings, AppError> {
     if change.max_logins_per_user.is_some_and(|limit| limit > MAX_LOGINS_LIMIT) {
-        return Err(AppError::BadRequest(format!(
-            "The login limit is 0 (none) to {MAX_LOGINS_LIMIT}."
-        )));
+        return Err(AppError::BadRequest(BadInput::LoginLimitRange(MAX_LOGINS_LIMIT)));
     }
     let settings = &state.settings;
     let before = settings.get();
@@ -73,34 +71,12 @@ pub async fn update(
     }
     let after = settings.get();
     if after != before {
-        let detail = format!(
-            "strict revocation {} → {}, max logins per user {} → {}",
-            on_off(before.strict_revocation),
-            on_off(after.strict_revocation),
-            limit_text(before.max_logins_per_user),
-            limit_text(after.max_logins_per_user),
-        );
-        tracing::info!(by = %admin.principal().username, %detail, "settings changed");
+        let detail = AuditDetail::SettingsChanged { before, after };
+        tracing::info!(by = %admin.principal().username, detail = %detail.english(), "settings changed");
         let entry = Entry::new(AuditEvent::SettingsChanged, Outcome::Ok)
             .principal(admin.principal())
             .detail(detail);
         audit::record(&state.pool, client, entry).await;
     }
     Ok(after)
-}
-
-fn on_off(value: bool) -> &'static str {
-    if value {
-        "on"
-    } else {
-        "off"
-    }
-}
-
-fn limit_text(limit: u32) -> String {
-    if limit == 0 {
-        "none".into()
-    } else {
-        limit.to_string()
-    }
 }

@@ -1,0 +1,428 @@
+//! English.
+
+use super::Messages;
+use crate::{
+    error::AppError,
+    model::{
+        AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
+        RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
+    },
+};
+
+pub(super) static EN: Messages = Messages {
+    language_name: "English",
+    switch_language: "Language",
+
+    loading: "Loading…",
+    not_found: "Not found",
+    never: "never",
+    unknown: "unknown",
+    seconds: |n| format!("{n} s"),
+    mode_session: "Session",
+    role: |role| match role {
+        Role::User => "user",
+        Role::Admin => "admin",
+    },
+    username: "Username",
+    password: "Password",
+    user: "User",
+    mode: "Mode",
+    save: "Save",
+    error,
+    client: |summary| match summary {
+        ClientSummary::Browser {
+            browser,
+            system: Some(system),
+        } => format!("{browser} on {system}"),
+        ClientSummary::Browser { browser, system: None } => browser.clone(),
+        ClientSummary::Other(product) => product.clone(),
+        ClientSummary::Unknown => "unknown client".into(),
+    },
+
+    nav_main: "Main",
+    nav_me: "My page",
+    nav_board: "Board",
+    nav_admin: "Admin",
+    nav_signup: "Sign up",
+    nav_login: "Log in",
+    nav_logout: "Log out",
+    revoked_banner_before: "The server revoked this login, but your token is still valid for ",
+    revoked_banner_after: " s: the server cannot recall it. It stores nothing for an access token, so it accepts \
+        the signature until the token expires; then the refresh fails and you are logged out. (The server looked \
+        the login up only to tell you this; strict revocation would refuse the token.)",
+
+    home_lead: "Log in with a server-side session or with a JWT, then use the very same pages, and watch on real \
+        requests what the browser holds, what the server stores, and how the server knew who you are.",
+    home_session_text: "The browser holds an opaque id in an HttpOnly cookie. The server keeps one record per login \
+        and looks it up on every request, so logging out or revoking takes effect at once.",
+    home_jwt_text: "The browser holds a signed token whose payload anyone can read. The server checks the signature \
+        and the claims without a lookup, and keeps only the refresh token's row: an access token lives until it \
+        expires.",
+    home_login_session: "Log in with a session",
+    home_login_jwt: "Log in with a JWT",
+    demo_accounts: "Demo accounts",
+
+    login_title: "Log in",
+    logged_out: "You are logged out.",
+    mode_question: "How should the server remember you?",
+    mode_session_hint: "an opaque id in a cookie; the record stays on the server",
+    mode_jwt_hint: "a signed token in a cookie; the server keeps only the refresh token",
+    login_button: "Log in",
+    demo_accounts_hint: "Demo accounts: alice / alice-password, bob / bob-password, admin / admin-password.",
+    signup_title: "Sign up",
+    username_rules: "3–32 letters, digits, _ or -; unique regardless of case.",
+    password_rules: "8–128 characters, any script, used exactly as typed.",
+    then_log_in_with: "Then log in with",
+    create_account: "Create account",
+
+    me_you_are: ("You are ", ""),
+    me_role: "Role",
+    refresh_now: "Refresh the token now",
+    token_says: |token, database| format!("Token says {token}, database says {database}."),
+    role_claim_explained: |seconds| {
+        format!(
+            "A JWT carries the role as a signed claim, and the server trusts that claim without looking anything \
+             up: that is what makes it stateless. So the old role holds until the token is re-issued, at the next \
+             refresh (this token expires in {seconds} s)."
+        )
+    },
+    browser_holds: "What your browser holds",
+    cookie: "Cookie",
+    bytes: "Bytes",
+    all_http_only: "All of them HttpOnly: page scripts cannot read them, the browser sends them.",
+    token_decoded: "The access token, decoded",
+    token_readable: |bytes| format!("Anyone holding these {bytes} bytes can read this: it is signed, not encrypted."),
+    token_expires_in: ("It expires in ", " s."),
+    jwt_header: "Header",
+    jwt_payload: "Payload",
+    server_stores: "What the server stores",
+    session_record_in: |store, prefix| {
+        format!("One session record in {store}, keyed by the id in your cookie ({prefix}…).")
+    },
+    session_ends: |idle, absolute| format!("Ends after {idle} s without activity, and in any case in {absolute} s."),
+    nothing_for_access_token: "Nothing for the access token.",
+    signature_alone: " The server verifies it by its signature alone.",
+    refresh_family_row: "One row for your refresh-token family (only hashes of the tokens are stored):",
+    family: "Family",
+    tokens_issued: "Tokens issued so far",
+    expires_in: "Expires in",
+    ip: "IP",
+    user_agent: "User agent",
+    no_live_family: "No live refresh-token family: this token can no longer be refreshed.",
+    trace_title: "How the server knew: ",
+    step,
+    trace_summary: |bytes, micros| format!("Credential headers: {bytes} bytes. Resolution took {micros} µs."),
+    needed_state: "This request needed the server's own state.",
+    needed_no_state: "This request needed no server state: the signature was enough.",
+
+    my_devices: "My devices",
+    logout_others: "Log out everywhere else",
+    devices_hint: "Every live login of yours. A session is a record the server can delete; a JWT login is a \
+        refresh-token family the server can revoke, while the access token it last issued is nowhere on the server \
+        and works until it expires.",
+    revoke: "Revoke",
+    change_password: "Change password",
+    change_password_hint: "Every other login of yours is revoked; this one stays, with a new session id in session \
+        mode.",
+    current_password: "Current password",
+    new_password: "New password (8 to 128 characters)",
+    my_activity: "My activity",
+    my_activity_hint: "Logins, logouts, refreshes, revocations and denied requests of yours, newest first.",
+
+    no_logins: "No live logins.",
+    this_browser: "this browser",
+    server_holds: |mode| match mode {
+        AuthMode::Session => "a session record",
+        AuthMode::Jwt => "a refresh family; access tokens are not stored",
+    },
+    logged_in_at: "Logged in",
+    last_seen: "Last seen",
+    expires: "Expires",
+    from: "From",
+    revoked_summary: |revoked, sessions, families| {
+        format!(
+            "{revoked} login(s) revoked: {sessions} session record(s) deleted, which ends them at once; {families} \
+             refresh family(ies) revoked, so their next refresh fails."
+        )
+    },
+    tokens_live_on: |seconds| {
+        format!(
+            "Their access tokens are not on the server and cannot be recalled: they stay valid for up to {seconds} \
+             s. Strict revocation would refuse them now."
+        )
+    },
+
+    nothing_recorded: "Nothing recorded yet.",
+    repeats_title: "identical requests in a row; the time is the latest",
+    when: "When",
+    event: "Event",
+    outcome: "Outcome",
+    detail: "Detail",
+    audit_event: |name| {
+        match AuditEvent::parse(name) {
+            Some(AuditEvent::Login) => "login",
+            Some(AuditEvent::Logout) => "logout",
+            Some(AuditEvent::Refresh) => "refresh",
+            Some(AuditEvent::RefreshReuse) => "refresh token reused",
+            Some(AuditEvent::ForcedLogout) => "forced logout",
+            Some(AuditEvent::LoginRevoked) => "login revoked",
+            Some(AuditEvent::LogoutOthers) => "logged out elsewhere",
+            Some(AuditEvent::LoginLimit) => "login limit",
+            Some(AuditEvent::PasswordChange) => "password change",
+            Some(AuditEvent::RoleChange) => "role change",
+            Some(AuditEvent::Denied) => "denied",
+            Some(AuditEvent::SettingsChanged) => "settings changed",
+            None => name,
+        }
+        .to_owned()
+    },
+    audit_outcome: |outcome| {
+        match outcome {
+            "ok" => "ok",
+            "failed" => "failed",
+            "denied" => "denied",
+            other => other,
+        }
+        .to_owned()
+    },
+    audit_detail,
+
+    admin_title: "Admin console",
+    forced_logout_of: |username| format!("Forced logout of {username}"),
+    admins_only: "403 — admins only",
+    admins_only_text: "You are logged in, so this is not a question of who you are (that would be 401) but of what \
+        you may do: the admin console needs the admin role.",
+    posts: "Posts",
+    last_login: "Last login",
+    make_role: |role| match role {
+        Role::User => "Make user",
+        Role::Admin => "Make admin",
+    },
+    force_logout: "Force logout",
+    revocation_settings: "Revocation settings",
+    strict_is: |on| ("Strict revocation is ", if on { "on" } else { "off" }),
+    turn_strict: |on| if on { "Turn it on" } else { "Turn it off" },
+    strict_hint: "Off: a JWT is checked by its signature alone, so after a forced logout the victim's access token \
+        works until it expires. On: every JWT request also looks its login up (one query, shown in the trace on \
+        /me), so revocation is immediate, at the price of server state on every request, which is what sessions do \
+        anyway.",
+    login_limit_label: "Live logins per user (0: no limit) ",
+    login_limit_hint: "A login past the limit revokes the oldest. Sessions are counted as records; JWT logins only \
+        through their refresh families, since a stateless token alone cannot be counted, and an evicted JWT's \
+        access token lives on until it expires.",
+    live_logins: "Live logins",
+    audit_trail: "Audit trail",
+    any: "any",
+    filter: "Filter",
+
+    board_title: "Board",
+    board_hint: "Everyone logged in reads every post. You edit and delete your own; an admin may delete any post, \
+        but edit only their own. The server checks this on every request.",
+    new_post: "New post",
+    post_button: "Post",
+    no_posts: "No posts yet.",
+    edited: " (edited)",
+    edit: "Edit",
+    delete: "Delete",
+};
+
+fn error(error: &AppError) -> String {
+    match error {
+        AppError::InvalidCredentials => "Wrong username or password.".into(),
+        AppError::Unauthenticated => "You need to log in first.".into(),
+        AppError::CredentialRefused(refusal) => format!("Your credentials were refused: {}.", self::refusal(refusal)),
+        AppError::Forbidden(Denial::NeedsRole { role }) => format!("This needs the {role} role."),
+        AppError::Forbidden(Denial::NotYourPost { delete }) => {
+            format!(
+                "That post is not yours: you cannot {} it.",
+                if *delete { "delete" } else { "edit" }
+            )
+        }
+        AppError::WrongPassword => "The current password is wrong.".into(),
+        AppError::UsernameTaken(username) => format!("The username {username:?} is taken."),
+        AppError::LastAdmin => "There must always be at least one admin.".into(),
+        AppError::RefreshReused => {
+            "This refresh token was already used; every token of its login has been revoked.".into()
+        }
+        AppError::InvalidRefreshToken(problem) => refresh_problem(*problem).into(),
+        AppError::BadRequest(input) => bad_input(input),
+        AppError::PayloadTooLarge => "The request body is too large.".into(),
+        AppError::RateLimited(seconds) => format!("Too many failed logins; try again in {seconds} s."),
+        AppError::NotFound => "Not found.".into(),
+        AppError::Internal => "Something went wrong on the server.".into(),
+        AppError::ServerFn(detail) => format!("The request failed: {detail}"),
+    }
+}
+
+fn refresh_problem(problem: RefreshProblem) -> &'static str {
+    match problem {
+        RefreshProblem::NotValid => "This refresh token is not valid.",
+        RefreshProblem::Revoked => "This login was revoked.",
+        RefreshProblem::Expired => "This refresh token has expired.",
+        RefreshProblem::AccountGone => "This account no longer exists.",
+        RefreshProblem::NoneHeld => "This browser holds no refresh token.",
+    }
+}
+
+fn refresh_failure(failure: &RefreshFailure) -> String {
+    match failure {
+        RefreshFailure::Reused => error(&AppError::RefreshReused),
+        RefreshFailure::Invalid(problem) => refresh_problem(*problem).into(),
+        RefreshFailure::ServerError => error(&AppError::Internal),
+    }
+}
+
+fn bad_input(input: &BadInput) -> String {
+    match input {
+        BadInput::ChooseMode => "Choose Session or JWT.".into(),
+        BadInput::UnknownRole => "A role is `user` or `admin`.".into(),
+        BadInput::MissingCredentials => "Enter a username and a password.".into(),
+        BadInput::EmptyPost => "A post cannot be empty.".into(),
+        BadInput::PostTooLong(max) => format!("A post has at most {max} characters."),
+        BadInput::UsernameLength(min, max) => format!("A username has {min} to {max} characters."),
+        BadInput::UsernameCharacters => "A username may contain only letters a–z, digits, `_` and `-`.".into(),
+        BadInput::PasswordLength(min, max) => format!("A password has {min} to {max} characters."),
+        BadInput::SamePassword => "The new password must differ from the current one.".into(),
+        BadInput::LoginLimitRange(max) => format!("The login limit is 0 (none) to {max}."),
+        BadInput::UnknownAuditEvent(event) => format!("There is no audit event {event:?}."),
+        BadInput::UnknownLanguage(lang) => format!("There is no language {lang:?}: choose `en` or `ko`."),
+        BadInput::Unreadable(detail) => format!("The request could not be read: {detail}"),
+    }
+}
+
+fn token_rejection(rejection: &TokenRejection) -> String {
+    match rejection {
+        TokenRejection::Expired => "token expired (exp is in the past)".into(),
+        TokenRejection::NotYetValid => "not valid yet (nbf)".into(),
+        TokenRejection::BadSignature => "signature does not match".into(),
+        TokenRejection::WrongAlgorithm => "algorithm is not HS256".into(),
+        TokenRejection::WrongIssuer => "wrong issuer (iss)".into(),
+        TokenRejection::WrongAudience => "wrong audience (aud)".into(),
+        TokenRejection::MissingClaim(claim) => format!("required claim `{claim}` is missing"),
+        TokenRejection::TooLarge => "token is too large".into(),
+        TokenRejection::Malformed(detail) => format!("not a valid token: {detail}"),
+    }
+}
+
+fn refusal(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::NotBearer => "the Authorization header is not `Bearer <token>`".into(),
+        Refusal::Token(rejection) => token_rejection(rejection),
+        Refusal::SubjectNotUser => "the token's subject is not a user id".into(),
+        Refusal::StrictRevoked => "strict revocation: this token's login was revoked or has expired".into(),
+        Refusal::StrictLookupFailed => "strict revocation: the login could not be looked up".into(),
+        Refusal::RefreshFailed(failure) => format!("refresh failed: {}", refresh_failure(failure)),
+        Refusal::NoSessionRecord { store } => {
+            format!("no live record for this id in {store} (logged out, expired or made up)")
+        }
+        Refusal::SessionStoreUnreadable => "the session store could not be read".into(),
+        Refusal::SessionTooOld => "the session passed its absolute lifetime; record deleted".into(),
+        Refusal::SessionUserGone => "the session's user no longer exists; record deleted".into(),
+        Refusal::UsersUnreadable => "the user table could not be read".into(),
+    }
+}
+
+fn step(step: &Step) -> String {
+    match step {
+        Step::Anonymous => "no credential presented: anonymous".into(),
+        Step::ReadAuthorization { bytes } => format!("read Authorization header ({bytes} bytes)"),
+        Step::ReadCookie { name, bytes } => format!("read cookie {name} ({bytes} bytes)"),
+        Step::VerifiedSignature { lookup_follows: false } => {
+            "verified HS256 signature, exp, iss and aud: no server lookup".into()
+        }
+        Step::VerifiedSignature { lookup_follows: true } => "verified HS256 signature, exp, iss and aud".into(),
+        Step::StrictLookupLive => "strict revocation: looked its login up in refresh_families: still live".into(),
+        Step::RefreshNeeded { cookie } => format!("access token missing or expired; read cookie {cookie} to refresh"),
+        Step::Rotated => "rotated the refresh token (one row used, one inserted) and issued a new access token".into(),
+        Step::SessionFound { store } => format!("looked up the session record in {store}"),
+        Step::UserLoaded => "loaded the user's current name and role from the users table".into(),
+        Step::IdleExtended => "activity: the idle timeout is extended when the response is sent".into(),
+        Step::Refused { refusal } => format!("refused: {}", self::refusal(refusal)),
+    }
+}
+
+fn counts(counts: &RevokedCounts) -> String {
+    let mut text = format!(
+        "{} session(s) deleted, {} refresh family(ies) revoked",
+        counts.sessions, counts.refresh_families
+    );
+    if counts.access_tokens_valid_for > 0 {
+        text.push_str(&format!(
+            "; their access tokens stay valid for up to {} s",
+            counts.access_tokens_valid_for
+        ));
+    }
+    text
+}
+
+fn settings(settings: &Settings) -> (&'static str, String) {
+    let strict = if settings.strict_revocation { "on" } else { "off" };
+    let limit = match settings.max_logins_per_user {
+        0 => "none".to_owned(),
+        limit => limit.to_string(),
+    };
+    (strict, limit)
+}
+
+fn audit_detail(detail: &AuditDetail) -> String {
+    match detail {
+        AuditDetail::WrongCredentials => "wrong username or password".into(),
+        AuditDetail::TooManyFailures => "too many failed logins".into(),
+        AuditDetail::NewSession => "new session record".into(),
+        AuditDetail::NewRefreshFamily => "new refresh family".into(),
+        AuditDetail::Rotated => "refresh token rotated, new access token issued".into(),
+        AuditDetail::RefreshRefused { failure } => refresh_failure(failure),
+        AuditDetail::LoggedOut {
+            mode: AuthMode::Session,
+        } => "session record deleted".into(),
+        AuditDetail::LoggedOut { mode: AuthMode::Jwt } => {
+            "refresh family revoked; the access token cookie removed".into()
+        }
+        AuditDetail::Revoked { counts } => self::counts(counts),
+        AuditDetail::ForcedLogout { by, counts } => format!("by {by}: {}", self::counts(counts)),
+        AuditDetail::PasswordChanged { counts } => format!("other logins: {}", self::counts(counts)),
+        AuditDetail::WrongCurrentPassword => "the current password was wrong".into(),
+        AuditDetail::TooManyWrongPasswords => "too many wrong passwords".into(),
+        AuditDetail::LoginLimit {
+            limit,
+            mode,
+            ip,
+            created_at,
+            tokens_valid_for,
+        } => {
+            let mut text = format!(
+                "limit {limit}: revoked the oldest login ({}, from {}, created {})",
+                EN.mode_label(*mode),
+                ip.as_deref().unwrap_or("an unknown address"),
+                crate::model::format_utc(*created_at)
+            );
+            if *mode == AuthMode::Jwt {
+                text.push_str(&format!(
+                    "; counted from its refresh family, as its access token is not on the server, which stays \
+                     valid for up to {tokens_valid_for} s"
+                ));
+            }
+            text
+        }
+        AuditDetail::SettingsChanged { before, after } => {
+            let ((strict_before, limit_before), (strict_after, limit_after)) = (settings(before), settings(after));
+            format!(
+                "strict revocation {strict_before} → {strict_after}, max logins per user {limit_before} → \
+                 {limit_after}"
+            )
+        }
+        AuditDetail::RoleChanged { from, to, by } => format!("{from} → {to} by {by}"),
+        AuditDetail::Denied {
+            status,
+            request,
+            because,
+        } => {
+            let why = match because {
+                DeniedBecause::NotAllowed => "not allowed for this user".to_owned(),
+                DeniedBecause::NoCredential => "no credential".to_owned(),
+                DeniedBecause::Refused(refusal) => format!("credential refused: {}", self::refusal(refusal)),
+            };
+            format!("{status} {request}: {why}")
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! 한국어. 기술 용어는 한국 개발자들이 쓰는 대로 둔다: 세션, 쿠키, 토큰, JWT,
+//! 액세스 토큰, 리프레시 토큰.
+
+use super::Messages;
+use crate::{
+    error::AppError,
+    model::{
+        AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
+        RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
+    },
+};
+
+pub(super) static KO: Messages = Messages {
+    language_name: "한국어",
+    switch_language: "언어",
+
+    loading: "불러오는 중…",
+    not_found: "페이지를 찾을 수 없습니다",
+    never: "없음",
+    unknown: "알 수 없음",
+    seconds: |n| format!("{n}초"),
+    mode_session: "세션",
+    role: role_name,
+    username: "아이디",
+    password: "비밀번호",
+    user: "사용자",
+    mode: "방식",
+    save: "저장",
+    error,
+    client: |summary| match summary {
+        ClientSummary::Browser {
+            browser,
+            system: Some(system),
+        } => format!("{system}의 {browser}"),
+        ClientSummary::Browser { browser, system: None } => browser.clone(),
+        ClientSummary::Other(product) => product.clone(),
+        ClientSummary::Unknown => "알 수 없는 클라이언트".into(),
+    },
+
+    nav_main: "주 메뉴",
+    nav_me: "내 정보",
+    nav_board: "게시판",
+    nav_admin: "관리자",
+    nav_signup: "회원가입",
+    nav_login: "로그인",
+    nav_logout: "로그아웃",
+    revoked_banner_before: "서버가 이 로그인을 취소했지만, 토큰은 아직 ",
+    revoked_banner_after:
+        "초 동안 유효합니다. 서버는 이 토큰을 회수할 수 없습니다. 액세스 토큰에 대해서는 아무것도 \
+        저장하지 않으므로, 토큰이 만료될 때까지 서명만 보고 받아들입니다. 만료되면 리프레시가 실패하고 로그아웃됩니다. \
+        (서버가 로그인을 조회한 것은 이 안내를 보여 주기 위해서일 뿐입니다. 엄격한 취소를 켜면 토큰을 바로 거부합니다.)",
+
+    home_lead: "서버 측 세션이나 JWT로 로그인한 뒤 똑같은 페이지를 써 보세요. 실제 요청마다 브라우저가 무엇을 들고 \
+        있는지, 서버가 무엇을 저장하는지, 서버가 어떻게 사용자를 알아보는지 눈으로 확인할 수 있습니다.",
+    home_session_text: "브라우저는 HttpOnly 쿠키에 아무 의미 없는 ID만 들고 있습니다. 서버는 로그인마다 레코드를 \
+        하나씩 두고 요청마다 조회하므로, 로그아웃이나 취소가 즉시 적용됩니다.",
+    home_jwt_text:
+        "브라우저는 서명된 토큰을 들고 있고, 그 페이로드는 누구나 읽을 수 있습니다. 서버는 조회 없이 서명과 \
+        클레임만 확인하고, 리프레시 토큰의 행만 저장합니다. 그래서 액세스 토큰은 만료될 때까지 살아 있습니다.",
+    home_login_session: "세션으로 로그인",
+    home_login_jwt: "JWT로 로그인",
+    demo_accounts: "데모 계정",
+
+    login_title: "로그인",
+    logged_out: "로그아웃되었습니다.",
+    mode_question: "서버가 당신을 어떻게 기억할까요?",
+    mode_session_hint: "쿠키에는 의미 없는 ID만, 레코드는 서버에 남습니다",
+    mode_jwt_hint: "쿠키에 서명된 토큰을, 서버에는 리프레시 토큰만 남깁니다",
+    login_button: "로그인",
+    demo_accounts_hint: "데모 계정: alice / alice-password, bob / bob-password, admin / admin-password",
+    signup_title: "회원가입",
+    username_rules: "영문자, 숫자, _, - 로 3–32자. 대소문자를 구분하지 않고 중복될 수 없습니다.",
+    password_rules: "8–128자, 어떤 문자든 가능하며 입력한 그대로 사용합니다.",
+    then_log_in_with: "가입 후 로그인 방식",
+    create_account: "계정 만들기",
+
+    me_you_are: ("", " 님으로 로그인했습니다 "),
+    me_role: "역할",
+    refresh_now: "지금 토큰 갱신하기",
+    token_says: |token, database| format!("토큰에는 {token}, 데이터베이스에는 {database}(으)로 되어 있습니다."),
+    role_claim_explained: |seconds| {
+        format!(
+            "JWT는 역할을 서명된 클레임으로 들고 다니고, 서버는 아무것도 조회하지 않고 그 클레임을 믿습니다. 이것이 바로 \
+             stateless라는 뜻입니다. 그래서 토큰이 다시 발급되는 다음 리프레시 때까지는 예전 역할이 유지됩니다 (이 토큰은 \
+             {seconds}초 뒤에 만료됩니다)."
+        )
+    },
+    browser_holds: "브라우저가 들고 있는 것",
+    cookie: "쿠키",
+    bytes: "바이트",
+    all_http_only: "모두 HttpOnly입니다. 페이지 스크립트는 읽을 수 없고, 브라우저가 알아서 보냅니다.",
+    token_decoded: "액세스 토큰 디코딩 결과",
+    token_readable: |bytes| {
+        format!(
+            "이 {bytes}바이트를 가진 사람은 누구나 아래 내용을 읽을 수 있습니다. 서명되었을 뿐 암호화되지 않았습니다."
+        )
+    },
+    token_expires_in: ("", "초 뒤에 만료됩니다."),
+    jwt_header: "헤더",
+    jwt_payload: "페이로드",
+    server_stores: "서버가 저장하는 것",
+    session_record_in: |store, prefix| {
+        format!("{store}에 세션 레코드 하나가 있고, 쿠키에 든 ID({prefix}…)로 찾습니다.")
+    },
+    session_ends: |idle, absolute| {
+        format!("{idle}초 동안 활동이 없으면 끝나고, 어떤 경우든 {absolute}초 뒤에는 끝납니다.")
+    },
+    nothing_for_access_token: "액세스 토큰에 대해서는 아무것도 저장하지 않습니다.",
+    signature_alone: " 서버는 서명만으로 토큰을 검증합니다.",
+    refresh_family_row: "리프레시 토큰 패밀리 행 하나 (토큰은 해시로만 저장됩니다):",
+    family: "패밀리",
+    tokens_issued: "지금까지 발급된 토큰",
+    expires_in: "남은 시간",
+    ip: "IP",
+    user_agent: "User-Agent",
+    no_live_family: "살아 있는 리프레시 토큰 패밀리가 없습니다. 이 토큰은 더 이상 갱신할 수 없습니다.",
+    trace_title: "서버가 알아본 과정: ",
+    step,
+    trace_summary: |bytes, micros| format!("인증 헤더: {bytes}바이트. 확인에 걸린 시간: {micros}µs."),
+    needed_state: "이 요청은 서버의 상태(저장소)가 필요했습니다.",
+    needed_no_state: "이 요청은 서버 상태가 필요 없었습니다. 서명만으로 충분했습니다.",
+
+    my_devices: "내 기기",
+    logout_others: "다른 곳에서 모두 로그아웃",
+    devices_hint: "지금 살아 있는 내 로그인 전부입니다. 세션은 서버가 지울 수 있는 레코드이고, JWT 로그인은 서버가 \
+        취소할 수 있는 리프레시 토큰 패밀리입니다. 하지만 마지막으로 발급된 액세스 토큰은 서버 어디에도 없어서 \
+        만료될 때까지 동작합니다.",
+    revoke: "취소",
+    change_password: "비밀번호 변경",
+    change_password_hint: "이 로그인을 뺀 나머지 로그인은 모두 취소됩니다. 세션 방식이라면 이 로그인의 세션 ID도 새로 \
+        바뀝니다.",
+    current_password: "현재 비밀번호",
+    new_password: "새 비밀번호 (8–128자)",
+    my_activity: "내 활동",
+    my_activity_hint: "내 로그인, 로그아웃, 리프레시, 취소, 거부된 요청을 최신순으로 보여 줍니다.",
+
+    no_logins: "살아 있는 로그인이 없습니다.",
+    this_browser: "이 브라우저",
+    server_holds: |mode| match mode {
+        AuthMode::Session => "세션 레코드",
+        AuthMode::Jwt => "리프레시 패밀리 (액세스 토큰은 저장하지 않음)",
+    },
+    logged_in_at: "로그인",
+    last_seen: "마지막 활동",
+    expires: "만료",
+    from: "접속 위치",
+    revoked_summary: |revoked, sessions, families| {
+        format!(
+            "로그인 {revoked}개 취소: 세션 레코드 {sessions}개를 지워 즉시 끝냈고, 리프레시 패밀리 {families}개를 취소해 \
+             다음 리프레시가 실패합니다."
+        )
+    },
+    tokens_live_on: |seconds| {
+        format!(
+            "액세스 토큰은 서버에 없으므로 회수할 수 없습니다. 최대 {seconds}초 동안 계속 유효합니다. 엄격한 취소를 켜면 \
+             지금 바로 거부됩니다."
+        )
+    },
+
+    nothing_recorded: "아직 기록이 없습니다.",
+    repeats_title: "연속된 같은 요청의 수. 시각은 마지막 요청 기준입니다",
+    when: "시각",
+    event: "이벤트",
+    outcome: "결과",
+    detail: "내용",
+    audit_event: |name| {
+        match AuditEvent::parse(name) {
+            Some(AuditEvent::Login) => "로그인",
+            Some(AuditEvent::Logout) => "로그아웃",
+            Some(AuditEvent::Refresh) => "리프레시",
+            Some(AuditEvent::RefreshReuse) => "리프레시 토큰 재사용",
+            Some(AuditEvent::ForcedLogout) => "강제 로그아웃",
+            Some(AuditEvent::LoginRevoked) => "로그인 취소",
+            Some(AuditEvent::LogoutOthers) => "다른 곳에서 로그아웃",
+            Some(AuditEvent::LoginLimit) => "로그인 수 제한",
+            Some(AuditEvent::PasswordChange) => "비밀번호 변경",
+            Some(AuditEvent::RoleChange) => "역할 변경",
+            Some(AuditEvent::Denied) => "거부됨",
+            Some(AuditEvent::SettingsChanged) => "설정 변경",
+            None => name,
+        }
+        .to_owned()
+    },
+    audit_outcome: |outcome| {
+        match outcome {
+            "ok" => "성공",
+            "failed" => "실패",
+            "denied" => "거부",
+            other => other,
+        }
+        .to_owned()
+    },
+    audit_detail,
+
+    admin_title: "관리자 콘솔",
+    forced_logout_of: |username| format!("{username} 강제 로그아웃"),
+    admins_only: "403 — 관리자 전용",
+    admins_only_text: "이미 로그인했으므로 '누구인가'(401)의 문제가 아니라 '무엇을 할 수 있는가'의 문제입니다. 관리자 \
+        콘솔에는 admin 역할이 필요합니다.",
+    posts: "게시글",
+    last_login: "마지막 로그인",
+    make_role: |role| match role {
+        Role::User => "일반 사용자로",
+        Role::Admin => "관리자로 지정",
+    },
+    force_logout: "강제 로그아웃",
+    revocation_settings: "취소 설정",
+    strict_is: |on| ("엄격한 취소: ", if on { "켜짐" } else { "꺼짐" }),
+    turn_strict: |on| if on { "켜기" } else { "끄기" },
+    strict_hint: "꺼짐: JWT는 서명만으로 확인하므로, 강제 로그아웃 뒤에도 피해자의 액세스 토큰은 만료될 때까지 \
+        동작합니다. 켜짐: JWT 요청마다 로그인도 조회하므로(쿼리 한 번, /me의 추적에 표시) 취소가 즉시 적용됩니다. 대신 \
+        모든 요청이 서버 상태를 거치게 되는데, 이는 세션이 원래 하는 일입니다.",
+    login_limit_label: "사용자당 동시 로그인 수 (0: 제한 없음) ",
+    login_limit_hint: "제한을 넘는 로그인은 가장 오래된 로그인을 취소합니다. 세션은 레코드로 셉니다. JWT 로그인은 \
+        stateless 토큰만으로는 셀 수 없어 리프레시 패밀리로만 세며, 밀려난 JWT의 액세스 토큰은 만료될 때까지 \
+        살아 있습니다.",
+    live_logins: "살아 있는 로그인",
+    audit_trail: "감사 로그",
+    any: "전체",
+    filter: "필터",
+
+    board_title: "게시판",
+    board_hint:
+        "로그인한 사람은 모든 글을 읽습니다. 자기 글은 수정하고 삭제할 수 있고, 관리자는 어떤 글이든 삭제할 수 \
+        있지만 수정은 자기 글만 할 수 있습니다. 서버가 요청마다 이를 확인합니다.",
+    new_post: "새 글",
+    post_button: "올리기",
+    no_posts: "아직 글이 없습니다.",
+    edited: " (수정됨)",
+    edit: "수정",
+    delete: "삭제",
+};
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::User => "사용자",
+        Role::Admin => "관리자",
+    }
+}
+
+fn error(error: &AppError) -> String {
+    match error {
+        AppError::InvalidCredentials => "아이디 또는 비밀번호가 틀렸습니다.".into(),
+        AppError::Unauthenticated => "먼저 로그인하세요.".into(),
+        AppError::CredentialRefused(refusal) => format!("인증 정보가 거부되었습니다: {}.", self::refusal(refusal)),
+        AppError::Forbidden(Denial::NeedsRole { role }) => format!("{} 역할이 필요합니다.", role_name(*role)),
+        AppError::Forbidden(Denial::NotYourPost { delete }) => {
+            format!(
+                "내 글이 아니므로 {}할 수 없습니다.",
+                if *delete { "삭제" } else { "수정" }
+            )
+        }
+        AppError::WrongPassword => "현재 비밀번호가 틀렸습니다.".into(),
+        AppError::UsernameTaken(username) => format!("아이디 \"{username}\"은(는) 이미 사용 중입니다."),
+        AppError::LastAdmin => "관리자는 항상 한 명 이상 있어야 합니다.".into(),
+        AppError::RefreshReused => "이미 사용된 리프레시 토큰입니다. 이 로그인의 토큰을 모두 취소했습니다.".into(),
+        AppError::InvalidRefreshToken(problem) => refresh_problem(*problem).into(),
+        AppError::BadRequest(input) => bad_input(input),
+        AppError::PayloadTooLarge => "요청 본문이 너무 큽니다.".into(),
+        AppError::RateLimited(seconds) => format!("로그인 실패가 너무 많습니다. {seconds}초 뒤에 다시 시도하세요."),
+        AppError::NotFound => "찾을 수 없습니다.".into(),
+        AppError::Internal => "서버에 문제가 생겼습니다.".into(),
+        AppError::ServerFn(detail) => format!("요청이 실패했습니다: {detail}"),
+    }
+}
+
+fn refresh_problem(problem: RefreshProblem) -> &'static str {
+    match problem {
+        RefreshProblem::NotValid => "유효하지 않은 리프레시 토큰입니다.",
+        RefreshProblem::Revoked => "취소된 로그인입니다.",
+        RefreshProblem::Expired => "리프레시 토큰이 만료되었습니다.",
+        RefreshProblem::AccountGone => "더 이상 존재하지 않는 계정입니다.",
+        RefreshProblem::NoneHeld => "이 브라우저에는 리프레시 토큰이 없습니다.",
+    }
+}
+
+fn refresh_failure(failure: &RefreshFailure) -> String {
+    match failure {
+        RefreshFailure::Reused => error(&AppError::RefreshReused),
+        RefreshFailure::Invalid(problem) => refresh_problem(*problem).into(),
+        RefreshFailure::ServerError => error(&AppError::Internal),
+    }
+}
+
+fn bad_input(input: &BadInput) -> String {
+    match input {
+        BadInput::ChooseMode => "세션이나 JWT 중 하나를 고르세요.".into(),
+        BadInput::UnknownRole => "역할은 `user` 또는 `admin`입니다.".into(),
+        BadInput::MissingCredentials => "아이디와 비밀번호를 입력하세요.".into(),
+        BadInput::EmptyPost => "빈 글은 올릴 수 없습니다.".into(),
+        BadInput::PostTooLong(max) => format!("글은 최대 {max}자까지입니다."),
+        BadInput::UsernameLength(min, max) => format!("아이디는 {min}–{max}자입니다."),
+        BadInput::UsernameCharacters => "아이디에는 영문자 a–z, 숫자, `_`, `-`만 쓸 수 있습니다.".into(),
+        BadInput::PasswordLength(min, max) => format!("비밀번호는 {min}–{max}자입니다."),
+        BadInput::SamePassword => "새 비밀번호는 현재 비밀번호와 달라야 합니다.".into(),
+        BadInput::LoginLimitRange(max) => format!("로그인 수 제한은 0(없음)부터 {max}까지입니다."),
+        BadInput::UnknownAuditEvent(event) => format!("\"{event}\"라는 감사 이벤트는 없습니다."),
+        BadInput::UnknownLanguage(lang) => format!("\"{lang}\"라는 언어는 없습니다. `en`이나 `ko`를 고르세요."),
+        BadInput::Unreadable(detail) => format!("요청을 읽을 수 없습니다: {detail}"),
+    }
+}
+
+fn token_rejection(rejection: &TokenRejection) -> String {
+    match rejection {
+        TokenRejection::Expired => "토큰 만료 (exp가 지났음)".into(),
+        TokenRejection::NotYetValid => "아직 유효하지 않음 (nbf)".into(),
+        TokenRejection::BadSignature => "서명이 일치하지 않음".into(),
+        TokenRejection::WrongAlgorithm => "알고리즘이 HS256이 아님".into(),
+        TokenRejection::WrongIssuer => "발급자(iss)가 다름".into(),
+        TokenRejection::WrongAudience => "대상(aud)이 다름".into(),
+        TokenRejection::MissingClaim(claim) => format!("필수 클레임 `{claim}`이(가) 없음"),
+        TokenRejection::TooLarge => "토큰이 너무 큼".into(),
+        TokenRejection::Malformed(detail) => format!("올바른 토큰이 아님: {detail}"),
+    }
+}
+
+fn refusal(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::NotBearer => "Authorization 헤더가 `Bearer <토큰>` 형식이 아님".into(),
+        Refusal::Token(rejection) => token_rejection(rejection),
+        Refusal::SubjectNotUser => "토큰의 sub가 사용자 ID가 아님".into(),
+        Refusal::StrictRevoked => "엄격한 취소: 이 토큰의 로그인은 취소되었거나 만료됨".into(),
+        Refusal::StrictLookupFailed => "엄격한 취소: 로그인을 조회하지 못함".into(),
+        Refusal::RefreshFailed(failure) => format!("리프레시 실패: {}", refresh_failure(failure)),
+        Refusal::NoSessionRecord { store } => {
+            format!("{store}에 이 ID의 살아 있는 레코드가 없음 (로그아웃, 만료 또는 지어낸 ID)")
+        }
+        Refusal::SessionStoreUnreadable => "세션 저장소를 읽지 못함".into(),
+        Refusal::SessionTooOld => "세션의 최대 수명이 지남. 레코드 삭제".into(),
+        Refusal::SessionUserGone => "세션의 사용자가 더 이상 없음. 레코드 삭제".into(),
+        Refusal::UsersUnreadable => "사용자 테이블을 읽지 못함".into(),
+    }
+}
+
+fn step(step: &Step) -> String {
+    match step {
+        Step::Anonymous => "인증 정보 없음: 익명".into(),
+        Step::ReadAuthorization { bytes } => format!("Authorization 헤더 읽음 ({bytes}바이트)"),
+        Step::ReadCookie { name, bytes } => format!("쿠키 {name} 읽음 ({bytes}바이트)"),
+        Step::VerifiedSignature { lookup_follows: false } => "HS256 서명, exp, iss, aud 검증: 서버 조회 없음".into(),
+        Step::VerifiedSignature { lookup_follows: true } => "HS256 서명, exp, iss, aud 검증".into(),
+        Step::StrictLookupLive => "엄격한 취소: refresh_families에서 로그인을 조회함: 아직 유효".into(),
+        Step::RefreshNeeded { cookie } => format!("액세스 토큰이 없거나 만료됨. 갱신하려고 쿠키 {cookie} 읽음"),
+        Step::Rotated => "리프레시 토큰 교체 (행 하나 사용, 하나 추가)하고 새 액세스 토큰 발급".into(),
+        Step::SessionFound { store } => format!("{store}에서 세션 레코드 조회"),
+        Step::UserLoaded => "users 테이블에서 사용자의 현재 이름과 역할을 읽음".into(),
+        Step::IdleExtended => "활동 기록: 응답을 보낼 때 유휴 만료 시간을 연장".into(),
+        Step::Refused { refusal } => format!("거부: {}", self::refusal(refusal)),
+    }
+}
+
+fn counts(counts: &RevokedCounts) -> String {
+    let mut text = format!(
+        "세션 {}개 삭제, 리프레시 패밀리 {}개 취소",
+        counts.sessions, counts.refresh_families
+    );
+    if counts.access_tokens_valid_for > 0 {
+        text.push_str(&format!(
+            ". 액세스 토큰은 최대 {}초 동안 유효",
+            counts.access_tokens_valid_for
+        ));
+    }
+    text
+}
+
+fn settings(settings: &Settings) -> (&'static str, String) {
+    let strict = if settings.strict_revocation { "켜짐" } else { "꺼짐" };
+    let limit = match settings.max_logins_per_user {
+        0 => "없음".to_owned(),
+        limit => limit.to_string(),
+    };
+    (strict, limit)
+}
+
+fn audit_detail(detail: &AuditDetail) -> String {
+    match detail {
+        AuditDetail::WrongCredentials => "아이디 또는 비밀번호 틀림".into(),
+        AuditDetail::TooManyFailures => "로그인 실패가 너무 많음".into(),
+        AuditDetail::NewSession => "새 세션 레코드".into(),
+        AuditDetail::NewRefreshFamily => "새 리프레시 패밀리".into(),
+        AuditDetail::Rotated => "리프레시 토큰 교체, 새 액세스 토큰 발급".into(),
+        AuditDetail::RefreshRefused { failure } => refresh_failure(failure),
+        AuditDetail::LoggedOut {
+            mode: AuthMode::Session,
+        } => "세션 레코드 삭제".into(),
+        AuditDetail::LoggedOut { mode: AuthMode::Jwt } => "리프레시 패밀리 취소, 액세스 토큰 쿠키 삭제".into(),
+        AuditDetail::Revoked { counts } => self::counts(counts),
+        AuditDetail::ForcedLogout { by, counts } => format!("{by}이(가) 실행: {}", self::counts(counts)),
+        AuditDetail::PasswordChanged { counts } => format!("다른 로그인: {}", self::counts(counts)),
+        AuditDetail::WrongCurrentPassword => "현재 비밀번호 틀림".into(),
+        AuditDetail::TooManyWrongPasswords => "비밀번호를 너무 많이 틀림".into(),
+        AuditDetail::LoginLimit {
+            limit,
+            mode,
+            ip,
+            created_at,
+            tokens_valid_for,
+        } => {
+            let mut text = format!(
+                "제한 {limit}: 가장 오래된 로그인 취소 ({}, {}에서, {} 생성)",
+                KO.mode_label(*mode),
+                ip.as_deref().unwrap_or("알 수 없는 주소"),
+                crate::model::format_utc(*created_at)
+            );
+            if *mode == AuthMode::Jwt {
+                text.push_str(&format!(
+                    ". 리프레시 패밀리로 셈. 액세스 토큰은 서버에 없으므로 최대 {tokens_valid_for}초 동안 유효"
+                ));
+            }
+            text
+        }
+        AuditDetail::SettingsChanged { before, after } => {
+            let ((strict_before, limit_before), (strict_after, limit_after)) = (settings(before), settings(after));
+            format!("엄격한 취소 {strict_before} → {strict_after}, 사용자당 로그인 수 {limit_before} → {limit_after}")
+        }
+        AuditDetail::RoleChanged { from, to, by } => {
+            format!("{} → {} ({by}이(가) 변경)", role_name(*from), role_name(*to))
+        }
+        AuditDetail::Denied {
+            status,
+            request,
+            because,
+        } => {
+            let why = match because {
+                DeniedBecause::NotAllowed => "이 사용자에게 허용되지 않음".to_owned(),
+                DeniedBecause::NoCredential => "인증 정보 없음".to_owned(),
+                DeniedBecause::Refused(refusal) => format!("인증 정보 거부: {}", self::refusal(refusal)),
+            };
+            format!("{status} {request}: {why}")
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Korean and English: one typed catalog per language, chosen per visitor.
+//!
+//! A catalog is a struct literal, so a key missing in either language does
+//! not compile, and a key no page reads is a dead-code warning (an error
+//! under clippy's `-D warnings`). Texts with values in them are functions,
+//! so each language puts the values where its grammar wants them.
+
+mod en;
+mod ko;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use crate::{
+    error::AppError,
+    model::{AuditDetail, AuthMode, ClientSummary, Role, Step},
+};
+use leptos::prelude::*;
+
+/// The remembered choice of language.
+pub const LOCALE_COOKIE: &str = "authlab_lang";
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Locale {
+    #[default]
+    En,
+    Ko,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ko];
+
+    /// The BCP 47 tag, as in `<html lang>`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Ko => "ko",
+        }
+    }
+
+    /// `ko`, `ko-KR`, `EN-us`, ...: the primary subtag decides.
+    pub fn parse(tag: &str) -> Option<Self> {
+        let primary = tag.trim().split(['-', '_']).next()?;
+        Locale::ALL
+            .into_iter()
+            .find(|locale| primary.eq_ignore_ascii_case(locale.as_str()))
+    }
+
+    /// The most preferred language of an `Accept-Language` header that we
+    /// have (highest `q`, the earlier on a tie; `q=0` means "not this").
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut best: Option<(Locale, f32)> = None;
+        for entry in header.split(',') {
+            let mut parts = entry.split(';');
+            let Some(locale) = parts.next().and_then(Locale::parse) else {
+                continue;
+            };
+            let quality = parts
+                .find_map(|param| param.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+                .unwrap_or(0.0);
+            if quality > 0.0 && best.is_none_or(|(_, best_quality)| quality > best_quality) {
+                best = Some((locale, quality));
+            }
+        }
+        best.map(|(locale, _)| locale)
+    }
+
+    /// A remembered choice first, then the browser's languages, then English.
+    pub fn negotiate(remembered: Option<&str>, accept_language: Option<&str>) -> Self {
+        remembered
+            .and_then(Locale::parse)
+            .or_else(|| accept_language.and_then(Locale::from_accept_language))
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn messages(self) -> &'static Messages {
+        match self {
+            Locale::En => &en::EN,
+            Locale::Ko => &ko::KO,
+        }
+    }
+
+    /// The other language, which the switch in the nav offers.
+    pub fn other(self) -> Self {
+        match self {
+            Locale::En => Locale::Ko,
+            Locale::Ko => Locale::En,
+        }
+    }
+}
+
+/// The catalog of the language this page is rendered in.
+pub(crate) fn use_messages() -> &'static Messages {
+    use_context::<Locale>().unwrap_or_default().messages()
+}
+
+/// Every text a person sees, in one language.
+pub(crate) struct Messages {
+    /// The language's name in itself, for the switch.
+    pub language_name: &'static str,
+    pub switch_language: &'static str,
+
+    // shared pieces
+    pub loading: &'static str,
+    pub not_found: &'static str,
+    pub never: &'static str,
+    pub unknown: &'static str,
+    pub seconds: fn(i64) -> String,
+    pub mode_session: &'static str,
+    pub role: fn(Role) -> &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub user: &'static str,
+    pub mode: &'static str,
+    pub save: &'static str,
+    pub error: fn(&AppError) -> String,
+    pub client: fn(&ClientSummary) -> String,
+
+    // nav
+    pub nav_main: &'static str,
+    pub nav_me: &'static str,
+    pub nav_board: &'static str,
+    pub nav_admin: &'static str,
+    pub nav_signup: &'static str,
+    pub nav_login: &'static str,
+    pub nav_logout: &'static str,
+    pub revoked_banner_before: &'static str,
+    pub revoked_banner_after: &'static str,
+
+    // home
+    pub home_lead: &'static str,
+    pub home_session_text: &'static str,
+    pub home_jwt_text: &'static str,
+    pub home_login_session: &'static str,
+    pub home_login_jwt: &'static str,
+    pub demo_accounts: &'static str,
+
+    // login and sign-up
+    pub login_title: &'static str,
+    pub logged_out: &'static str,
+    pub mode_question: &'static str,
+    pub mode_session_hint: &'static str,
+    pub mode_jwt_hint: &'static str,
+    pub login_button: &'static str,
+    pub demo_accounts_hint: &'static str,
+    pub signup_title: &'static str,
+    pub username_rules: &'static str,
+    pub password_rules: &'static str,
+    pub then_log_in_with: &'static str,
+    pub create_account: &'static str,
+
+    // /me
+    pub me_you_are: (&'static str, &'static str),
+    pub me_role: &'static str,
+    pub refresh_now: &'static str,
+    pub token_says: fn(&str, &str) -> String,
+    pub role_claim_explained: fn(i64) -> String,
+    pub browser_holds: &'static str,
+    pub cookie: &'static str,
+    pub bytes: &'static str,
+    pub all_http_only: &'static str,
+    pub token_decoded: &'static str,
+    pub token_readable: fn(usize) -> String,
+    pub token_expires_in: (&'static str, &'static str),
+    pub jwt_header: &'static str,
+    pub jwt_payload: &'static str,
+    pub server_stores: &'static str,
+    pub session_record_in: fn(&str, &str) -> String,
+    pub session_ends: fn(i64, i64) -> String,
+    pub nothing_for_access_token: &'static str,
+    pub signature_alone: &'static str,
+    pub refresh_family_row: &'static str,
+    pub family: &'static str,
+    pub tokens_issued: &'static str,
+    pub expires_in: &'static str,
+    pub ip: &'static str,
+    pub user_agent: &'static str,
+    pub no_live_family: &'static str,
+    pub trace_title: &'static str,
+    pub step: fn(&Step) -> String,
+    pub trace_summary: fn(usize, u64) -> String,
+    pub needed_state: &'static str,
+    pub needed_no_state: &'static str,
+
+    // my devices, password, activity
+    pub my_devices: &'static str,
+    pub logout_others: &'static str,
+    pub devices_hint: &'static str,
+    pub revoke: &'static str,
+    pub change_password: &'static str,
+    pub change_password_hint: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub my_activity: &'static str,
+    pub my_activity_hint: &'static str,
+
+    // login lists
+    pub no_logins: &'static str,
+    pub this_browser: &'static str,
+    pub server_holds: fn(AuthMode) -> &'static str,
+    pub logged_in_at: &'static str,
+    pub last_seen: &'static str,
+    pub expires: &'static str,
+    pub from: &'static str,
+    pub revoked_summary: fn(u64, u64, u64) -> String,
+    pub tokens_live_on: fn(i64) -> String,
+
+    // audit trail
+    pub nothing_recorded: &'static str,
+    pub repeats_title: &'static str,
+    pub when: &'static str,
+    pub event: &'static str,
+    pub outcome: &'static str,
+    pub detail: &'static str,
+    pub audit_event: fn(&str) -> String,
+    pub audit_outcome: fn(&str) -> String,
+    pub audit_detail: fn(&AuditDetail) -> String,
+
+    // admin
+    pub admin_title: &'static str,
+    pub forced_logout_of: fn(&str) -> String,
+    pub admins_only: &'static str,
+    pub admins_only_text: &'static str,
+    pub posts: &'static str,
+    pub last_login: &'static str,
+    pub make_role: fn(Role) -> &'static str,
+    pub force_logout: &'static str,
+    pub revocation_settings: &'static str,
+    pub strict_is: fn(bool) -> (&'static str, &'static str),
+    pub turn_strict: fn(bool) -> &'static str,
+    pub strict_hint: &'static str,
+    pub login_limit_label: &'static str,
+    pub login_limit_hint: &'static str,
+    pub live_logins: &'static str,
+    pub audit_trail: &'static str,
+    pub any: &'static str,
+    pub filter: &'static str,
+
+    // board
+    pub board_title: &'static str,
+    pub board_hint: &'static str,
+    pub new_post: &'static str,
+    pub post_button: &'static str,
+    pub no_posts: &'static str,
+    pub edited: &'static str,
+    pub edit: &'static str,
+    pub delete: &'static str,
+}
+
+impl Messages {
+    /// `Session` / `JWT` in this language.
+    pub fn mode_label(&self, mode: AuthMode) -> &'static str {
+        match mode {
+            AuthMode::Session => self.mode_session,
+            AuthMode::Jwt => "JWT",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Locale;
+
+    #[test]
+    fn parses_language_tags_by_their_primary_subtag() {
+        assert_eq!(Locale::parse("ko"), Some(Locale::Ko));
+        assert_eq!(Locale::parse(" ko-KR"), Some(Locale::Ko));
+        assert_eq!(Locale::parse("EN-us"), Some(Locale::En));
+        assert_eq!(Locale::parse("ja"), None);
+        assert_eq!(Locale::parse(""), None);
+        assert_eq!(Locale::parse("kor"), None);
+    }
+
+    #[test]
+    fn accept_language_takes_the_best_supported_quality() {
+        assert_eq!(
+            Locale::from_accept_language("ko-KR,ko;q=0.9,en-US;q=0.8"),
+            Some(Locale::Ko)
+        );
+        assert_eq!(Locale::from_accept_language("ja, en;q=0.5, ko;q=0.7"), Some(Locale::Ko));
+        assert_eq!(Locale::from_accept_language("ko;q=0, en;q=0.1"), Some(Locale::En));
+        assert_eq!(
+            Locale::from_accept_language("en, ko"),
+            Some(Locale::En),
+            "a tie goes to the first"
+        );
+        assert_eq!(Locale::from_accept_language("fr-FR, de;q=0.9"), None);
+        assert_eq!(Locale::from_accept_language("ko;q=banana"), None);
+        assert_eq!(Locale::from_accept_language(""), None);
+    }
+
+    #[test]
+    fn the_remembered_choice_beats_the_header_and_english_is_the_fallback() {
+        assert_eq!(Locale::negotiate(Some("en"), Some("ko-KR")), Locale::En);
+        assert_eq!(Locale::negotiate(Some("nonsense"), Some("ko-KR")), Locale::Ko);
+        assert_eq!(Locale::negotiate(None, Some("ko")), Locale::Ko);
+        assert_eq!(Locale::negotiate(None, Some("fr")), Locale::En);
+        assert_eq!(Locale::negotiate(None, None), Locale::En);
+    }
+}
