@@ -2,6 +2,7 @@ import { defineConfig } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { AppOptions } from "./tests/fixtures";
 
 // The servers under test: the release binary that `make build` produced,
 // each on a fresh SQLite file of its own, on a port of its own. The second
@@ -35,7 +36,26 @@ function server(port: number, extraEnv: Record<string, string> = {}) {
   };
 }
 
-export default defineConfig({
+const chromium = {
+  launchOptions: {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  },
+};
+
+// Projects: `setup` logs in once per mode and role and saves each browser's
+// storageState; `en` and `ko` run the whole suite in each language (the
+// browser's locale sets Accept-Language); the specs under tests/modes/ run
+// once per mode (`mode` is a project option, see fixtures.ts).
+const perMode = /modes\/.*\.spec\.ts/;
+export default defineConfig<AppOptions>({
   testDir: "./tests",
   fullyParallel: false,
   workers: 1,
@@ -45,19 +65,20 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
+    ...chromium,
     baseURL,
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
   },
-  webServer: [server(port), server(port + 1, { AUTHLAB_ACCESS_TTL: "10" })],
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "en", testIgnore: perMode, dependencies: ["setup"], use: { locale: "en-US" } },
+    { name: "ko", testIgnore: perMode, dependencies: ["setup"], use: { locale: "ko-KR" } },
+    { name: "en-session", testMatch: perMode, dependencies: ["setup"], use: { locale: "en-US", mode: "session" } },
+    { name: "en-jwt", testMatch: perMode, dependencies: ["setup"], use: { locale: "en-US", mode: "jwt" } },
+    { name: "ko-session", testMatch: perMode, dependencies: ["setup"], use: { locale: "ko-KR", mode: "session" } },
+    { name: "ko-jwt", testMatch: perMode, dependencies: ["setup"], use: { locale: "ko-KR", mode: "jwt" } },
+  ],
+  // Access tokens of the saved logins outlive the whole run (15 min), so no
+  // two tests ever spend the same saved refresh token.
+  webServer: [server(port, { AUTHLAB_ACCESS_TTL: "900" }), server(port + 1, { AUTHLAB_ACCESS_TTL: "10" })],
 });

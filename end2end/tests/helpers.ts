@@ -11,12 +11,13 @@ export type Mode = "session" | "jwt";
 /** The second server, whose access tokens live 10 s (see playwright.config.ts). */
 export const shortTtlURL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
 
-/** Fills and submits the login form of the current page. */
+/** Fills and submits the login form of the current page, in any language. */
 export async function submitLogin(page: Page, mode: Mode, username: string, password: string) {
-  await page.locator(`input[name=mode][value=${mode}]`).check();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  const form = page.getByTestId("login-form");
+  await form.locator(`input[name=mode][value=${mode}]`).check();
+  await form.locator("input[name=username]").fill(username);
+  await form.locator("input[name=password]").fill(password);
+  await form.getByTestId("login-submit").click();
 }
 
 export async function expectOnMe(page: Page, mode: Mode, username: string) {

@@ -36,9 +36,9 @@ for (const mode of ["session", "jwt"] as const) {
     await page.locator("body[data-hydrated]").waitFor();
     await expectOnMe(page, mode, "alice");
 
-    await page.getByRole("button", { name: "Log out", exact: true }).click();
+    await page.getByTestId("logout").click();
     await expect(page).toHaveURL(/\/login/);
-    await expect(page.getByRole("status")).toHaveText("You are logged out.");
+    await expect(page.getByTestId("logged-out")).toBeVisible();
     const left = (await context.cookies()).filter((c) => credentialCookies[mode].includes(c.name));
     expect(left).toEqual([]);
 
@@ -50,7 +50,7 @@ for (const mode of ["session", "jwt"] as const) {
 test("a wrong password shows the message and sets no cookie", async ({ page, context }) => {
   await gotoHydrated(page, "/login");
   await submitLogin(page, "session", "alice", "not-her-password");
-  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await expect(page.getByTestId("login-error")).toHaveAttribute("data-code", "invalid_credentials");
   await expect(page).toHaveURL(/\/login/);
   expect(await context.cookies()).toEqual([]);
 });
@@ -73,7 +73,7 @@ test("jwt: an expired access cookie is refreshed transparently on the next page"
   await context.clearCookies({ name: "authlab_at" });
   await page.reload();
   await expectOnMe(page, "jwt", "alice");
-  await expect(page.getByTestId("trace")).toContainText("rotated the refresh token");
+  await expect(page.getByTestId("trace").locator("[data-step=rotated]")).toBeVisible();
   const cookies = await context.cookies();
   expect(cookies.find((c) => c.name === "authlab_at")).toBeTruthy();
   expect(cookies.find((c) => c.name === "authlab_rt")!.value).not.toBe(before);
@@ -87,7 +87,7 @@ test.describe("with JavaScript disabled", () => {
       await page.goto("/login");
       await submitLogin(page, mode, "alice", "alice-password");
       await expectOnMe(page, mode, "alice");
-      await page.getByRole("button", { name: "Log out", exact: true }).click();
+      await page.getByTestId("logout").click();
       await expect(page).toHaveURL(/\/login/);
       await page.goto("/me");
       await expect(page).toHaveURL(/\/login\?next=\/me$/);
@@ -97,6 +97,6 @@ test.describe("with JavaScript disabled", () => {
   test("a wrong password shows the message", async ({ page }) => {
     await page.goto("/login");
     await submitLogin(page, "session", "alice", "wrong");
-    await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+    await expect(page.getByTestId("login-error")).toHaveAttribute("data-code", "invalid_credentials");
   });
 });

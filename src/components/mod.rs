@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod error_note;
 pub mod local_time;
 pub mod logins;
 pub mod mode_badge;

@@ -44,8 +44,8 @@ pub fn Nav() -> impl IntoView {
                             let is_admin = user.role == Role::Admin;
                             view! {
                                 {revoked_token_valid_for.map(|seconds| view! { <RevokedBanner seconds/> })}
-                                <A href="/me">{t.nav_me}</A>
-                                <A href="/board">{t.nav_board}</A>
+                                <A href="/me" attr:data-testid="nav-me">{t.nav_me}</A>
+                                <A href="/board" attr:data-testid="nav-board">{t.nav_board}</A>
                                 <Show when=move || is_admin>
                                     <A href="/admin" attr:data-testid="nav-admin">{t.nav_admin}</A>
                                 </Show>
@@ -66,7 +66,7 @@ pub fn Nav() -> impl IntoView {
                         _ => {
                             view! {
                                 <span class="spacer"></span>
-                                <A href="/signup">{t.nav_signup}</A>
+                                <A href="/signup" attr:data-testid="nav-signup">{t.nav_signup}</A>
                                 <A href="/login" attr:class="button" attr:data-testid="nav-login">{t.nav_login}</A>
                             }
                                 .into_any()

@@ -1,4 +1,5 @@
 use crate::{
+    components::error_note::ErrorNote,
     components::{
         audit::AuditTable,
         local_time::LocalTime,
@@ -128,7 +129,7 @@ pub fn AdminPage() -> impl IntoView {
                 <RevokedSummary counts/>
             }
             .into_any(),
-            Err(err) => view! { <p class="error" role="alert">{(t.error)(&err)}</p> }.into_any(),
+            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
         })
     };
     view! {
@@ -136,9 +137,9 @@ pub fn AdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match users.await {
                     Ok(Some(users)) => view! {
-                        <section class="admin">
+                        <section class="admin" data-testid="admin-console">
                             <h1>{t.admin_title}</h1>
-                            {move || error().map(|err| view! { <p class="error" role="alert">{(t.error)(&err)}</p> })}
+                            {move || error().map(|err| view! { <ErrorNote error=err/> })}
                             <UserTable users set_role force/>
                             {forced}
                             <SettingsCard update/>
@@ -155,7 +156,7 @@ pub fn AdminPage() -> impl IntoView {
                         </section>
                     }
                         .into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{(t.error)(&err)}</p> }.into_any(),
+                    Err(err) => view! { <ErrorNote error=err/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -232,7 +233,7 @@ fn SettingsCard(update: ServerAction<UpdateSettings>) -> impl IntoView {
     view! {
         <article class="card settings" data-testid="settings">
             <h2>{t.revocation_settings}</h2>
-            {move || error().map(|err| view! { <p class="error" role="alert">{(t.error)(&err)}</p> })}
+            {move || error().map(|err| view! { <ErrorNote error=err/> })}
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     settings.await.map(|Settings { strict_revocation, max_logins_per_user }| view! {
@@ -348,7 +349,7 @@ fn AuditTrail(
                             .collect_view()}
                     </select>
                 </label>
-                <button type="submit" class="button-secondary">{t.filter}</button>
+                <button type="submit" class="button-secondary" data-testid="audit-filter">{t.filter}</button>
             </form>
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {

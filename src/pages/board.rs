@@ -1,4 +1,4 @@
-use crate::{error::AppError, i18n::use_messages, model::Post};
+use crate::{components::error_note::ErrorNote, error::AppError, i18n::use_messages, model::Post};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -70,12 +70,12 @@ pub fn BoardPage() -> impl IntoView {
         <section class="board">
             <h1>{t.board_title}</h1>
             <p class="hint">{t.board_hint}</p>
-            {move || error().map(|err| view! { <p class="error" role="alert" data-testid="board-error">{(t.error)(&err)}</p> })}
+            {move || error().map(|err| view! { <ErrorNote error=err testid="board-error"/> })}
             <ActionForm action=create attr:class="form card" attr:data-testid="new-post">
                 <label>
                     {t.new_post} <textarea name="body" rows="3" maxlength="2000" required></textarea>
                 </label>
-                <button type="submit" disabled=move || create.pending().get()>{t.post_button}</button>
+                <button type="submit" disabled=move || create.pending().get() data-testid="post-submit">{t.post_button}</button>
             </ActionForm>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
@@ -88,7 +88,7 @@ pub fn BoardPage() -> impl IntoView {
                         }
                             .into_any(),
                         Ok(None) => view! { <Redirect path="/login?next=/board"/> }.into_any(),
-                        Err(err) => view! { <p class="error" role="alert">{(t.error)(&err)}</p> }.into_any(),
+                        Err(err) => view! { <ErrorNote error=err/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -2,6 +2,7 @@
 //! else, password change, and my own audit trail.
 
 use crate::{
+    components::error_note::ErrorNote,
     components::{
         audit::AuditTable,
         logins::{LoginsTable, RevokedSummary},
@@ -84,15 +85,11 @@ pub async fn my_audit() -> Result<Vec<AuditEntry>, AppError> {
     ctx.respond(result)
 }
 
-fn error_view(err: AppError) -> impl IntoView {
-    view! { <p class="error" role="alert">{(use_messages().error)(&err)}</p> }
-}
-
 /// The outcome of a revoking action: what it took back, or why not.
 fn revoked_outcome(result: Option<Result<RevokedCounts, AppError>>) -> Option<AnyView> {
     result.map(|result| match result {
         Ok(counts) => view! { <RevokedSummary counts/> }.into_any(),
-        Err(err) => error_view(err).into_any(),
+        Err(err) => view! { <ErrorNote error=err/> }.into_any(),
     })
 }
 

@@ -1,4 +1,4 @@
-use crate::{error::AppError, i18n::use_messages, model::AuthMode};
+use crate::{components::error_note::ErrorNote, error::AppError, i18n::use_messages, model::AuthMode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -92,7 +92,7 @@ pub fn LoginPage() -> impl IntoView {
                 </label>
                 <input type="hidden" name="next" value=next/>
                 <button type="submit" disabled=move || login.pending().get() data-testid="login-submit">{t.login_button}</button>
-                {move || error().map(|err| view! { <p class="error" role="alert" data-testid="login-error">{(t.error)(&err)}</p> })}
+                {move || error().map(|err| view! { <ErrorNote error=err testid="login-error"/> })}
             </ActionForm>
             <p class="hint">{t.demo_accounts_hint}</p>
         </section>

@@ -1,5 +1,6 @@
 use crate::{
     app::AuthEpoch,
+    components::error_note::ErrorNote,
     components::mode_badge::ModeBadge,
     error::AppError,
     i18n::use_messages,
@@ -57,7 +58,7 @@ pub fn MePage() -> impl IntoView {
                 match me.await {
                     Ok(Some(view)) => view! { <MeDetails view refresh/> }.into_any(),
                     Ok(None) => view! { <Redirect path="/login?next=/me"/> }.into_any(),
-                    Err(err) => view! { <p class="error" role="alert">{(t.error)(&err)}</p> }.into_any(),
+                    Err(err) => view! { <ErrorNote error=err/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -97,7 +98,7 @@ fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>) -> impl IntoView {
                         {t.refresh_now}
                     </button>
                 </ActionForm>
-                {move || refresh_error().map(|err| view! { <p class="error" role="alert">{(t.error)(&err)}</p> })}
+                {move || refresh_error().map(|err| view! { <ErrorNote error=err/> })}
             </Show>
             <div class="panels">
                 <BrowserPanel cookies=browser_cookies jwt/>

@@ -1,4 +1,4 @@
-use crate::{error::AppError, i18n::use_messages, model::AuthMode};
+use crate::{components::error_note::ErrorNote, error::AppError, i18n::use_messages, model::AuthMode};
 use leptos::prelude::*;
 
 /// Creates a `user` account, then logs it in with the chosen mode.
@@ -66,7 +66,7 @@ pub fn SignupPage() -> impl IntoView {
                     </label>
                 </fieldset>
                 <button type="submit" disabled=move || signup.pending().get()>{t.create_account}</button>
-                {move || error().map(|err| view! { <p class="error" role="alert">{(t.error)(&err)}</p> })}
+                {move || error().map(|err| view! { <ErrorNote error=err/> })}
             </ActionForm>
         </section>
     }
