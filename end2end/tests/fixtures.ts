@@ -32,9 +32,17 @@ type AppFixtures = {
   user: LoggedIn;
 };
 
+type ContextOptions = { baseURL?: string; locale?: string };
+
 /** A fresh browser context that starts from a saved login: no form, no wait. */
-async function loggedIn(browser: Browser, mode: Mode, role: Role, use: (value: LoggedIn) => Promise<void>) {
-  const context = await browser.newContext({ storageState: stateFile(mode, role) });
+async function loggedIn(
+  browser: Browser,
+  options: ContextOptions,
+  mode: Mode,
+  role: Role,
+  use: (value: LoggedIn) => Promise<void>,
+) {
+  const context = await browser.newContext({ ...options, storageState: stateFile(mode, role) });
   const page = await context.newPage();
   await use({ page, context, username: accounts[role].username });
   await context.close();
@@ -42,8 +50,8 @@ async function loggedIn(browser: Browser, mode: Mode, role: Role, use: (value: L
 
 export const test = base.extend<AppFixtures & AppOptions>({
   mode: ["session", { option: true }],
-  sessionUser: async ({ browser }, use) => loggedIn(browser, "session", "user", use),
-  jwtUser: async ({ browser }, use) => loggedIn(browser, "jwt", "user", use),
-  admin: async ({ browser, mode }, use) => loggedIn(browser, mode, "admin", use),
-  user: async ({ browser, mode }, use) => loggedIn(browser, mode, "user", use),
+  sessionUser: async ({ browser, baseURL, locale }, use) => loggedIn(browser, { baseURL, locale }, "session", "user", use),
+  jwtUser: async ({ browser, baseURL, locale }, use) => loggedIn(browser, { baseURL, locale }, "jwt", "user", use),
+  admin: async ({ browser, baseURL, locale, mode }, use) => loggedIn(browser, { baseURL, locale }, mode, "admin", use),
+  user: async ({ browser, baseURL, locale, mode }, use) => loggedIn(browser, { baseURL, locale }, mode, "user", use),
 });

@@ -6,10 +6,10 @@ import { gotoHydrated } from "./helpers";
 
 const other = (lang: string) => (lang === "ko" ? "en" : "ko");
 
-test("the page arrives in the browser's language, already rendered by the server", async ({ browser, baseURL }, testInfo) => {
-  const expected = (testInfo.project.use.locale ?? "en").slice(0, 2);
+test("the page arrives in the browser's language, already rendered by the server", async ({ browser, baseURL, locale }) => {
+  const expected = (locale ?? "en").slice(0, 2);
   // No script runs: whatever language the page has, the server wrote it.
-  const context = await browser.newContext({ javaScriptEnabled: false, baseURL });
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL, locale });
   const page = await context.newPage();
   await page.goto("/login");
   await expect(page.locator("html")).toHaveAttribute("lang", expected);
@@ -17,9 +17,9 @@ test("the page arrives in the browser's language, already rendered by the server
   await context.close();
 });
 
-test("the switch keeps the page and the login, and flips back", async ({ sessionUser }, testInfo) => {
+test("the switch keeps the page and the login, and flips back", async ({ sessionUser, locale }) => {
   const { page, username } = sessionUser;
-  const start = (testInfo.project.use.locale ?? "en").slice(0, 2);
+  const start = (locale ?? "en").slice(0, 2);
   await gotoHydrated(page, "/me?from=switch");
   const text = await page.getByTestId("my-devices").locator("h2").textContent();
   for (const lang of [other(start), start]) {
@@ -33,11 +33,16 @@ test("the switch keeps the page and the login, and flips back", async ({ session
   await expect(page.getByTestId("my-devices").locator("h2")).toHaveText(text!);
 });
 
-test("without JavaScript the switch is a plain form post that lands on the same page", async ({ browser, baseURL }, testInfo) => {
-  const start = (testInfo.project.use.locale ?? "en").slice(0, 2);
+test("without JavaScript the switch is a plain form post that lands on the same page", async ({
+  browser,
+  baseURL,
+  locale,
+}) => {
+  const start = (locale ?? "en").slice(0, 2);
   const context = await browser.newContext({
     javaScriptEnabled: false,
     baseURL,
+    locale,
     storageState: stateFile("jwt", "user"),
   });
   const page = await context.newPage();
@@ -53,8 +58,8 @@ test("without JavaScript the switch is a plain form post that lands on the same 
   await context.close();
 });
 
-test("an error reads in the page's language and keeps its code", async ({ page }, testInfo) => {
-  const lang = (testInfo.project.use.locale ?? "en").slice(0, 2);
+test("an error reads in the page's language and keeps its code", async ({ page, locale }) => {
+  const lang = (locale ?? "en").slice(0, 2);
   await gotoHydrated(page, "/login");
   const form = page.getByTestId("login-form");
   await form.locator("input[name=username]").fill("alice");

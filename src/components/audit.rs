@@ -44,7 +44,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>, show_user: bool) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label=t.audit_trail>
             <table class="audit">
                 <thead>
                     <tr>

@@ -57,7 +57,7 @@ where
         })
         .collect_view();
     view! {
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label=t.live_logins>
             <table class="logins">
                 <thead>
                     <tr>

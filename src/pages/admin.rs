@@ -171,7 +171,7 @@ fn UserTable(
 ) -> impl IntoView {
     let t = use_messages();
     view! {
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label=t.admin_title>
         <table class="users">
             <thead>
                 <tr>
