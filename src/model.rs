@@ -312,7 +312,7 @@ pub struct AuditFilter {
 /// Why a presented access token was refused: each names the check that
 /// refused it, so the trace, the error and the audit trail can say which.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "check", content = "detail", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum TokenRejection {
     /// `exp` is in the past.
     Expired,
@@ -353,7 +353,7 @@ pub enum RefreshFailure {
 
 /// Why the auth layer refused the credential a request presented.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "why", content = "detail", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Refusal {
     NotBearer,
     Token(TokenRejection),
@@ -374,7 +374,7 @@ pub enum Refusal {
 
 /// One step the auth layer took, in words the catalogs give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "step", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Step {
     Anonymous,
     ReadAuthorization {
@@ -406,7 +406,7 @@ pub enum Step {
 
 /// Why a logged-in person may not do something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "why", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Denial {
     NeedsRole { role: Role },
     NotYourPost { delete: bool },
@@ -414,7 +414,7 @@ pub enum Denial {
 
 /// A request whose content is wrong, in words the catalogs give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "what", content = "detail", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum BadInput {
     ChooseMode,
     UnknownRole,
@@ -434,7 +434,7 @@ pub enum BadInput {
 
 /// Which page a request went for, as the audit trail records a denial.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "why", content = "detail", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum DeniedBecause {
     NotAllowed,
     NoCredential,
@@ -444,7 +444,7 @@ pub enum DeniedBecause {
 /// What an audit row says happened, kept structured so that each language
 /// can tell it; the English telling is stored beside it for the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AuditDetail {
     WrongCredentials,
     TooManyFailures,
