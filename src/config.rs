@@ -85,6 +85,12 @@ pub struct Config {
     /// 0: keep every event.
     #[arg(long, env = "AUTHLAB_AUDIT_RETENTION_DAYS", default_value_t = 30)]
     pub audit_retention_days: u32,
+
+    /// Origins besides the one the browser addresses (its `Host`) from which
+    /// state-changing requests are accepted, e.g. `https://demo.example`
+    /// behind a proxy that rewrites `Host`. Comma-separated.
+    #[arg(long = "origin", env = "AUTHLAB_ORIGINS", value_delimiter = ',')]
+    pub origins: Vec<String>,
 }
 
 impl Config {

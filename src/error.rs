@@ -36,6 +36,8 @@ pub enum AppError {
     Internal,
     /// Transport errors raised by the server-function machinery itself.
     ServerFn(String),
+    /// A state-changing request sent by another site's page.
+    CrossSite,
 }
 
 impl fmt::Display for AppError {
@@ -79,6 +81,7 @@ impl AppError {
             AppError::RateLimited(_) => "rate_limited",
             AppError::NotFound => "not_found",
             AppError::Internal => "internal",
+            AppError::CrossSite => "csrf",
             AppError::ServerFn(_) => "server_fn",
         }
     }
@@ -90,7 +93,7 @@ impl AppError {
             | AppError::CredentialRefused(_)
             | AppError::RefreshReused
             | AppError::InvalidRefreshToken(_) => 401,
-            AppError::Forbidden(_) | AppError::WrongPassword => 403,
+            AppError::Forbidden(_) | AppError::WrongPassword | AppError::CrossSite => 403,
             AppError::UsernameTaken(_) | AppError::LastAdmin => 409,
             AppError::BadRequest(_) | AppError::ServerFn(_) => 400,
             AppError::NotFound => 404,

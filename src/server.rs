@@ -91,10 +91,16 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(page_redirects_are_302))
-        .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
         .layer(middleware::from_fn_with_state(state.clone(), resolve_credentials))
         .layer(session_layer)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        // Outermost: a forged request is refused before it touches a session.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::csrf::refuse_cross_site,
+        ))
+        // Every answer, a refusal too, in the client's language.
+        .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
         .with_state(state)
 }
 

@@ -250,6 +250,9 @@ fn error(error: &AppError) -> String {
         AppError::RateLimited(seconds) => format!("Too many failed logins; try again in {seconds} s."),
         AppError::NotFound => "Not found.".into(),
         AppError::Internal => "Something went wrong on the server.".into(),
+        AppError::CrossSite => {
+            "Refused: this request came from another site's page (cross-site request forgery).".into()
+        }
         AppError::ServerFn(detail) => format!("The request failed: {detail}"),
     }
 }
