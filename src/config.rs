@@ -86,6 +86,11 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_AUDIT_RETENTION_DAYS", default_value_t = 30)]
     pub audit_retention_days: u32,
 
+    /// Password hashes and verifications that may wait for a free worker
+    /// (one per core); past them a login is answered 503 `busy` at once.
+    #[arg(long, env = "AUTHLAB_PASSWORD_QUEUE", default_value_t = 32)]
+    pub password_queue: usize,
+
     /// Origins besides the one the browser addresses (its `Host`) from which
     /// state-changing requests are accepted, e.g. `https://demo.example`
     /// behind a proxy that rewrites `Host`. Comma-separated.

@@ -1,6 +1,6 @@
 //! The SQLite pool, migrations, and the queries on `users`.
 
-use crate::{auth::password, error::AppError, model::Role};
+use crate::{auth::password::PasswordPool, error::AppError, model::Role};
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     SqlitePool,
@@ -100,13 +100,13 @@ pub const DEMO_USERS: [(&str, &str, Role); 3] = [
 ];
 
 /// Seeds the demo accounts, but only into a database without users.
-pub async fn seed_demo_users(pool: &SqlitePool, now: i64) -> Result<bool, AppError> {
+pub async fn seed_demo_users(pool: &SqlitePool, passwords: &PasswordPool, now: i64) -> Result<bool, AppError> {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
     if count > 0 {
         return Ok(false);
     }
     for (username, password, role) in DEMO_USERS {
-        let hash = password::hash_password(password.to_string()).await?;
+        let hash = passwords.hash(password.to_string()).await?;
         insert_user(pool, username, &hash, role, now).await?;
     }
     Ok(true)

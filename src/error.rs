@@ -38,6 +38,8 @@ pub enum AppError {
     ServerFn(String),
     /// A state-changing request sent by another site's page.
     CrossSite,
+    /// Every password worker is taken and the queue is full.
+    Busy,
 }
 
 impl fmt::Display for AppError {
@@ -82,6 +84,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Internal => "internal",
             AppError::CrossSite => "csrf",
+            AppError::Busy => "busy",
             AppError::ServerFn(_) => "server_fn",
         }
     }
@@ -100,6 +103,7 @@ impl AppError {
             AppError::PayloadTooLarge => 413,
             AppError::RateLimited(_) => 429,
             AppError::Internal => 500,
+            AppError::Busy => 503,
         }
     }
 }
@@ -176,6 +180,17 @@ mod ssr {
             let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
             let mut response = (status, Json(body)).into_response();
+            // When to try again: the rest of the failure window, or a second.
+            let retry_after = match &self {
+                AppError::RateLimited(seconds) => Some(*seconds),
+                AppError::Busy => Some(1),
+                _ => None,
+            };
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
             // `i18n::server::negotiate_locale` tells it again in the client's language.
             response.extensions_mut().insert(self.clone());
             if status == StatusCode::UNAUTHORIZED {

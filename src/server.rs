@@ -3,7 +3,14 @@
 use crate::{
     api,
     app::{shell, App},
-    auth::{cookies::SESSION_COOKIE, jwt, layer::resolve_credentials, now, password, session::AppSessionStore},
+    auth::{
+        cookies::SESSION_COOKIE,
+        jwt,
+        layer::resolve_credentials,
+        now,
+        password::{self, PasswordPool},
+        session::AppSessionStore,
+    },
     config::Config,
     db,
     model::Settings,
@@ -39,7 +46,8 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
     let jwt = jwt::JwtKeys::new(&secret).map_err(anyhow::Error::msg)?;
     let pool = db::connect(&config.database_url).await?;
-    if config.demo_users && db::seed_demo_users(&pool, now()).await? {
+    let passwords = PasswordPool::per_core(config.password_queue);
+    if config.demo_users && db::seed_demo_users(&pool, &passwords, now()).await? {
         tracing::info!("seeded the demo accounts alice, bob and admin");
     }
     password::warm_up().await?;
@@ -61,6 +69,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         login_limiter: Arc::new(login_limiter),
         refresh_grace: Arc::new(refresh_grace),
         settings: Arc::new(settings),
+        passwords,
         leptos_options,
     })
 }

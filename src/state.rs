@@ -1,7 +1,7 @@
 //! Shared server state, reached through axum `State` and Leptos context.
 
 use crate::{
-    auth::{jwt::JwtKeys, session::AppSessionStore},
+    auth::{jwt::JwtKeys, password::PasswordPool, session::AppSessionStore},
     config::Config,
     error::AppError,
     services::{login_limit::LoginLimiter, refresh_grace::RefreshGrace, settings::RuntimeSettings},
@@ -24,6 +24,7 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     pub refresh_grace: Arc<RefreshGrace>,
     pub settings: Arc<RuntimeSettings>,
+    pub passwords: PasswordPool,
     pub leptos_options: LeptosOptions,
 }
 

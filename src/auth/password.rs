@@ -1,12 +1,16 @@
-//! argon2id password hashing. Hashing is deliberately slow, so it always runs
-//! on tokio's blocking pool, never on the async worker threads.
+//! argon2id password hashing. Hashing is deliberately slow and takes 19 MiB
+//! per run, so it runs off the async threads on a bounded pool: as many
+//! workers as cores, and a bounded queue in front of them. Past the queue
+//! the answer is `busy` at once, without hashing, so a login flood costs
+//! at most `workers × 19 MiB` and never starves the other requests.
 
 use crate::error::AppError;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
+use tokio::sync::Semaphore;
 
 /// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
 const MEMORY_KIB: u32 = 19_456;
@@ -47,18 +51,55 @@ fn verify_blocking(password: &str, stored_hash: Option<&str>) -> bool {
     }
 }
 
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(AppError::internal)?
+/// The bounded pool every hash and verification goes through.
+#[derive(Clone)]
+pub struct PasswordPool {
+    /// Workers plus queue places: who may wait at all.
+    admitted: Arc<Semaphore>,
+    /// One permit per worker: who hashes now.
+    workers: Arc<Semaphore>,
 }
 
-/// `stored_hash` is `None` for an unknown user; the answer is then `false`
-/// after the cost of one real verification.
-pub async fn verify_password(password: String, stored_hash: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || verify_blocking(&password, stored_hash.as_deref()))
+impl PasswordPool {
+    /// `workers` hash at once; `queue` more wait for them; the rest are busy.
+    pub fn new(workers: usize, queue: usize) -> Self {
+        let workers = workers.max(1);
+        PasswordPool {
+            admitted: Arc::new(Semaphore::new(workers + queue)),
+            workers: Arc::new(Semaphore::new(workers)),
+        }
+    }
+
+    /// One worker per core.
+    pub fn per_core(queue: usize) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        PasswordPool::new(cores, queue)
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        let Ok(_place) = self.admitted.clone().try_acquire_owned() else {
+            return Err(AppError::Busy);
+        };
+        let worker = self.workers.clone().acquire_owned().await.map_err(AppError::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop(worker);
+            result
+        })
         .await
         .map_err(AppError::internal)
+    }
+
+    pub async fn hash(&self, password: String) -> Result<String, AppError> {
+        self.run(move || hash_blocking(&password)).await?
+    }
+
+    /// `stored_hash` is `None` for an unknown user; the answer is then
+    /// `false` after the cost of one real verification.
+    pub async fn verify(&self, password: String, stored_hash: Option<String>) -> Result<bool, AppError> {
+        self.run(move || verify_blocking(&password, stored_hash.as_deref()))
+            .await
+    }
 }
 
 /// Builds the dummy hash ahead of the first login, so that first unknown-user
@@ -73,6 +114,38 @@ pub async fn warm_up() -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    async fn hash_password(password: String) -> Result<String, AppError> {
+        PasswordPool::per_core(4).hash(password).await
+    }
+
+    async fn verify_password(password: String, stored_hash: Option<String>) -> Result<bool, AppError> {
+        PasswordPool::per_core(4).verify(password, stored_hash).await
+    }
+
+    #[tokio::test]
+    async fn past_the_queue_the_answer_is_busy_without_hashing() {
+        let pool = PasswordPool::new(1, 1);
+        let hash = hash_blocking("pw").unwrap();
+        let (first, second, third) = tokio::join!(
+            pool.verify("pw".into(), Some(hash.clone())),
+            pool.verify("pw".into(), Some(hash.clone())),
+            pool.verify("pw".into(), Some(hash.clone())),
+        );
+        let results = [first, second, third];
+        let busy = results.iter().filter(|r| matches!(r, Err(AppError::Busy))).count();
+        let verified = results.iter().filter(|r| matches!(r, Ok(true))).count();
+        assert_eq!(
+            (busy, verified),
+            (1, 2),
+            "one worker, one place in the queue: {results:?}"
+        );
+        assert_eq!(
+            pool.verify("pw".into(), Some(hash)).await,
+            Ok(true),
+            "places are given back"
+        );
+    }
 
     #[tokio::test]
     async fn hash_verifies_only_the_same_password() {

@@ -1,7 +1,7 @@
 //! Sign-up: the username and password policy, and account creation.
 
 use crate::{
-    auth::{now, password, refresh::ClientInfo, Principal},
+    auth::{now, refresh::ClientInfo, Principal},
     db::{self, UserRow},
     error::AppError,
     model::{AuditDetail, AuditEvent, AuthMode, BadInput, RevokedCounts, Role},
@@ -53,7 +53,7 @@ pub fn validate_password(password: &str) -> Result<(), AppError> {
 pub async fn sign_up(state: &AppState, username: &str, password: String) -> Result<UserRow, AppError> {
     validate_username(username)?;
     validate_password(&password)?;
-    let hash = password::hash_password(password).await?;
+    let hash = state.passwords.hash(password).await?;
     let id = db::insert_user(&state.pool, username, &hash, Role::User, now())
         .await?
         .ok_or_else(|| AppError::UsernameTaken(username.to_owned()))?;
@@ -99,13 +99,13 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let old_is_right = old_password.len() <= MAX_PASSWORD_BYTES
-        && password::verify_password(old_password, Some(user.password_hash)).await?;
+        && state.passwords.verify(old_password, Some(user.password_hash)).await?;
     if !old_is_right {
         state.login_limiter.record_failure(&limit_key);
         audit::record(&state.pool, client, failed(AuditDetail::WrongCurrentPassword)).await;
         return Err(AppError::WrongPassword);
     }
-    let hash = password::hash_password(new_password).await?;
+    let hash = state.passwords.hash(new_password).await?;
     sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
         .bind(hash)
         .bind(user.id)

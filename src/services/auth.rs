@@ -4,7 +4,7 @@ use crate::{
     auth::{
         cookies::{self, ACCESS_COOKIE, REFRESH_COOKIE},
         jwt::{Claims, AUDIENCE, ISSUER},
-        now, password,
+        now,
         refresh::{self, ClientInfo},
         session::{SessionAuth, AUTH_KEY},
         AuthContext,
@@ -89,7 +89,7 @@ pub async fn authenticate(
     }
     let user = db::find_user_by_name(&state.pool, &username).await?;
     let stored_hash = user.as_ref().map(|user| user.password_hash.clone());
-    if password::verify_password(password, stored_hash).await? {
+    if state.passwords.verify(password, stored_hash).await? {
         state.login_limiter.clear(&limit_key);
         let user = user.expect("a verified password belongs to a user");
         db::record_login(&state.pool, user.id, now()).await?;
