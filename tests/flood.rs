@@ -17,7 +17,9 @@ use tower::ServiceExt;
 async fn past_the_queue_logins_are_busy_with_retry_after_and_nothing_else_suffers() {
     let app = app_with(&["--password-queue", "2"]).await;
     let bob = app.login_as("session", "bob").await;
-    let common::Credential::SessionCookie(bob) = bob else { unreachable!() };
+    let common::Credential::SessionCookie(bob) = bob else {
+        unreachable!()
+    };
 
     let mut flood = tokio::task::JoinSet::new();
     for _ in 0..48 {
@@ -25,7 +27,9 @@ async fn past_the_queue_logins_are_busy_with_retry_after_and_nothing_else_suffer
         flood.spawn(async move {
             let request = Request::post("/api/jwt/login")
                 .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(json!({"username": "alice", "password": "alice-password"}).to_string()))
+                .body(Body::from(
+                    json!({"username": "alice", "password": "alice-password"}).to_string(),
+                ))
                 .unwrap();
             let response = router.oneshot(request).await.unwrap();
             let status = response.status();
