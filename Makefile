@@ -15,7 +15,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 export AUTHLAB_BIN := $(abspath $(TARGET_DIR))/release/authlab
 export CHROMIUM
 
-.PHONY: run build test tools browser-deps lint unit e2e bench clean
+.PHONY: run build test tools browser-deps lint unit e2e bench bench-flood clean
 
 run: tools
 	cargo leptos serve --release
@@ -53,6 +53,11 @@ e2e:
 # Prints what each credential costs per request (not part of `make test`).
 bench:
 	cargo bench --features ssr --bench credentials
+
+# The login flood of the hardening issue against the release build (needs wrk).
+bench-flood: build
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+	benches/login_flood.sh
 
 clean:
 	cargo clean

@@ -22,7 +22,7 @@ for _ in $(seq 100); do curl -fs "$URL/healthz" >/dev/null 2>&1 && break; sleep 
 access=$(curl -fs -H 'content-type: application/json' -d '{"username":"bob","password":"bob-password"}' \
   "$URL/api/jwt/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 
-# Per-status counts need one thread to keep one table.
+# Each wrk thread counts its answers per status; `done` adds them up.
 cat > "$work/login_counts.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["content-type"] = "application/json"

@@ -9,8 +9,8 @@ use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use std::sync::{Arc, LazyLock};
-use tokio::sync::Semaphore;
+use std::sync::{mpsc, Arc, LazyLock, Mutex};
+use tokio::sync::oneshot;
 
 /// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
 const MEMORY_KIB: u32 = 19_456;
@@ -51,23 +51,42 @@ fn verify_blocking(password: &str, stored_hash: Option<&str>) -> bool {
     }
 }
 
-/// The bounded pool every hash and verification goes through.
+/// The bounded pool every hash and verification goes through: a fixed set
+/// of worker threads fed by a bounded queue. Fixed threads matter: each
+/// keeps its 19 MiB for the next job, where tokio's growing blocking pool
+/// left a freed 19 MiB in the allocator of every thread it ever used.
 #[derive(Clone)]
 pub struct PasswordPool {
-    /// Workers plus queue places: who may wait at all.
-    admitted: Arc<Semaphore>,
-    /// One permit per worker: who hashes now.
-    workers: Arc<Semaphore>,
+    jobs: mpsc::SyncSender<Job>,
 }
 
+type Job = Box<dyn FnOnce() + Send>;
+
 impl PasswordPool {
-    /// `workers` hash at once; `queue` more wait for them; the rest are busy.
+    /// `workers` threads hash at once; `queue` more jobs wait for them; past
+    /// that the answer is busy. The threads end when the last clone is dropped.
     pub fn new(workers: usize, queue: usize) -> Self {
-        let workers = workers.max(1);
-        PasswordPool {
-            admitted: Arc::new(Semaphore::new(workers + queue)),
-            workers: Arc::new(Semaphore::new(workers)),
+        let (jobs, waiting) = mpsc::sync_channel::<Job>(queue);
+        let waiting = Arc::new(Mutex::new(waiting));
+        for worker in 0..workers.max(1) {
+            let waiting = Arc::clone(&waiting);
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{worker}"))
+                .spawn(move || loop {
+                    let job = waiting
+                        .lock()
+                        .map_err(drop)
+                        .and_then(|queue| queue.recv().map_err(drop));
+                    match job {
+                        Ok(job) => job(),
+                        Err(()) => break,
+                    }
+                });
+            if let Err(err) = spawned {
+                tracing::error!(%err, "could not start a password worker");
+            }
         }
+        PasswordPool { jobs }
     }
 
     /// One worker per core.
@@ -77,17 +96,15 @@ impl PasswordPool {
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-        let Ok(_place) = self.admitted.clone().try_acquire_owned() else {
-            return Err(AppError::Busy);
-        };
-        let worker = self.workers.clone().acquire_owned().await.map_err(AppError::internal)?;
-        tokio::task::spawn_blocking(move || {
-            let result = work();
-            drop(worker);
-            result
-        })
-        .await
-        .map_err(AppError::internal)
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = answer.send(work());
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => answered.await.map_err(AppError::internal),
+            Err(mpsc::TrySendError::Full(_)) => Err(AppError::Busy),
+            Err(mpsc::TrySendError::Disconnected(_)) => Err(AppError::internal("the password workers are gone")),
+        }
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
