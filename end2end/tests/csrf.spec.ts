@@ -1,6 +1,6 @@
 // Cross-site request forgery in a real browser: a page of another origin
-// (the same server addressed as `localhost` instead of 127.0.0.1) submits a
-// form to this site. Chromium marks it `Sec-Fetch-Site: cross-site`, and the
+// (`localhost` instead of 127.0.0.1; Playwright serves the attacker's page,
+// which has no policy of ours) submits a form to this site. Chromium marks it `Sec-Fetch-Site: cross-site`, and the
 // server's one CSRF rule refuses it; the same form from this site passes.
 import { expect, test } from "./fixtures";
 import { gotoHydrated } from "./helpers";
@@ -31,7 +31,10 @@ test("a form on another origin is refused with 403 csrf; the same form on this s
   const target = `${baseURL}/lang`;
   const foreign = baseURL!.replace("127.0.0.1", "localhost");
 
-  await page.goto(`${foreign}/login`);
+  await page.route(`${foreign}/attacker`, (route) =>
+    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>attacker</title><p>win a prize</p>" }),
+  );
+  await page.goto(`${foreign}/attacker`);
   const forged = await submitForm(page, target, { lang: "ko", next: "/" });
   expect(forged.status()).toBe(403);
   expect(forged.request().headers()["origin"]).toBe(foreign);
