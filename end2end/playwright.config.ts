@@ -30,6 +30,7 @@ function server(port: number, extraEnv: Record<string, string> = {}) {
       AUTHLAB_DATABASE_URL: `sqlite://${join(dataDir, "authlab.db")}`,
       AUTHLAB_DATA_DIR: dataDir,
       AUTHLAB_LOGIN_MAX_FAILURES: "1000",
+      AUTHLAB_LOGIN_MAX_FAILURES_PER_ADDRESS: "1000",
       RUST_LOG: "warn",
       ...extraEnv,
     },

@@ -73,9 +73,15 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_MAX_LOGINS_PER_USER", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub max_logins_per_user: u32,
 
-    /// Failed logins allowed per client address and username within the window.
+    /// Failed logins allowed per account (the username typed) within the
+    /// window, from all addresses together. 0: no limit.
     #[arg(long, env = "AUTHLAB_LOGIN_MAX_FAILURES", default_value_t = 10)]
     pub login_max_failures: u32,
+
+    /// Failed logins allowed per client address within the window, for all
+    /// usernames together (a classroom behind one NAT shares it). 0: no limit.
+    #[arg(long, env = "AUTHLAB_LOGIN_MAX_FAILURES_PER_ADDRESS", default_value_t = 100)]
+    pub login_max_failures_per_address: u32,
 
     /// Window of the failed-login limit, in seconds.
     #[arg(long, env = "AUTHLAB_LOGIN_FAILURE_WINDOW", default_value_t = 300)]

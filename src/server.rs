@@ -54,6 +54,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let sessions = AppSessionStore::new(config.session_store, &pool, config.session_absolute_ttl).await?;
     let login_limiter = LoginLimiter::new(
         config.login_max_failures,
+        config.login_max_failures_per_address,
         Duration::from_secs(config.login_failure_window),
     );
     let refresh_grace = RefreshGrace::new(Duration::from_secs(config.refresh_grace));

@@ -76,3 +76,64 @@ async fn rate_limited_answers_say_when_to_try_again() {
     let retry_after: u64 = limited.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
     assert!((1..=300).contains(&retry_after), "{retry_after}");
 }
+
+/// A JSON login as if from `address`, as `axum::serve` reports the peer.
+async fn login_from(app: &common::TestApp, address: [u8; 4], username: &str, password: &str) -> common::Reply {
+    let mut request = Request::post("/api/session/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"username": username, "password": password}).to_string(),
+        ))
+        .unwrap();
+    let peer = std::net::SocketAddr::from((address, 40000));
+    request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn an_account_under_attack_is_limited_everywhere_and_others_still_log_in() {
+    let app = app_with(&["--login-max-failures", "3", "--login-max-failures-per-address", "100"]).await;
+    for address in [[10, 0, 0, 1], [10, 0, 0, 2], [10, 0, 0, 3]] {
+        assert_eq!(
+            login_from(&app, address, "alice", "guess").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // From a fourth address, even with her right password: the account waits.
+    let limited = login_from(&app, [10, 0, 0, 4], "alice", "alice-password").await;
+    assert_eq!(limited.error_code(), "rate_limited");
+    assert!(limited.headers.contains_key(header::RETRY_AFTER));
+    // An unknown account is limited alike: the answer reveals nothing.
+    for _ in 0..3 {
+        login_from(&app, [10, 0, 0, 5], "nobody", "guess").await;
+    }
+    assert_eq!(
+        login_from(&app, [10, 0, 0, 5], "nobody", "guess").await.error_code(),
+        "rate_limited"
+    );
+    // Bob, from an address that failed for alice, is not affected.
+    assert_eq!(
+        login_from(&app, [10, 0, 0, 1], "bob", "bob-password").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_address_spraying_usernames_is_limited_and_other_addresses_are_not() {
+    let app = app_with(&["--login-max-failures", "10", "--login-max-failures-per-address", "4"]).await;
+    let sprayer = [192, 0, 2, 66];
+    for name in ["ann", "ben", "cat", "dan"] {
+        assert_eq!(
+            login_from(&app, sprayer, name, "password1").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login_from(&app, sprayer, "bob", "bob-password").await.error_code(),
+        "rate_limited"
+    );
+    assert_eq!(
+        login_from(&app, [192, 0, 2, 7], "bob", "bob-password").await.status,
+        StatusCode::OK
+    );
+}

@@ -90,8 +90,8 @@ pub async fn change_password(
             .principal(principal)
             .detail(why)
     };
-    let limit_key = LoginLimiter::key(client.ip.as_deref(), &principal.username);
-    if let Err(err) = state.login_limiter.check(&limit_key) {
+    let attempt = LoginLimiter::attempt(client.ip.as_deref(), &principal.username);
+    if let Err(err) = state.login_limiter.check(&attempt) {
         audit::record(&state.pool, client, failed(AuditDetail::TooManyWrongPasswords)).await;
         return Err(err);
     }
@@ -101,7 +101,7 @@ pub async fn change_password(
     let old_is_right = old_password.len() <= MAX_PASSWORD_BYTES
         && state.passwords.verify(old_password, Some(user.password_hash)).await?;
     if !old_is_right {
-        state.login_limiter.record_failure(&limit_key);
+        state.login_limiter.record_failure(&attempt);
         audit::record(&state.pool, client, failed(AuditDetail::WrongCurrentPassword)).await;
         return Err(AppError::WrongPassword);
     }

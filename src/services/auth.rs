@@ -82,20 +82,20 @@ pub async fn authenticate(
             .mode(mode)
             .detail(why)
     };
-    let limit_key = LoginLimiter::key(client.ip.as_deref(), &username);
-    if let Err(err) = state.login_limiter.check(&limit_key) {
+    let attempt = LoginLimiter::attempt(client.ip.as_deref(), &username);
+    if let Err(err) = state.login_limiter.check(&attempt) {
         audit::record(&state.pool, client, failed(AuditDetail::TooManyFailures)).await;
         return Err(err);
     }
     let user = db::find_user_by_name(&state.pool, &username).await?;
     let stored_hash = user.as_ref().map(|user| user.password_hash.clone());
     if state.passwords.verify(password, stored_hash).await? {
-        state.login_limiter.clear(&limit_key);
+        state.login_limiter.clear(&attempt);
         let user = user.expect("a verified password belongs to a user");
         db::record_login(&state.pool, user.id, now()).await?;
         Ok(user)
     } else {
-        state.login_limiter.record_failure(&limit_key);
+        state.login_limiter.record_failure(&attempt);
         tracing::info!(username = %username, "failed login");
         audit::record(&state.pool, client, failed(AuditDetail::WrongCredentials)).await;
         Err(AppError::InvalidCredentials)

@@ -1,4 +1,7 @@
-//! Failed-login limit per client address and username, in memory.
+//! Failed-login limits, in memory, with a sliding window: per account (the
+//! username typed, whether or not it exists, so the answer is the same for
+//! both) and, higher, per client address (one address spraying many
+//! usernames). Either limit answers 429 before any password work.
 
 use crate::error::AppError;
 use std::{
@@ -11,58 +14,95 @@ use std::{
 const SWEEP_ABOVE: usize = 10_000;
 
 pub struct LoginLimiter {
-    max_failures: u32,
+    per_account: u32,
+    per_address: u32,
     window: Duration,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Account(String),
+    Address(String),
+}
+
+/// Who tried: the account named and the address it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    account: String,
+    address: Option<String>,
 }
 
 impl LoginLimiter {
-    pub fn new(max_failures: u32, window: Duration) -> Self {
+    /// A limit of 0 turns that limit off.
+    pub fn new(per_account: u32, per_address: u32, window: Duration) -> Self {
         LoginLimiter {
-            max_failures,
+            per_account,
+            per_address,
             window,
             failures: Mutex::new(HashMap::new()),
         }
     }
 
-    pub fn key(ip: Option<&str>, username: &str) -> String {
-        format!("{}|{}", ip.unwrap_or("-"), username.to_lowercase())
+    /// Usernames are unique regardless of case, so are their limits.
+    pub fn attempt(ip: Option<&str>, username: &str) -> Attempt {
+        Attempt {
+            account: username.to_lowercase(),
+            address: ip.map(str::to_owned),
+        }
     }
 
-    /// Refuses before any password work when the key has failed too often.
-    pub fn check(&self, key: &str) -> Result<(), AppError> {
-        if self.max_failures == 0 {
-            return Ok(());
+    fn limited_keys(&self, attempt: &Attempt) -> Vec<(Key, u32)> {
+        let mut keys = vec![(Key::Account(attempt.account.clone()), self.per_account)];
+        if let Some(address) = &attempt.address {
+            keys.push((Key::Address(address.clone()), self.per_address));
         }
+        keys.into_iter().filter(|(_, max)| *max > 0).collect()
+    }
+
+    /// Refuses before any password work when the account or the address has
+    /// failed too often; `Retry-After` is when the later of them frees up.
+    pub fn check(&self, attempt: &Attempt) -> Result<(), AppError> {
         let now = Instant::now();
         let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let Some(times) = failures.get_mut(key) else {
-            return Ok(());
-        };
-        times.retain(|at| now.duration_since(*at) < self.window);
-        if times.len() >= self.max_failures as usize {
-            let oldest = times.front().copied().unwrap_or(now);
-            let retry_after = self.window.saturating_sub(now.duration_since(oldest));
-            return Err(AppError::RateLimited(retry_after.as_secs().max(1)));
+        let mut retry_after = None;
+        for (key, max) in self.limited_keys(attempt) {
+            let Some(times) = failures.get_mut(&key) else {
+                continue;
+            };
+            times.retain(|at| now.duration_since(*at) < self.window);
+            if times.len() >= max as usize {
+                // The window frees up when enough of the oldest failures age out.
+                let freeing = times[times.len() - max as usize];
+                let wait = self.window.saturating_sub(now.duration_since(freeing));
+                retry_after = retry_after.max(Some(wait));
+            }
         }
-        Ok(())
+        match retry_after {
+            Some(wait) => Err(AppError::RateLimited(wait.as_secs().max(1))),
+            None => Ok(()),
+        }
     }
 
-    pub fn record_failure(&self, key: &str) {
+    pub fn record_failure(&self, attempt: &Attempt) {
         let now = Instant::now();
         let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if failures.len() > SWEEP_ABOVE {
             let window = self.window;
             failures.retain(|_, times| times.back().is_some_and(|at| now.duration_since(*at) < window));
         }
-        failures.entry(key.to_owned()).or_default().push_back(now);
+        for (key, _) in self.limited_keys(attempt) {
+            failures.entry(key).or_default().push_back(now);
+        }
     }
 
-    pub fn clear(&self, key: &str) {
+    /// A right password clears its account's failures; the address keeps
+    /// its own, or one good login would reset a spray of many usernames.
+    pub fn clear(&self, attempt: &Attempt) {
         self.failures
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .remove(key);
+            .remove(&Key::Account(attempt.account.clone()));
     }
 }
 
@@ -70,24 +110,49 @@ impl LoginLimiter {
 mod tests {
     use super::*;
 
+    const HOME: Option<&str> = Some("127.0.0.1");
+
     #[test]
-    fn limits_after_max_failures_and_success_clears() {
-        let limiter = LoginLimiter::new(2, Duration::from_secs(60));
-        let key = LoginLimiter::key(Some("127.0.0.1"), "Alice");
-        assert_eq!(key, LoginLimiter::key(Some("127.0.0.1"), "alice"));
-        limiter.record_failure(&key);
-        assert!(limiter.check(&key).is_ok());
-        limiter.record_failure(&key);
-        assert!(matches!(limiter.check(&key), Err(AppError::RateLimited(secs)) if secs <= 60));
-        assert!(limiter.check(&LoginLimiter::key(Some("127.0.0.1"), "bob")).is_ok());
-        limiter.clear(&key);
-        assert!(limiter.check(&key).is_ok());
+    fn an_account_is_limited_from_every_address_and_success_clears_it() {
+        let limiter = LoginLimiter::new(2, 100, Duration::from_secs(60));
+        let alice = LoginLimiter::attempt(HOME, "Alice");
+        limiter.record_failure(&alice);
+        assert!(limiter.check(&alice).is_ok());
+        limiter.record_failure(&LoginLimiter::attempt(Some("10.0.0.9"), "alice"));
+        assert!(matches!(limiter.check(&alice), Err(AppError::RateLimited(secs)) if secs <= 60));
+        assert!(
+            limiter.check(&LoginLimiter::attempt(HOME, "bob")).is_ok(),
+            "other accounts log in"
+        );
+        limiter.clear(&alice);
+        assert!(limiter.check(&alice).is_ok());
     }
 
     #[test]
-    fn failures_outside_the_window_do_not_count() {
-        let limiter = LoginLimiter::new(1, Duration::ZERO);
-        limiter.record_failure("k");
-        assert!(limiter.check("k").is_ok());
+    fn an_address_spraying_usernames_is_limited() {
+        let limiter = LoginLimiter::new(10, 3, Duration::from_secs(60));
+        for name in ["a1", "a2", "a3"] {
+            limiter.record_failure(&LoginLimiter::attempt(HOME, name));
+        }
+        assert!(limiter.check(&LoginLimiter::attempt(HOME, "someone-new")).is_err());
+        assert!(limiter
+            .check(&LoginLimiter::attempt(Some("10.0.0.9"), "someone-new"))
+            .is_ok());
+        limiter.clear(&LoginLimiter::attempt(HOME, "a3"));
+        assert!(
+            limiter.check(&LoginLimiter::attempt(HOME, "a4")).is_err(),
+            "a success does not reset the address"
+        );
+    }
+
+    #[test]
+    fn failures_outside_the_window_do_not_count_and_zero_is_off() {
+        let limiter = LoginLimiter::new(1, 1, Duration::ZERO);
+        let attempt = LoginLimiter::attempt(HOME, "k");
+        limiter.record_failure(&attempt);
+        assert!(limiter.check(&attempt).is_ok());
+        let off = LoginLimiter::new(0, 0, Duration::from_secs(60));
+        off.record_failure(&attempt);
+        assert!(off.check(&attempt).is_ok());
     }
 }
