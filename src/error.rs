@@ -40,6 +40,8 @@ pub enum AppError {
     CrossSite,
     /// Every password worker is taken and the queue is full.
     Busy,
+    /// The request's headers (cookies, tokens) are beyond any real client's.
+    HeadersTooLarge,
 }
 
 impl fmt::Display for AppError {
@@ -85,6 +87,7 @@ impl AppError {
             AppError::Internal => "internal",
             AppError::CrossSite => "csrf",
             AppError::Busy => "busy",
+            AppError::HeadersTooLarge => "headers_too_large",
             AppError::ServerFn(_) => "server_fn",
         }
     }
@@ -104,6 +107,7 @@ impl AppError {
             AppError::RateLimited(_) => 429,
             AppError::Internal => 500,
             AppError::Busy => 503,
+            AppError::HeadersTooLarge => 431,
         }
     }
 }

@@ -1,11 +1,29 @@
-//! Security headers on every response.
+//! Security headers on every response, and a bound on request headers.
 
+use crate::error::AppError;
 use axum::{
     extract::Request,
     http::{header, HeaderValue},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
+
+/// No request of ours comes near this (a JWT pair in cookies is under
+/// 1 KiB); a bigger head is refused before anything parses it.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// 431 for a request whose headers together exceed [`MAX_HEADER_BYTES`].
+pub async fn bound_request_headers(request: Request, next: Next) -> Response {
+    let bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if bytes > MAX_HEADER_BYTES {
+        return AppError::HeadersTooLarge.into_response();
+    }
+    next.run(request).await
+}
 
 /// Pages set their own Content-Security-Policy (with the nonce of their
 /// inline scripts, `app::shell`); every other answer may load nothing.

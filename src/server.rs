@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         ))
         // Every answer, a refusal too, in the client's language.
         .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
+        .layer(middleware::from_fn(crate::headers::bound_request_headers))
         .layer(middleware::from_fn(crate::headers::security_headers))
         .with_state(state)
 }

@@ -90,3 +90,30 @@ async fn every_answer_is_nosniff_unframed_and_not_stored() {
         .unwrap()
         .starts_with("default-src 'none'"));
 }
+
+#[tokio::test]
+async fn oversized_or_garbage_cookies_and_tokens_get_a_clear_4xx() {
+    let app = app().await;
+    let huge_cookie = format!("authlab_sid={}", "x".repeat(20 * 1024));
+    let reply = app.get("/api/me", &[(header::COOKIE, &huge_cookie)]).await;
+    assert_eq!(reply.status.as_u16(), 431);
+    assert_eq!(reply.error_code(), "headers_too_large");
+    let page = app.get("/me", &[(header::COOKIE, &huge_cookie)]).await;
+    assert_eq!(page.status.as_u16(), 431, "pages too");
+
+    let big_token = format!("Bearer {}", "a".repeat(8 * 1024));
+    let refused = app.get("/api/me", &[(header::AUTHORIZATION, &big_token)]).await;
+    assert_eq!(
+        refused.status.as_u16(),
+        401,
+        "under the head limit, over the token limit: refused unparsed"
+    );
+    for garbage in [
+        "authlab_sid=%%%; authlab_at=..; authlab_rt=~~",
+        "authlab_at=a.b.c",
+        "=;=;",
+    ] {
+        let reply = app.get("/api/me", &[(header::COOKIE, garbage)]).await;
+        assert!(reply.status.is_client_error(), "{garbage:?}: {}", reply.status);
+    }
+}

@@ -12,8 +12,12 @@ pub mod session;
 use crate::model::{AuthMode, AuthTrace, CurrentUser, Role};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 
+/// What `Debug` prints instead of a secret (a password, a hash, a token,
+/// a session id), so that no log line or panic message carries one.
+pub const REDACTED: &str = "[redacted]";
+
 /// Who made a request, as resolved by the auth layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Principal {
     pub user_id: i64,
     pub username: String,
@@ -23,6 +27,20 @@ pub struct Principal {
     pub credential_id: String,
     /// Unix time at which the credential stops working without renewal.
     pub expires_at: i64,
+}
+
+impl std::fmt::Debug for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Principal")
+            .field("user_id", &self.user_id)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("mode", &self.mode)
+            // A session id is the credential itself.
+            .field("credential_id", &REDACTED)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 impl Principal {
@@ -48,10 +66,19 @@ pub struct AuthContext {
 }
 
 /// A verified access token and its claims.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AccessToken {
     pub token: String,
     pub claims: jwt::Claims,
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("token", &REDACTED)
+            .field("claims", &self.claims)
+            .finish()
+    }
 }
 
 /// `bytes` random bytes from the OS, base64url without padding.
@@ -70,4 +97,75 @@ pub fn login_order() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_micros() as i64)
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+    use crate::{
+        db::UserRow,
+        services::{accounts::PasswordChange, auth::Credentials, auth::TokenPair},
+    };
+
+    #[test]
+    fn debug_output_never_carries_a_secret() {
+        let secret = "s3cr3t-value";
+        let printed = [
+            format!(
+                "{:?}",
+                Principal {
+                    user_id: 1,
+                    username: "alice".into(),
+                    role: Role::User,
+                    mode: AuthMode::Session,
+                    credential_id: secret.into(),
+                    expires_at: 0,
+                }
+            ),
+            format!(
+                "{:?}",
+                Credentials {
+                    username: "alice".into(),
+                    password: secret.into()
+                }
+            ),
+            format!(
+                "{:?}",
+                TokenPair {
+                    access_token: secret.into(),
+                    refresh_token: secret.into(),
+                    token_type: "Bearer".into(),
+                    expires_in: 1
+                }
+            ),
+            format!(
+                "{:?}",
+                PasswordChange {
+                    old_password: secret.into(),
+                    new_password: secret.into()
+                }
+            ),
+            format!(
+                "{:?}",
+                UserRow {
+                    id: 1,
+                    username: "alice".into(),
+                    password_hash: secret.into(),
+                    role: "user".into()
+                }
+            ),
+            format!(
+                "{:?}",
+                refresh::IssuedRefresh {
+                    token: secret.into(),
+                    family_id: "f".into(),
+                    user_id: 1
+                }
+            ),
+        ];
+        for line in printed {
+            assert!(!line.contains(secret), "{line}");
+            assert!(line.contains(REDACTED), "{line}");
+        }
+    }
 }

@@ -95,16 +95,24 @@ impl PasswordPool {
         PasswordPool::new(cores, queue)
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    /// Hands `work` to the queue at once, or answers busy; never waits.
+    fn submit<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<oneshot::Receiver<T>, AppError> {
         let (answer, answered) = oneshot::channel();
         let job: Job = Box::new(move || {
             let _ = answer.send(work());
         });
         match self.jobs.try_send(job) {
-            Ok(()) => answered.await.map_err(AppError::internal),
+            Ok(()) => Ok(answered),
             Err(mpsc::TrySendError::Full(_)) => Err(AppError::Busy),
             Err(mpsc::TrySendError::Disconnected(_)) => Err(AppError::internal("the password workers are gone")),
         }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        self.submit(work)?.await.map_err(AppError::internal)
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
@@ -143,25 +151,27 @@ mod tests {
     #[tokio::test]
     async fn past_the_queue_the_answer_is_busy_without_hashing() {
         let pool = PasswordPool::new(1, 1);
-        let hash = hash_blocking("pw").unwrap();
-        let (first, second, third) = tokio::join!(
-            pool.verify("pw".into(), Some(hash.clone())),
-            pool.verify("pw".into(), Some(hash.clone())),
-            pool.verify("pw".into(), Some(hash.clone())),
-        );
-        let results = [first, second, third];
-        let busy = results.iter().filter(|r| matches!(r, Err(AppError::Busy))).count();
-        let verified = results.iter().filter(|r| matches!(r, Ok(true))).count();
-        assert_eq!(
-            (busy, verified),
-            (1, 2),
-            "one worker, one place in the queue: {results:?}"
-        );
-        assert_eq!(
-            pool.verify("pw".into(), Some(hash)).await,
-            Ok(true),
-            "places are given back"
-        );
+        // The one worker is taken until we say so.
+        let (release, held) = mpsc::channel::<()>();
+        let (started, worker_taken) = oneshot::channel();
+        let running = pool
+            .submit(move || {
+                let _ = started.send(());
+                held.recv().is_ok()
+            })
+            .unwrap();
+        worker_taken.await.unwrap();
+        // One job fits in the queue; the next is refused at once, unrun.
+        let queued = pool.submit(|| "queued ran").unwrap();
+        let refused_ran = Arc::new(Mutex::new(false));
+        let flag = Arc::clone(&refused_ran);
+        let refused = pool.submit(move || *flag.lock().unwrap() = true);
+        assert!(matches!(refused, Err(AppError::Busy)));
+        release.send(()).unwrap();
+        assert!(running.await.unwrap());
+        assert_eq!(queued.await.unwrap(), "queued ran");
+        assert!(!*refused_ran.lock().unwrap(), "a refused job never runs");
+        assert_eq!(pool.verify("pw".into(), None).await, Ok(false), "places are given back");
     }
 
     #[tokio::test]

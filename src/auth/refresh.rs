@@ -22,11 +22,21 @@ pub struct ClientInfo {
 }
 
 /// A refresh token handed out, and what it belongs to.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IssuedRefresh {
     pub token: String,
     pub family_id: String,
     pub user_id: i64,
+}
+
+impl std::fmt::Debug for IssuedRefresh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedRefresh")
+            .field("token", &super::REDACTED)
+            .field("family_id", &self.family_id)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 pub fn hash_token(token: &str) -> String {

@@ -250,6 +250,7 @@ fn error(error: &AppError) -> String {
         AppError::RateLimited(seconds) => format!("Too many failed logins; try again in {seconds} s."),
         AppError::NotFound => "Not found.".into(),
         AppError::Internal => "Something went wrong on the server.".into(),
+        AppError::HeadersTooLarge => "The request's headers (cookies, tokens) are too large.".into(),
         AppError::Busy => "The server is busy checking other passwords; try again in a second.".into(),
         AppError::CrossSite => {
             "Refused: this request came from another site's page (cross-site request forgery).".into()

@@ -60,10 +60,19 @@ pub async fn sign_up(state: &AppState, username: &str, password: String) -> Resu
     db::find_user_by_id(&state.pool, id).await?.ok_or(AppError::Internal)
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 pub struct PasswordChange {
     pub old_password: String,
     pub new_password: String,
+}
+
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChange")
+            .field("old_password", &crate::auth::REDACTED)
+            .field("new_password", &crate::auth::REDACTED)
+            .finish()
+    }
 }
 
 /// Changes the caller's password. Every other login of the user is revoked,

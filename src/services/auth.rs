@@ -29,19 +29,38 @@ use tower_sessions::Session;
 pub const MAX_USERNAME_BYTES: usize = 64;
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 pub struct Credentials {
     pub username: String,
     pub password: String,
 }
 
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &crate::auth::REDACTED)
+            .finish()
+    }
+}
+
 /// What `/api/jwt/login` and `/api/jwt/refresh` answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
     pub token_type: String,
     pub expires_in: u64,
+}
+
+impl std::fmt::Debug for TokenPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenPair")
+            .field("access_token", &crate::auth::REDACTED)
+            .field("refresh_token", &crate::auth::REDACTED)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 pub fn client_info(headers: &HeaderMap, extensions: &Extensions) -> ClientInfo {
