@@ -28,6 +28,12 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
 
+    /// The secret before a rotation: tokens it signed (their header's `kid`
+    /// names it) still verify, so logins survive the rotation; drop it one
+    /// access lifetime later.
+    #[arg(long, env = "AUTHLAB_JWT_SECRET_PREVIOUS", hide_env_values = true)]
+    pub jwt_secret_previous: Option<String>,
+
     /// Folder for generated state (the JWT key file).
     #[arg(long, env = "AUTHLAB_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,

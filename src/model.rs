@@ -326,6 +326,8 @@ pub enum TokenRejection {
     /// A required claim is absent; the detail names it.
     MissingClaim(String),
     TooLarge,
+    /// The header's `kid` names neither the current nor the previous key.
+    UnknownKey,
     /// Not three base64url parts of JSON; the detail is the parser's words.
     Malformed(String),
 }

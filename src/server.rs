@@ -44,7 +44,8 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
-    let jwt = jwt::JwtKeys::new(&secret).map_err(anyhow::Error::msg)?;
+    let previous = config.jwt_secret_previous.as_deref().map(str::as_bytes);
+    let jwt = jwt::JwtKeys::rotated(&secret, previous).map_err(anyhow::Error::msg)?;
     let pool = db::connect(&config.database_url).await?;
     let passwords = PasswordPool::per_core(config.password_queue);
     if config.demo_users && db::seed_demo_users(&pool, &passwords, now()).await? {

@@ -38,19 +38,46 @@ impl Claims {
     }
 }
 
+/// The signing key, and the previous one after a rotation. Each token names
+/// its key in the header's `kid`; only these two ids are ever looked up.
 pub struct JwtKeys {
+    kid: String,
     encoding: EncodingKey,
     decoding: DecodingKey,
+    previous: Option<(String, DecodingKey)>,
     validation: Validation,
+}
+
+/// A key's public name: the start of its SHA-256, which says nothing of it.
+fn key_id(secret: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret)[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn check_length(secret: &[u8]) -> Result<(), String> {
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(format!(
+            "a JWT secret must be at least {MIN_SECRET_BYTES} bytes, this one has {}",
+            secret.len()
+        ));
+    }
+    Ok(())
 }
 
 impl JwtKeys {
     pub fn new(secret: &[u8]) -> Result<Self, String> {
-        if secret.len() < MIN_SECRET_BYTES {
-            return Err(format!(
-                "the JWT secret must be at least {MIN_SECRET_BYTES} bytes, it has {}",
-                secret.len()
-            ));
+        JwtKeys::rotated(secret, None)
+    }
+
+    /// `previous` still verifies the tokens it signed (for at most one
+    /// access lifetime, their `exp`); new tokens are signed with `secret`.
+    pub fn rotated(secret: &[u8], previous: Option<&[u8]>) -> Result<Self, String> {
+        check_length(secret)?;
+        if let Some(previous) = previous {
+            check_length(previous)?;
         }
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
@@ -62,14 +89,33 @@ impl JwtKeys {
         // Checked whenever a token carries `nbf`.
         validation.validate_nbf = true;
         Ok(JwtKeys {
+            kid: key_id(secret),
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            previous: previous.map(|previous| (key_id(previous), DecodingKey::from_secret(previous))),
             validation,
         })
     }
 
     pub fn issue(&self, claims: &Claims) -> Result<String, AppError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(AppError::internal)
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(AppError::internal)
+    }
+
+    /// The key a token names: ours or the previous one, nothing else
+    /// (`jku`, `jwk` and `x5u` headers are never followed). A token without
+    /// `kid` can only be checked against the current key.
+    fn key_for(&self, token: &str) -> Result<&DecodingKey, TokenRejection> {
+        let header = jsonwebtoken::decode_header(token).map_err(|err| TokenRejection::Malformed(err.to_string()))?;
+        match header.kid.as_deref() {
+            None => Ok(&self.decoding),
+            Some(kid) if kid == self.kid => Ok(&self.decoding),
+            Some(kid) => match &self.previous {
+                Some((previous_kid, key)) if kid == previous_kid => Ok(key),
+                _ => Err(TokenRejection::UnknownKey),
+            },
+        }
     }
 
     /// Checks signature, algorithm, `exp`, `nbf`, `iss` and `aud`.
@@ -77,7 +123,7 @@ impl JwtKeys {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenRejection::TooLarge);
         }
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+        jsonwebtoken::decode::<Claims>(token, self.key_for(token)?, &self.validation)
             .map(|data| data.claims)
             .map_err(|err| match err.kind() {
                 ErrorKind::ExpiredSignature => TokenRejection::Expired,
@@ -158,6 +204,52 @@ mod tests {
     #[test]
     fn short_secret_is_refused() {
         assert!(JwtKeys::new(b"too short").is_err());
+    }
+
+    const NEXT: &[u8] = b"fedcba9876543210fedcba9876543210";
+
+    #[test]
+    fn after_a_rotation_old_tokens_verify_by_their_kid_and_new_ones_use_the_new_key() {
+        let before = keys();
+        let old_token = before.issue(&claims(300)).unwrap();
+        let header = jsonwebtoken::decode_header(&old_token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some(key_id(SECRET).as_str()));
+        assert!(
+            !key_id(SECRET).contains("0123456789"),
+            "the kid reveals nothing of the key"
+        );
+
+        let after = JwtKeys::rotated(NEXT, Some(SECRET)).unwrap();
+        assert!(after.validate(&old_token).is_ok(), "logins survive the rotation");
+        let new_token = after.issue(&claims(300)).unwrap();
+        assert_eq!(jsonwebtoken::decode_header(&new_token).unwrap().kid, Some(key_id(NEXT)));
+        assert!(after.validate(&new_token).is_ok());
+        assert_eq!(before.validate(&new_token), Err(TokenRejection::UnknownKey));
+
+        let later = JwtKeys::new(NEXT).unwrap();
+        assert_eq!(
+            later.validate(&old_token),
+            Err(TokenRejection::UnknownKey),
+            "the previous key is dropped"
+        );
+        assert!(JwtKeys::rotated(NEXT, Some(b"short")).is_err());
+    }
+
+    #[test]
+    fn a_kid_can_only_select_between_the_two_known_keys() {
+        let keys = JwtKeys::rotated(NEXT, Some(SECRET)).unwrap();
+        for kid in ["../../etc/passwd", "", "0000000000000000", "http://evil.example/key"] {
+            let mut header = Header::new(Algorithm::HS256);
+            header.kid = Some(kid.into());
+            let token = jsonwebtoken::encode(&header, &claims(300), &EncodingKey::from_secret(NEXT)).unwrap();
+            assert_eq!(keys.validate(&token), Err(TokenRejection::UnknownKey), "{kid:?}");
+        }
+        // A jku or jwk header pointing at the attacker's key is never followed.
+        let attacker = b"attacker-attacker-attacker-attac";
+        let mut header = Header::new(Algorithm::HS256);
+        header.jku = Some("http://evil.example/jwks.json".into());
+        let token = jsonwebtoken::encode(&header, &claims(300), &EncodingKey::from_secret(attacker)).unwrap();
+        assert_eq!(keys.validate(&token), Err(TokenRejection::BadSignature));
     }
 
     #[test]

@@ -305,6 +305,7 @@ fn token_rejection(rejection: &TokenRejection) -> String {
         TokenRejection::WrongAudience => "wrong audience (aud)".into(),
         TokenRejection::MissingClaim(claim) => format!("required claim `{claim}` is missing"),
         TokenRejection::TooLarge => "token is too large".into(),
+        TokenRejection::UnknownKey => "signed with a key this server does not know (kid)".into(),
         TokenRejection::Malformed(detail) => format!("not a valid token: {detail}"),
     }
 }

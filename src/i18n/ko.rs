@@ -313,6 +313,7 @@ fn token_rejection(rejection: &TokenRejection) -> String {
         TokenRejection::WrongAudience => "대상(aud)이 다름".into(),
         TokenRejection::MissingClaim(claim) => format!("필수 클레임 `{claim}`이(가) 없음"),
         TokenRejection::TooLarge => "토큰이 너무 큼".into(),
+        TokenRejection::UnknownKey => "서버가 모르는 키로 서명됨 (kid)".into(),
         TokenRejection::Malformed(detail) => format!("올바른 토큰이 아님: {detail}"),
     }
 }
