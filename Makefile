@@ -7,6 +7,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.10
+CARGO_DENY_VERSION := 0.20.2
 # Must equal the `wasm-bindgen` crate pinned in Cargo.toml.
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_OPT_VERSION := 0.116.1
@@ -15,7 +16,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 export AUTHLAB_BIN := $(abspath $(TARGET_DIR))/release/authlab
 export CHROMIUM
 
-.PHONY: run build test tools browser-deps lint unit e2e bench bench-flood clean
+.PHONY: run build test tools browser-deps lint deny unit e2e bench bench-flood clean
 
 run: tools
 	cargo leptos serve --release
@@ -23,7 +24,7 @@ run: tools
 build: tools
 	cargo leptos build --release
 
-test: tools browser-deps lint unit build e2e
+test: tools browser-deps lint deny unit build e2e
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
@@ -43,6 +44,12 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --features ssr --lib --bins --tests --benches -- -D warnings
 	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
+
+# Supply chain: licences, banned crates, sources (advisories need the network).
+deny:
+	@cargo deny --version 2>/dev/null | grep -q " $(CARGO_DENY_VERSION)$$" \
+	  || cargo install cargo-deny --version $(CARGO_DENY_VERSION) --locked
+	cargo deny check bans licenses sources
 
 unit:
 	cargo test --features ssr
