@@ -13,7 +13,8 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use tower::ServiceExt;
 
-const SECRET: &str = "integration-test-secret-of-at-least-32-bytes";
+/// The JWT key every test app signs with, so a test can forge tokens with it.
+pub const SECRET: &str = "integration-test-secret-of-at-least-32-bytes";
 
 /// A response not finished by then is a hang: the test fails and says so
 /// instead of stalling the whole suite.
