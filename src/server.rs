@@ -79,7 +79,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
 pub fn router(state: AppState) -> Router {
     let config = &state.config;
     let session_layer = SessionManagerLayer::new(state.sessions.clone())
-        .with_name(SESSION_COOKIE)
+        .with_name(crate::auth::cookies::named(SESSION_COOKIE, config.secure_cookies))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")

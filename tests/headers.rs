@@ -117,3 +117,33 @@ async fn oversized_or_garbage_cookies_and_tokens_get_a_clear_4xx() {
         assert!(reply.status.is_client_error(), "{garbage:?}: {}", reply.status);
     }
 }
+
+#[tokio::test]
+async fn behind_tls_credential_cookies_are_secure_host_only_and_prefixed() {
+    let app = common::app_with(&["--secure-cookies", "true"]).await;
+    let session = app.session_login("alice", "alice-password").await;
+    let set = session
+        .set_cookie("__Host-authlab_sid")
+        .expect("a __Host- session cookie");
+    for attribute in ["Secure", "HttpOnly", "Path=/", "SameSite=Lax"] {
+        assert!(set.contains(attribute), "{set} lacks {attribute}");
+    }
+    assert!(!set.contains("Domain"), "{set}");
+    let cookie = session.cookie_pair("__Host-authlab_sid");
+    assert_eq!(app.me_with_cookie(&cookie).await.status.as_u16(), 200);
+    // The same value under the bare name, as a sibling subdomain could plant it, is no credential.
+    let bare = cookie.replacen("__Host-", "", 1);
+    assert_eq!(app.me_with_cookie(&bare).await.status.as_u16(), 401);
+
+    let jwt = app
+        .post_form(
+            "/rpc/login",
+            "username=bob&password=bob-password&mode=jwt",
+            "/login",
+            None,
+        )
+        .await;
+    let access = jwt.cookie_pair("__Host-authlab_at");
+    assert!(jwt.set_cookie("__Host-authlab_rt").unwrap().contains("Secure"));
+    assert_eq!(app.me_with_cookie(&access).await.status.as_u16(), 200);
+}

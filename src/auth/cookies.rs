@@ -6,10 +6,23 @@ pub const SESSION_COOKIE: &str = "authlab_sid";
 pub const ACCESS_COOKIE: &str = "authlab_at";
 pub const REFRESH_COOKIE: &str = "authlab_rt";
 
+/// A credential cookie's name. With Secure cookies (behind TLS) it carries
+/// the `__Host-` prefix: the browser then takes it only from this very host
+/// over HTTPS, with `Path=/` and no `Domain`, so a sibling subdomain can
+/// neither plant nor overwrite it.
+pub fn named(base: &'static str, secure: bool) -> &'static str {
+    match (secure, base) {
+        (true, SESSION_COOKIE) => "__Host-authlab_sid",
+        (true, ACCESS_COOKIE) => "__Host-authlab_at",
+        (true, REFRESH_COOKIE) => "__Host-authlab_rt",
+        _ => base,
+    }
+}
+
 /// HttpOnly (scripts cannot read it), SameSite=Lax (not sent on cross-site
 /// POSTs), Path=/ (every page can be authenticated).
 pub fn credential_cookie(name: &'static str, value: String, max_age_secs: u64, secure: bool) -> Cookie<'static> {
-    Cookie::build((name, value))
+    Cookie::build((named(name, secure), value))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")

@@ -145,9 +145,10 @@ impl Resolver {
 
     async fn resolve(&mut self, state: &AppState, headers: &HeaderMap, session: Option<Session>, client: &ClientInfo) {
         let jar = cookies::request_cookies(headers);
-        let access_cookie = cookies::find(&jar, ACCESS_COOKIE).map(str::to_owned);
-        let refresh_cookie = cookies::find(&jar, REFRESH_COOKIE).map(str::to_owned);
-        let session_cookie = cookies::find(&jar, SESSION_COOKIE).map(str::len);
+        let secure = state.config.secure_cookies;
+        let access_cookie = cookies::find(&jar, cookies::named(ACCESS_COOKIE, secure)).map(str::to_owned);
+        let refresh_cookie = cookies::find(&jar, cookies::named(REFRESH_COOKIE, secure)).map(str::to_owned);
+        let session_cookie = cookies::find(&jar, cookies::named(SESSION_COOKIE, secure)).map(str::len);
 
         if let Some(authorization) = headers.get(header::AUTHORIZATION) {
             self.resolve_bearer(state, authorization).await;
@@ -247,7 +248,7 @@ impl Resolver {
         let secure = state.config.secure_cookies;
         if let Some(token) = access {
             self.step(Step::ReadCookie {
-                name: ACCESS_COOKIE.into(),
+                name: cookies::named(ACCESS_COOKIE, secure).into(),
                 bytes: token.len(),
             });
             match self.verify_access_token(state, token).await {
@@ -269,7 +270,7 @@ impl Resolver {
             return;
         };
         self.step(Step::RefreshNeeded {
-            cookie: REFRESH_COOKIE.into(),
+            cookie: cookies::named(REFRESH_COOKIE, secure).into(),
         });
         self.context.trace.touched_server_state = true;
         match state.refresh_grace.refresh(state, &refresh_token, client).await {
@@ -287,7 +288,7 @@ impl Resolver {
 
     async fn resolve_session(&mut self, state: &AppState, cookie_bytes: usize, session: Session) {
         self.step(Step::ReadCookie {
-            name: SESSION_COOKIE.into(),
+            name: cookies::named(SESSION_COOKIE, state.config.secure_cookies).into(),
             bytes: cookie_bytes,
         });
         self.context.trace.touched_server_state = true;

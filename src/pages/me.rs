@@ -31,8 +31,11 @@ pub async fn refresh_now() -> Result<(), AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
     let result = async {
         let jar = cookies::request_cookies(&ctx.parts.headers);
-        let refresh_token = cookies::find(&jar, cookies::REFRESH_COOKIE)
-            .ok_or(AppError::InvalidRefreshToken(crate::model::RefreshProblem::NoneHeld))?;
+        let refresh_token = cookies::find(
+            &jar,
+            cookies::named(cookies::REFRESH_COOKIE, ctx.state.config.secure_cookies),
+        )
+        .ok_or(AppError::InvalidRefreshToken(crate::model::RefreshProblem::NoneHeld))?;
         let pair = auth_service::refresh_tokens(&ctx.state, refresh_token, &ctx.client()).await?;
         ctx.set_cookies(&auth_service::jwt_cookies(&ctx.state, &pair));
         Ok(())

@@ -277,8 +277,13 @@ pub fn jwt_cookies(state: &AppState, pair: &TokenPair) -> Vec<Cookie<'static>> {
 /// answers the cookies that remove them.
 async fn drop_jwt_credentials(state: &AppState, request_headers: &HeaderMap) -> Result<Vec<Cookie<'static>>, AppError> {
     let jar = cookies::request_cookies(request_headers);
-    let holds_jwt = cookies::find(&jar, ACCESS_COOKIE).is_some() || cookies::find(&jar, REFRESH_COOKIE).is_some();
-    if let Some(refresh_token) = cookies::find(&jar, REFRESH_COOKIE) {
+    let secure = state.config.secure_cookies;
+    let (access, refresh) = (
+        cookies::named(ACCESS_COOKIE, secure),
+        cookies::named(REFRESH_COOKIE, secure),
+    );
+    let holds_jwt = cookies::find(&jar, access).is_some() || cookies::find(&jar, refresh).is_some();
+    if let Some(refresh_token) = cookies::find(&jar, refresh) {
         if let Some(family) = refresh::family_of_token(&state.pool, refresh_token).await? {
             refresh::revoke_family(&state.pool, &family, now(), "logout").await?;
         }
