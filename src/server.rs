@@ -105,7 +105,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), resolve_credentials))
         .layer(session_layer)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
-        // Outermost: a forged request is refused before it touches a session.
+        // Before the session layer: a forged request never touches a session.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::csrf::refuse_cross_site,
