@@ -34,10 +34,14 @@ pub fn request_locale(headers: &HeaderMap) -> Locale {
 pub async fn negotiate_locale(mut request: Request, next: Next) -> Response {
     let locale = request_locale(request.headers());
     request.extensions_mut().insert(locale);
+    // The build's assets are the same in every language.
+    let varies = !request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .append(header::VARY, HeaderValue::from_static("accept-language, cookie"));
+    if varies {
+        response
+            .headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-language, cookie"));
+    }
     if let Some(err) = response.extensions_mut().remove::<AppError>() {
         if locale != Locale::En {
             let body = serde_json::json!({ "error": err.code(), "message": err.message(locale) });
