@@ -5,6 +5,7 @@ use std::fmt;
 
 /// How a request proved who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMode {
     Session,
@@ -36,6 +37,7 @@ impl fmt::Display for AuthMode {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     User,
@@ -153,6 +155,7 @@ pub struct MeView {
 /// A post on the board, with what the viewer may do to it (decided by the
 /// server's one ownership rule, so the UI never guesses).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Post {
     pub id: i64,
     pub author: String,
@@ -165,6 +168,7 @@ pub struct Post {
 
 /// A row of the admin console.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub username: String,
     pub role: Role,
@@ -184,6 +188,7 @@ pub struct NavStatus {
 
 /// One live login: a session record, or a refresh-token family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LoginView {
     /// A public id: never the session id itself, which is the credential.
     pub id: String,
@@ -201,6 +206,7 @@ pub struct LoginView {
 
 /// What a revocation took back, per mode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RevokedCounts {
     pub revoked: u64,
     pub sessions: u64,
@@ -213,6 +219,7 @@ pub struct RevokedCounts {
 
 /// Settings an admin can change while the server runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Settings {
     /// Check every access token's login against the server: forced logout
     /// becomes immediate, and every JWT request touches server state.
@@ -279,6 +286,7 @@ impl AuditEvent {
 
 /// One row of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: i64,
@@ -292,6 +300,7 @@ pub struct AuditEntry {
     pub detail: String,
     /// The same, structured, for the page to tell in its language (absent
     /// on rows recorded before it was kept).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub detail_data: Option<AuditDetail>,
     /// How many identical denied requests in a row this row stands for;
     /// `at` is the latest of them.
@@ -300,6 +309,7 @@ pub struct AuditEntry {
 
 /// Which audit rows to show; every field narrows the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct AuditFilter {
     /// `?user=alice`
     #[serde(rename = "user")]

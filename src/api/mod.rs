@@ -4,7 +4,7 @@
 use crate::{
     auth::{refresh::ClientInfo, AuthContext},
     error::AppError,
-    model::AuthMode,
+    model::{AuthMode, Role},
     services::auth::{self as auth_service, Credentials, TokenPair},
     state::{append_cookies, AppState},
 };
@@ -15,13 +15,13 @@ use axum::{
     routing::{delete, get, post, put},
     Json, Router,
 };
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 mod admin;
 mod lang;
 mod me;
+pub mod openapi;
 mod posts;
 
 /// No request of this API comes near this; larger bodies get 413.
@@ -53,7 +53,49 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/audit", get(admin::audit_trail))
         .route("/lang", post(lang::switch_language))
         .route("/healthz", get(healthz))
+        // `/api/openapi.json` and `/api/docs`
+        .merge(openapi::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// Every error of the API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable code: `invalid_credentials`, `unauthenticated`, `forbidden`, `csrf`, `busy`, ...
+    pub error: String,
+    /// The same in words, in the client's language (`Accept-Language`).
+    pub message: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserRef {
+    pub username: String,
+    pub role: Role,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionLogin {
+    pub user: UserRef,
+    pub mode: AuthMode,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignedUp {
+    pub user: UserRef,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub username: String,
+    pub role: Role,
+    pub mode: AuthMode,
+    /// Unix time at which the credential stops working without renewal.
+    pub expires_at: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: String,
 }
 
 /// `Json` whose rejections (malformed JSON, missing fields, wrong content
@@ -89,6 +131,10 @@ fn with_cookies(response: impl IntoResponse, cookies: &[cookie::Cookie<'static>]
     response
 }
 
+#[utoipa::path(post, path = "/api/session/login", tag = "session", request_body = Credentials,
+    responses((status = 200, body = SessionLogin, description = "logged in; `authlab_sid` set"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn session_login(
     State(state): State<AppState>,
     session: Session,
@@ -98,13 +144,20 @@ async fn session_login(
 ) -> Result<Response, AppError> {
     let user = auth_service::authenticate(&state, credentials, AuthMode::Session, &client).await?;
     let cleared = auth_service::login_session(&state, &session, &headers, &user, &client).await?;
-    let body = json!({
-        "user": { "username": user.username, "role": user.role() },
-        "mode": AuthMode::Session,
-    });
+    let role = user.role();
+    let body = SessionLogin {
+        user: UserRef {
+            username: user.username,
+            role,
+        },
+        mode: AuthMode::Session,
+    };
     Ok(with_cookies(Json(body), &cleared))
 }
 
+#[utoipa::path(post, path = "/api/jwt/login", tag = "jwt", request_body = Credentials,
+    responses((status = 200, body = TokenPair), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn jwt_login(
     State(state): State<AppState>,
     session: Session,
@@ -117,11 +170,15 @@ async fn jwt_login(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct RefreshRequest {
     refresh_token: String,
 }
 
+#[utoipa::path(post, path = "/api/jwt/refresh", tag = "jwt", request_body = RefreshRequest,
+    responses((status = 200, body = TokenPair, description = "a new pair; the old refresh token is spent"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody, description = "`refresh_reused` (family revoked) or `invalid_refresh_token`"),
+        (status = 403, body = ErrorBody)))]
 async fn jwt_refresh(
     State(state): State<AppState>,
     Client(client): Client,
@@ -132,6 +189,9 @@ async fn jwt_refresh(
     ))
 }
 
+#[utoipa::path(post, path = "/api/logout", tag = "both modes",
+    responses((status = 204, description = "session record deleted / refresh family revoked"), (status = 403, body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 async fn logout(
     State(state): State<AppState>,
     auth: AuthContext,
@@ -143,26 +203,40 @@ async fn logout(
     Ok(with_cookies(StatusCode::NO_CONTENT, &cookies))
 }
 
+#[utoipa::path(post, path = "/api/signup", tag = "accounts", request_body = Credentials,
+    responses((status = 201, body = SignedUp), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn signup(
     State(state): State<AppState>,
     ApiJson(credentials): ApiJson<Credentials>,
-) -> Result<(StatusCode, Json<serde_json::Value>), AppError> {
+) -> Result<(StatusCode, Json<SignedUp>), AppError> {
     let user = crate::services::accounts::sign_up(&state, &credentials.username, credentials.password).await?;
-    let body = json!({ "user": { "username": user.username, "role": user.role() } });
+    let role = user.role();
+    let body = SignedUp {
+        user: UserRef {
+            username: user.username,
+            role,
+        },
+    };
     Ok((StatusCode::CREATED, Json(body)))
 }
 
-async fn me(auth: AuthContext) -> Result<Json<serde_json::Value>, AppError> {
+#[utoipa::path(get, path = "/api/me", tag = "both modes",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+async fn me(auth: AuthContext) -> Result<Json<Me>, AppError> {
     let principal = auth.require_user()?;
-    Ok(Json(json!({
-        "username": principal.username,
-        "role": principal.role,
-        "mode": principal.mode,
-        "expires_at": principal.expires_at,
-    })))
+    Ok(Json(Me {
+        username: principal.username.clone(),
+        role: principal.role,
+        mode: principal.mode,
+        expires_at: principal.expires_at,
+    }))
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, AppError> {
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, body = Health), (status = 500, body = ErrorBody, description = "the database cannot be read")))]
+async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     sqlx::query("SELECT 1").execute(&state.pool).await?;
-    Ok(Json(json!({ "status": "ok" })))
+    Ok(Json(Health { status: "ok".into() }))
 }

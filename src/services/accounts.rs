@@ -60,7 +60,7 @@ pub async fn sign_up(state: &AppState, username: &str, password: String) -> Resu
     db::find_user_by_id(&state.pool, id).await?.ok_or(AppError::Internal)
 }
 
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {
     pub old_password: String,
     pub new_password: String,

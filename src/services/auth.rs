@@ -29,7 +29,7 @@ use tower_sessions::Session;
 pub const MAX_USERNAME_BYTES: usize = 64;
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, utoipa::ToSchema)]
 pub struct Credentials {
     pub username: String,
     pub password: String,
@@ -45,7 +45,7 @@ impl std::fmt::Debug for Credentials {
 }
 
 /// What `/api/jwt/login` and `/api/jwt/refresh` answer.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,

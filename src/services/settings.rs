@@ -45,7 +45,7 @@ impl RuntimeSettings {
 }
 
 /// A partial update: absent fields keep their value.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsChange {
     pub strict_revocation: Option<bool>,
