@@ -16,7 +16,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 export AUTHLAB_BIN := $(abspath $(TARGET_DIR))/release/authlab
 export CHROMIUM
 
-.PHONY: run build test tools browser-deps lint deny unit e2e bench bench-flood clean
+.PHONY: run build test tools browser-deps lint deny unit e2e schema bench bench-flood clean
 
 run: tools
 	cargo leptos serve --release
@@ -24,7 +24,7 @@ run: tools
 build: tools
 	cargo leptos build --release
 
-test: tools browser-deps lint deny unit build e2e
+test: tools browser-deps lint deny unit build e2e schema
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
@@ -56,6 +56,10 @@ unit:
 
 e2e:
 	cd end2end && npx playwright test
+
+# schemathesis (PyPI, installed if missing) against the release build's own spec.
+schema:
+	tests/schemathesis.sh
 
 # Prints what each credential costs per request (not part of `make test`).
 bench:

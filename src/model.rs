@@ -300,7 +300,7 @@ pub struct AuditEntry {
     pub detail: String,
     /// The same, structured, for the page to tell in its language (absent
     /// on rows recorded before it was kept).
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<serde_json::Value>))]
     pub detail_data: Option<AuditDetail>,
     /// How many identical denied requests in a row this row stands for;
     /// `at` is the latest of them.

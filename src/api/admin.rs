@@ -48,7 +48,8 @@ pub struct LoginsQuery {
 
 /// Every live login, or one user's (`?user=alice`).
 #[utoipa::path(get, path = "/api/admin/sessions", tag = "admin", params(LoginsQuery),
-    responses((status = 200, body = Vec<LoginView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("session" = []), ("bearer" = [])))]
+    responses((status = 200, body = Vec<LoginView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such user")), security(("session" = []), ("bearer" = [])))]
 pub async fn sessions(
     State(state): State<AppState>,
     auth: AuthContext,
