@@ -75,14 +75,15 @@ impl AuthEpoch {
 /// `<html lang>`, so hydration renders the very same text.
 fn page_locale() -> Locale {
     #[cfg(feature = "ssr")]
-    let tag = use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Locale>().copied())
-        .map(|locale| locale.as_str().to_owned());
+    let locale =
+        use_context::<axum::http::request::Parts>().and_then(|parts| parts.extensions.get::<Locale>().copied());
     #[cfg(not(feature = "ssr"))]
-    let tag = document()
+    let locale = document()
         .document_element()
-        .and_then(|html| html.get_attribute("lang"));
-    tag.as_deref().and_then(Locale::parse).unwrap_or_default()
+        .and_then(|html| html.get_attribute("lang"))
+        .as_deref()
+        .and_then(Locale::parse);
+    locale.unwrap_or_default()
 }
 
 #[component]

@@ -169,21 +169,27 @@ mod ssr {
 
     impl From<QueryRejection> for AppError {
         fn from(rejection: QueryRejection) -> Self {
-            AppError::BadRequest(crate::model::BadInput::Unreadable(rejection.body_text()))
+            AppError::BadRequest(BadInput::Unreadable(rejection.body_text()))
         }
     }
 
     impl From<PathRejection> for AppError {
         fn from(rejection: PathRejection) -> Self {
-            AppError::BadRequest(crate::model::BadInput::Unreadable(rejection.body_text()))
+            AppError::BadRequest(BadInput::Unreadable(rejection.body_text()))
+        }
+    }
+
+    impl AppError {
+        /// The JSON API's body: `{"error": code, "message": text}`.
+        pub fn json_body(&self, locale: crate::i18n::Locale) -> serde_json::Value {
+            serde_json::json!({ "error": self.code(), "message": self.message(locale) })
         }
     }
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
             let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
-            let mut response = (status, Json(body)).into_response();
+            let mut response = (status, Json(self.json_body(crate::i18n::Locale::En))).into_response();
             // When to try again: the rest of the failure window, or a second.
             let retry_after = match &self {
                 AppError::RateLimited(seconds) => Some(*seconds),

@@ -25,6 +25,11 @@ pub async fn bound_request_headers(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// The build's files under `/pkg/`: the same for everyone, in every language.
+pub fn is_build_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+}
+
 /// Pages set their own Content-Security-Policy (with the nonce of their
 /// inline scripts, `app::shell`); every other answer may load nothing.
 const STRICT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -34,7 +39,7 @@ const STRICT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-ur
 /// on who asks, so no cache (shared or the browser's back button after a
 /// logout) may keep them.
 pub async fn security_headers(request: Request, next: Next) -> Response {
-    let cacheable = request.uri().path().starts_with("/pkg/");
+    let cacheable = is_build_asset(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

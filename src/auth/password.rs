@@ -52,9 +52,10 @@ fn verify_blocking(password: &str, stored_hash: Option<&str>) -> bool {
 }
 
 /// The bounded pool every hash and verification goes through: a fixed set
-/// of worker threads fed by a bounded queue. Fixed threads matter: each
-/// keeps its 19 MiB for the next job, where tokio's growing blocking pool
-/// left a freed 19 MiB in the allocator of every thread it ever used.
+/// of worker threads fed by a bounded queue, so at most `workers` hashes
+/// hold their 19 MiB at once (tokio's blocking pool would grow a thread per
+/// waiting login). `main` keeps such blocks mmapped, so each is given back
+/// to the system when its hash is done.
 #[derive(Clone)]
 pub struct PasswordPool {
     jobs: mpsc::SyncSender<Job>,

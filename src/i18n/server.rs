@@ -2,7 +2,7 @@
 //! the request's extensions for pages, server functions and the JSON API.
 
 use super::{Locale, LOCALE_COOKIE};
-use crate::error::AppError;
+use crate::{auth::cookies, error::AppError, headers::is_build_asset};
 use axum::{
     body::Body,
     extract::Request,
@@ -10,22 +10,14 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use cookie::Cookie;
 
 /// The remembered choice (cookie), else `Accept-Language`, else English.
 pub fn request_locale(headers: &HeaderMap) -> Locale {
-    let remembered = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == LOCALE_COOKIE)
-        .map(|cookie| cookie.value().to_owned());
+    let jar = cookies::request_cookies(headers);
     let accept_language = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok());
-    Locale::negotiate(remembered.as_deref(), accept_language)
+    Locale::negotiate(cookies::find(&jar, LOCALE_COOKIE), accept_language)
 }
 
 /// Decides the request's language; an API error (which `AppError` renders
@@ -35,7 +27,7 @@ pub async fn negotiate_locale(mut request: Request, next: Next) -> Response {
     let locale = request_locale(request.headers());
     request.extensions_mut().insert(locale);
     // The build's assets are the same in every language.
-    let varies = !request.uri().path().starts_with("/pkg/");
+    let varies = !is_build_asset(request.uri().path());
     let mut response = next.run(request).await;
     if varies {
         response
@@ -44,9 +36,8 @@ pub async fn negotiate_locale(mut request: Request, next: Next) -> Response {
     }
     if let Some(err) = response.extensions_mut().remove::<AppError>() {
         if locale != Locale::En {
-            let body = serde_json::json!({ "error": err.code(), "message": err.message(locale) });
             response.headers_mut().remove(header::CONTENT_LENGTH);
-            *response.body_mut() = Body::from(body.to_string());
+            *response.body_mut() = Body::from(err.json_body(locale).to_string());
         }
     }
     response
