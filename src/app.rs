@@ -3,7 +3,10 @@
 use crate::{
     components::nav::Nav,
     i18n::{use_messages, Locale},
-    pages::{admin::AdminPage, board::BoardPage, home::HomePage, login::LoginPage, me::MePage, signup::SignupPage},
+    pages::{
+        admin::AdminPage, board::BoardPage, compare::ComparePage, home::HomePage, login::LoginPage, me::MePage,
+        race::RacePage, signup::SignupPage,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -108,6 +111,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
                     <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("/compare/race") view=RacePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

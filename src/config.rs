@@ -108,9 +108,35 @@ pub struct Config {
     /// behind a proxy that rewrites `Host`. Comma-separated.
     #[arg(long = "origin", env = "AUTHLAB_ORIGINS", value_delimiter = ',')]
     pub origins: Vec<String>,
+
+    /// Access token lifetime of the race's demo user (`/compare/race`), in
+    /// seconds: short, so that a room sees a token run out within a minute.
+    #[arg(long, env = "AUTHLAB_RACE_ACCESS_TTL", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub race_access_ttl: u64,
+
+    /// A race stops when no presenter's page asked for it this many seconds.
+    #[arg(long, env = "AUTHLAB_RACE_IDLE_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub race_idle_secs: u64,
+
+    /// A race stops after this many seconds in any case.
+    #[arg(long, env = "AUTHLAB_RACE_MAX_SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub race_max_secs: u64,
 }
 
+/// The race's own user. Its name has a dot, which sign-up refuses, so no
+/// real account can ever be taken over by a race.
+pub const RACE_USERNAME: &str = "race.demo";
+
 impl Config {
+    /// The race's demo user gets short tokens; everyone else `access_ttl`.
+    pub fn access_ttl_for(&self, username: &str) -> u64 {
+        if username == RACE_USERNAME {
+            self.race_access_ttl
+        } else {
+            self.access_ttl
+        }
+    }
+
     /// Reads flags and environment; `args` starts with the program name.
     pub fn from_args<I, T>(args: I) -> Result<Self, clap::Error>
     where

@@ -26,6 +26,8 @@ pub enum AppError {
     WrongPassword,
     UsernameTaken(String),
     LastAdmin,
+    /// A race action while no race runs.
+    NoRace,
     RefreshReused,
     InvalidRefreshToken(RefreshProblem),
     BadRequest(BadInput),
@@ -78,6 +80,7 @@ impl AppError {
             AppError::WrongPassword => "wrong_password",
             AppError::UsernameTaken(_) => "username_taken",
             AppError::LastAdmin => "last_admin",
+            AppError::NoRace => "no_race",
             AppError::RefreshReused => "refresh_reused",
             AppError::InvalidRefreshToken(_) => "invalid_refresh_token",
             AppError::BadRequest(_) => "bad_request",
@@ -100,7 +103,7 @@ impl AppError {
             | AppError::RefreshReused
             | AppError::InvalidRefreshToken(_) => 401,
             AppError::Forbidden(_) | AppError::WrongPassword | AppError::CrossSite => 403,
-            AppError::UsernameTaken(_) | AppError::LastAdmin => 409,
+            AppError::UsernameTaken(_) | AppError::LastAdmin | AppError::NoRace => 409,
             AppError::BadRequest(_) | AppError::ServerFn(_) => 400,
             AppError::NotFound => 404,
             AppError::PayloadTooLarge => 413,

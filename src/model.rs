@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod compare;
+pub mod race;
+
 /// How a request proved who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -94,6 +97,10 @@ pub struct AuthTrace {
     pub total_micros: u64,
     /// Whether this request needed the server's own state (a store lookup).
     pub touched_server_state: bool,
+    /// Which mode's credential the request presented, if any.
+    pub mode: Option<AuthMode>,
+    /// Bytes of all the request's headers: names, values, `: ` and line ends.
+    pub request_header_bytes: usize,
 }
 
 /// A cookie the browser sent with this request.
@@ -109,6 +116,8 @@ pub struct DecodedJwt {
     pub header_json: String,
     pub payload_json: String,
     pub token_bytes: usize,
+    /// Bytes of the header, the payload and the signature, base64url.
+    pub part_bytes: [usize; 3],
     pub seconds_until_exp: i64,
 }
 
@@ -440,6 +449,7 @@ pub enum BadInput {
     LoginLimitRange(u32),
     UnknownAuditEvent(String),
     UnknownLanguage(String),
+    UnknownAction,
     /// The body, query or path could not be read; the detail is the parser's words.
     Unreadable(String),
 }

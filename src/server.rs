@@ -9,12 +9,13 @@ use crate::{
         layer::resolve_credentials,
         now,
         password::{self, PasswordPool},
+        recent::{RecentTraces, KEPT_PER_MODE},
         session::AppSessionStore,
     },
     config::Config,
     db,
     model::Settings,
-    services::{login_limit::LoginLimiter, logins, refresh_grace::RefreshGrace, settings::RuntimeSettings},
+    services::{login_limit::LoginLimiter, logins, race::Race, refresh_grace::RefreshGrace, settings::RuntimeSettings},
     state::AppState,
 };
 use axum::{
@@ -72,6 +73,8 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         refresh_grace: Arc::new(refresh_grace),
         settings: Arc::new(settings),
         passwords,
+        recent: Arc::new(RecentTraces::new(KEPT_PER_MODE, now())),
+        race: Arc::new(Race::default()),
         leptos_options,
     })
 }
@@ -89,7 +92,8 @@ pub fn router(state: AppState) -> Router {
         )));
 
     let leptos_options = state.leptos_options.clone();
-    Router::new()
+    let race = state.race.clone();
+    let router = Router::new()
         .merge(api::router())
         .leptos_routes_with_context(
             &state,
@@ -114,7 +118,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
         .layer(middleware::from_fn(crate::headers::bound_request_headers))
         .layer(middleware::from_fn(crate::headers::security_headers))
-        .with_state(state)
+        .with_state(state);
+    // The race's demo clients send their requests through this very router.
+    race.attach(router.clone());
+    router
 }
 
 /// Leptos answers a page's `<Redirect>` with a real 302 only when the

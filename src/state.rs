@@ -1,10 +1,10 @@
 //! Shared server state, reached through axum `State` and Leptos context.
 
 use crate::{
-    auth::{jwt::JwtKeys, password::PasswordPool, session::AppSessionStore},
+    auth::{jwt::JwtKeys, password::PasswordPool, recent::RecentTraces, session::AppSessionStore},
     config::Config,
     error::AppError,
-    services::{login_limit::LoginLimiter, refresh_grace::RefreshGrace, settings::RuntimeSettings},
+    services::{login_limit::LoginLimiter, race::Race, refresh_grace::RefreshGrace, settings::RuntimeSettings},
 };
 use axum::{
     extract::FromRef,
@@ -25,6 +25,9 @@ pub struct AppState {
     pub refresh_grace: Arc<RefreshGrace>,
     pub settings: Arc<RuntimeSettings>,
     pub passwords: PasswordPool,
+    /// The auth layer's recent traces per mode, for `/compare`.
+    pub recent: Arc<RecentTraces>,
+    pub race: Arc<Race>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 mod admin;
+mod compare;
 mod lang;
 mod me;
 pub mod openapi;
@@ -51,6 +52,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/sessions", get(admin::sessions))
         .route("/api/admin/settings", get(admin::get_settings).put(admin::put_settings))
         .route("/api/admin/audit", get(admin::audit_trail))
+        .route("/api/compare", get(compare::compare))
+        .route(
+            "/api/admin/race",
+            get(compare::watch).post(compare::start).delete(compare::stop),
+        )
+        .route("/api/admin/race/actions", post(compare::act))
         .route("/lang", post(lang::switch_language))
         .route("/healthz", get(healthz))
         // `/api/openapi.json` and `/api/docs`

@@ -48,6 +48,11 @@ use utoipa_swagger_ui::SwaggerUi;
         super::admin::get_settings,
         super::admin::put_settings,
         super::admin::audit_trail,
+        super::compare::compare,
+        super::compare::watch,
+        super::compare::start,
+        super::compare::stop,
+        super::compare::act,
     ),
     components(schemas(ErrorBody)),
     modifiers(&CredentialSchemes)

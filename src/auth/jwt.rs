@@ -10,6 +10,14 @@ pub const ISSUER: &str = "authlab";
 pub const AUDIENCE: &str = "authlab-web";
 /// Clock skew we forgive; the crate's default of 60 s is too generous.
 pub const LEEWAY_SECS: u64 = 5;
+/// The first second at which a token that expires at `exp` is refused. The
+/// validation forgives `LEEWAY_SECS` of clock difference past `exp`, so that
+/// a token issued by a server whose clock runs a little ahead (another
+/// instance) is not refused early; for those seconds it is still accepted.
+pub fn refused_from(exp: i64) -> i64 {
+    exp + LEEWAY_SECS as i64 + 1
+}
+
 pub const MIN_SECRET_BYTES: usize = 32;
 /// No real token of ours comes near this; larger input is refused unparsed.
 pub const MAX_TOKEN_BYTES: usize = 4096;
@@ -315,6 +323,25 @@ mod tests {
         let keys = keys();
         let token = keys.issue(&claims(-10)).unwrap();
         assert_eq!(keys.validate(&token), Err(TokenRejection::Expired));
+    }
+
+    /// `refused_from` names the very second the validation starts refusing.
+    #[test]
+    fn refused_from_is_the_first_second_past_the_leeway() {
+        let keys = keys();
+        for offset in [-(LEEWAY_SECS as i64), -(LEEWAY_SECS as i64) - 1] {
+            loop {
+                let before = get_current_timestamp() as i64;
+                let token_claims = claims(offset);
+                let accepted = keys.validate(&keys.issue(&token_claims).unwrap()).is_ok();
+                if get_current_timestamp() as i64 != before {
+                    continue; // a second passed in between: ask again
+                }
+                let refused_from = refused_from(token_claims.exp as i64);
+                assert_eq!(accepted, before < refused_from, "exp {offset} s from now");
+                break;
+            }
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub async fn resolve_credentials(State(state): State<AppState>, mut request: Req
     let Resolver {
         context, set_cookies, ..
     } = resolver;
+    state.recent.record(&context.trace);
     let denied = DeniedRequest {
         request: context.trace.request.clone(),
         principal: context.principal.clone(),
@@ -111,11 +112,17 @@ impl Resolver {
             .flat_map(|name| headers.get_all(name).iter())
             .map(|value| value.len())
             .sum();
+        // As HTTP/1.1 sends each field: `name: value` and a line end.
+        let request_header_bytes = headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
+            .sum();
         let started = Instant::now();
         Resolver {
             context: AuthContext {
                 trace: AuthTrace {
                     credential_header_bytes,
+                    request_header_bytes,
                     ..AuthTrace::default()
                 },
                 ..AuthContext::default()
@@ -151,11 +158,14 @@ impl Resolver {
         let session_cookie = cookies::find(&jar, cookies::named(SESSION_COOKIE, secure)).map(str::len);
 
         if let Some(authorization) = headers.get(header::AUTHORIZATION) {
+            self.context.trace.mode = Some(AuthMode::Jwt);
             self.resolve_bearer(state, authorization).await;
         } else if access_cookie.is_some() || refresh_cookie.is_some() {
+            self.context.trace.mode = Some(AuthMode::Jwt);
             self.resolve_jwt_cookies(state, access_cookie, refresh_cookie, client)
                 .await;
         } else if let (Some(bytes), Some(session)) = (session_cookie, session) {
+            self.context.trace.mode = Some(AuthMode::Session);
             self.resolve_session(state, bytes, session).await;
         } else {
             self.step(Step::Anonymous);

@@ -6,6 +6,7 @@ pub mod guard;
 pub mod jwt;
 pub mod layer;
 pub mod password;
+pub mod recent;
 pub mod refresh;
 pub mod session;
 

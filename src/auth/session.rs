@@ -115,6 +115,40 @@ impl AppSessionStore {
         }
     }
 
+    /// The live records' rows and bytes (logged-in or not). SQLite: the
+    /// stored id, data and expiry; memory: the logged-in records, each
+    /// encoded as the SQL stores encode it (MessagePack), since the map itself cannot be listed.
+    pub async fn footprint(&self, now: i64) -> session_store::Result<(i64, i64)> {
+        match &self.backend {
+            // The store writes its expiry as RFC 3339 text; it compares it so too.
+            Backend::Sqlite(_) => sqlx::query_as(
+                "SELECT COUNT(*),
+                        COALESCE(SUM(LENGTH(CAST(id AS BLOB)) + LENGTH(data) + LENGTH(CAST(expiry_date AS BLOB))), 0)
+                 FROM tower_sessions WHERE datetime(expiry_date) > datetime('now')",
+            )
+            .fetch_one(&self.index)
+            .await
+            .map_err(backend_error),
+            Backend::Memory(store) => {
+                let ids: Vec<String> = sqlx::query_scalar("SELECT session_id FROM session_logins WHERE expires_at > ?")
+                    .bind(now)
+                    .fetch_all(&self.index)
+                    .await
+                    .map_err(backend_error)?;
+                let (mut rows, mut bytes) = (0, 0);
+                for id in ids.iter().filter_map(|id| id.parse::<Id>().ok()) {
+                    if let Some(record) = store.load(&id).await? {
+                        rows += 1;
+                        bytes += rmp_serde::to_vec(&record)
+                            .map_err(|err| session_store::Error::Encode(err.to_string()))?
+                            .len() as i64;
+                    }
+                }
+                Ok((rows, bytes))
+            }
+        }
+    }
+
     /// Deletes expired records and their index rows now and then; expired
     /// ones are never loaded in between, since every store checks the
     /// expiry on load and every listing checks `expires_at`.

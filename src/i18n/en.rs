@@ -4,6 +4,8 @@ use super::Messages;
 use crate::{
     error::AppError,
     model::{
+        compare::{FlowNode, StoredKind},
+        race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
     },
@@ -43,6 +45,7 @@ pub(super) static EN: Messages = Messages {
     nav_me: "My page",
     nav_board: "Board",
     nav_admin: "Admin",
+    nav_compare: "Compare",
     nav_signup: "Sign up",
     nav_login: "Log in",
     nav_logout: "Log out",
@@ -224,6 +227,295 @@ pub(super) static EN: Messages = Messages {
     edited: " (edited)",
     edit: "Edit",
     delete: "Delete",
+
+    compare_title: "Session vs JWT, measured on this server",
+    compare_lead: "Two columns, one per mode. Every figure comes from this running server: its own rows, and the \
+        auth layer's trace of real requests. The page asks again every 3 seconds; each ask is itself a request in your \
+        mode, so the diagram follows it.",
+    compare_viewer: |mode| {
+        format!("You are logged in by {mode}: the boxes your latest request went through are filled.")
+    },
+    compare_anonymous: "You are not logged in: the columns show other people's requests. Log in with either mode to \
+        see your own.",
+    race_link: "Open the race →",
+    compare_method: |kept, seconds| {
+        format!(
+            "How these are measured: costs are the auth layer's own timing of the last {kept} requests per mode \
+             (nearest-rank median and 95th percentile), collected since this server started {seconds} s ago. Bytes on \
+             the wire are the request headers as HTTP/1.1 sends them (`name: value` and a line end). Stored bytes are \
+             the stored values themselves, without the database's page and index overhead."
+        )
+    },
+    flow_label: |mode| format!("How {mode} works, step by step."),
+    flow_title: |mode, node| match (mode, node) {
+        (_, FlowNode::Login) => "1. Log in",
+        (AuthMode::Session, FlowNode::Issue) => "2. Server creates a record",
+        (AuthMode::Jwt, FlowNode::Issue) => "2. Server signs a token",
+        (AuthMode::Session, FlowNode::Store) => "3. Browser keeps the id",
+        (AuthMode::Jwt, FlowNode::Store) => "3. Browser keeps both tokens",
+        (_, FlowNode::Carry) => "4. Each request carries it",
+        (AuthMode::Session, FlowNode::Check) => "5. Server looks it up",
+        (AuthMode::Jwt, FlowNode::Check) => "5. Server checks the signature",
+        (_, FlowNode::StrictLookup) => "5b. Strict revocation lookup",
+        (_, FlowNode::Refresh) => "5c. Transparent refresh",
+        (_, FlowNode::Revoke) => "6. Taking it back",
+    },
+    flow_detail: |mode, node| match (mode, node) {
+        (_, FlowNode::Login) => "username + password, argon2id",
+        (AuthMode::Session, FlowNode::Issue) => "a record in the store, a new id",
+        (AuthMode::Jwt, FlowNode::Issue) => "HS256 access token + refresh row",
+        (AuthMode::Session, FlowNode::Store) => "HttpOnly cookie authlab_sid",
+        (AuthMode::Jwt, FlowNode::Store) => "HttpOnly authlab_at, authlab_rt",
+        (AuthMode::Session, FlowNode::Carry) => "Cookie: authlab_sid=… (opaque)",
+        (AuthMode::Jwt, FlowNode::Carry) => "authlab_at cookie or Bearer header",
+        (AuthMode::Session, FlowNode::Check) => "store lookup + the user's row",
+        (AuthMode::Jwt, FlowNode::Check) => "alg, exp, iss, aud: no lookup",
+        (_, FlowNode::StrictLookup) => "is the login still live? (when on)",
+        (_, FlowNode::Refresh) => "expired: spend the refresh token",
+        (AuthMode::Session, FlowNode::Revoke) => "delete the record: 401 at once",
+        (AuthMode::Jwt, FlowNode::Revoke) => "revoke the family: token lives on",
+    },
+    flow_refused: "refused",
+    flow_no_request: "No request in this mode yet.",
+    flow_walked: |yours, walked| {
+        if yours {
+            format!("Your latest request: {walked}.")
+        } else {
+            format!("The latest request in this mode (not yours): {walked}.")
+        }
+    },
+    holds_nothing: |mode| format!("This browser holds no {mode} credential."),
+    cookie_total: |bytes| format!("{bytes} bytes in all."),
+    jwt_parts: |header, payload, signature| {
+        format!("The token is three base64url parts: header {header} B, payload {payload} B, signature {signature} B.")
+    },
+    base64_not_encryption: "Anyone holding the token can read it: base64url is an encoding, not encryption. The \
+        signature only proves that the server wrote it.",
+    stored_what: "What",
+    rows: "Rows",
+    stored_kind: |kind| match kind {
+        StoredKind::SessionRecords => "session records (store)",
+        StoredKind::SessionIndex => "login index (session_logins)",
+        StoredKind::RefreshFamilies => "refresh families",
+        StoredKind::RefreshTokens => "refresh-token hashes",
+    },
+    per_login: |logins, bytes| {
+        format!(
+            "{logins} live logins: {bytes} B per login, so about {} KB per 1,000 logins.",
+            bytes * 1000 / 1024
+        )
+    },
+    no_live_logins: "No live login in this mode right now.",
+    stored_note: |mode| match mode {
+        AuthMode::Session => "Every request reads the record. A logged-out session's record is deleted at once.",
+        AuthMode::Jwt => {
+            "Nothing for the access token. Revoked families and spent refresh tokens stay until they \
+            expire, so that a replayed refresh token is recognised."
+        }
+    },
+    on_the_wire: "Bytes on the wire",
+    latest_request: |yours, request| {
+        if yours {
+            format!("Your latest request ({request}):")
+        } else {
+            format!("The latest request in this mode ({request}, not yours):")
+        }
+    },
+    wire_bytes: |credential, headers| format!("credential headers {credential} B of {headers} B of headers."),
+    no_request_yet: "no request in this mode yet.",
+    check_cost: "What checking costs",
+    auth_layer_cost: "The auth layer",
+    strict_lookup_cost: "Strict revocation's lookup alone",
+    percentiles: |median, p95, samples| format!("median {median} µs, p95 {p95} µs over {samples} requests"),
+    wire_title: "Does a JWT add traffic?",
+    wire_ratio: |session, jwt, headers, credential| {
+        format!(
+            "Measured on the latest request of each mode: a JWT request sent {} B of headers, a session request {} B: \
+             {headers:.2}×. The credentials alone: {} B against {} B: {credential:.2}×.",
+            jwt.request_header_bytes,
+            session.request_header_bytes,
+            jwt.credential_header_bytes,
+            session.credential_header_bytes
+        )
+    },
+    wire_needs_both: "The ratio needs one request of each mode: log in once each way (or start a race).",
+    wire_reason_measured: |payload, signature, refresh| {
+        format!(
+            "Why: a session cookie is only an id; a JWT carries its claims ({payload} B of payload) and its signature \
+             ({signature} B), and in this browser the refresh cookie ({refresh} B) rides along on every request too. \
+             On a whole page load the body dwarfs both, so the claim of \"50% more traffic\" holds only for tiny API calls."
+        )
+    },
+    wire_reason_general: |bytes| {
+        format!(
+            "Why: a session cookie is only an id; a JWT carries its claims and its signature ({bytes} B of credential \
+             headers on that request), and a browser also sends its refresh cookie with every request."
+        )
+    },
+    trade_title: "The trade-offs, as this server answers them",
+    trade_question: "Question",
+    trade_see: "See it",
+    trade_row: |row| match row {
+        "size" => "Credential size per request",
+        "state" => "Where the state lives",
+        "forced_logout" => "Forced logout",
+        "role_change" => "Role change",
+        "servers" => "Several servers",
+        "login_limit" => "Limit concurrent logins",
+        "csrf" => "CSRF exposure",
+        "xss" => "XSS exposure",
+        _ => "",
+    },
+    trade_link: |link| match link {
+        "#wire" => "Bytes on the wire",
+        "#stored-session" | "#stored-jwt" => "What the server stores",
+        "/compare/race" => "The race",
+        "/admin" => "Admin console",
+        _ => "Your page",
+    },
+    trade_size: |_, bytes| match bytes {
+        Some(bytes) => format!("{bytes} B on the latest request"),
+        None => "not measured yet".into(),
+    },
+    trade_state: |mode, per_login, store| match (mode, per_login) {
+        (AuthMode::Session, Some(bytes)) => format!("on the server ({store}): {bytes} B per login"),
+        (AuthMode::Session, None) => format!("on the server ({store})"),
+        (AuthMode::Jwt, Some(bytes)) => {
+            format!("in the token; the server keeps refresh rows only: {bytes} B per login")
+        }
+        (AuthMode::Jwt, None) => "in the token; the server keeps refresh rows only".into(),
+    },
+    trade_logout: |mode, facts| match mode {
+        AuthMode::Session => "at once: the record is deleted, the next request gets 401".into(),
+        AuthMode::Jwt if facts.strict_revocation => {
+            "at once, because strict revocation is on (a lookup on every request: state again)".into()
+        }
+        AuthMode::Jwt => format!(
+            "up to {} s later: the access token lives until exp ({} s) plus the {} s leeway",
+            facts.access_ttl + facts.leeway,
+            facts.access_ttl,
+            facts.leeway
+        ),
+    },
+    trade_role: |mode, facts| match mode {
+        AuthMode::Session => "on the next request: the role is read from the database".into(),
+        AuthMode::Jwt => format!(
+            "at the next refresh, up to {} s later: the role is a signed claim",
+            facts.access_ttl + facts.leeway
+        ),
+    },
+    trade_servers: |mode, facts| match mode {
+        AuthMode::Session => format!("every server needs the same store (here: {})", facts.session_store),
+        AuthMode::Jwt => {
+            "any server with the key verifies; refresh and strict revocation need the shared database".into()
+        }
+    },
+    trade_limit: |limit| match limit {
+        0 => "off here; either way it counts server state (records or refresh families)".into(),
+        limit => format!("{limit} per user here, counted from server state in both modes"),
+    },
+    trade_csrf: (
+        "the cookie goes with every request: SameSite=Lax and the origin check stop cross-site posts",
+        "the same in a browser (cookies here); a Bearer header is never sent by another site",
+    ),
+    trade_xss: (
+        "HttpOnly: page script cannot read the id, but can act while the page is open",
+        "HttpOnly here too; a token kept in localStorage would be readable by any script",
+    ),
+
+    race_title: "The race: session vs JWT, live",
+    race_lead: |user, ttl, leeway| {
+        format!(
+            "Two demo clients inside this server, one logged in by session and one by JWT, both as {user}, ask \
+             GET /api/me once a second through the real router. Their access token lives {ttl} s (plus {leeway} s of \
+             clock-skew leeway). Force a logout, change the role, and watch each stream react."
+        )
+    },
+    race_admins_only: "Only an admin may start or steer a race.",
+    race_controls: "Race controls",
+    race_start: "Start the race",
+    race_restart: "Restart the race",
+    race_stop: "Stop",
+    race_promote: "Promote to admin",
+    race_demote: "Demote to user",
+    race_strict: |on| {
+        if on {
+            "Strict revocation on"
+        } else {
+            "Strict revocation off"
+        }
+    },
+    race_running: |seconds, max| {
+        format!("Running for {seconds} s (it stops by itself after {max} s, or when nobody watches).")
+    },
+    race_stopped: |reason| match reason {
+        RaceStop::ByPresenter => "Stopped.".into(),
+        RaceStop::Unwatched => "Stopped: nobody was watching.".into(),
+        RaceStop::TimeUp => "Stopped: it reached its longest run.".into(),
+        RaceStop::Failed => "Stopped: the demo clients could not log in.".into(),
+    },
+    race_not_started: "No race yet: start one.",
+    race_role_now: "Role in the database:",
+    race_last_tick: |tick| {
+        let what = match tick.outcome {
+            TickOutcome::Accepted => "accepted",
+            TickOutcome::Refused => "refused",
+            TickOutcome::AcceptedAfterRevocation => "accepted although the login was revoked",
+        };
+        let role = tick.role.map(|role| format!(" as {role}")).unwrap_or_default();
+        let error = tick
+            .error
+            .as_deref()
+            .map(|code| format!(" ({code})"))
+            .unwrap_or_default();
+        let refreshed = if tick.refreshed { ", after a refresh" } else { "" };
+        format!(
+            "{} at {:.1} s: {what}{role}{error}{refreshed}",
+            tick.status,
+            tick.at_ms as f64 / 1000.0
+        )
+    },
+    race_no_ticks: "no request yet",
+    race_token_ends: "token refused from here",
+    race_action: |action| match action {
+        RaceAction::ForceLogout => "Force logout",
+        RaceAction::Promote => "Promote",
+        RaceAction::Demote => "Demote",
+        RaceAction::StrictOn => "Strict on",
+        RaceAction::StrictOff => "Strict off",
+    },
+    race_timeline_label: |race| {
+        let count =
+            |lane: &crate::model::race::RaceLane, outcome| lane.ticks.iter().filter(|t| t.outcome == outcome).count();
+        format!(
+            "Timeline of the last minute. Session: {} accepted, {} refused. JWT: {} accepted, {} accepted after \
+             revocation, {} refused.",
+            count(&race.session, TickOutcome::Accepted),
+            count(&race.session, TickOutcome::Refused),
+            count(&race.jwt, TickOutcome::Accepted),
+            count(&race.jwt, TickOutcome::AcceptedAfterRevocation),
+            count(&race.jwt, TickOutcome::Refused)
+        )
+    },
+    legend_accepted: "200",
+    legend_refused: "401",
+    legend_after_revocation: "200 after revocation",
+    legend_admin: "answered as admin",
+    legend_refreshed: "after a refresh",
+    race_reactions: "How long each stream took to notice",
+    race_what: "Action",
+    race_when: "At",
+    race_after: |ms| format!("{:.1} s later", ms as f64 / 1000.0),
+    race_not_yet: "not yet",
+    race_explained: |ttl, leeway| {
+        format!(
+            "Why: the session client's every request is looked up in the store, so a deleted record or a new role \
+             shows on its next request. The JWT client's token carries its role and is checked by signature alone, so \
+             it goes on being accepted until exp ({ttl} s after issue, plus {leeway} s forgiven for clock differences \
+             between servers); then its refresh fails, or, after a promotion, brings a token with the new role. \
+             Strict revocation adds the lookup back, and with it the server state."
+        )
+    },
 };
 
 fn error(error: &AppError) -> String {
@@ -241,6 +533,7 @@ fn error(error: &AppError) -> String {
         AppError::WrongPassword => "The current password is wrong.".into(),
         AppError::UsernameTaken(username) => format!("The username {username:?} is taken."),
         AppError::LastAdmin => "There must always be at least one admin.".into(),
+        AppError::NoRace => "No race is running: start one first.".into(),
         AppError::RefreshReused => {
             "This refresh token was already used; every token of its login has been revoked.".into()
         }
@@ -291,6 +584,7 @@ fn bad_input(input: &BadInput) -> String {
         BadInput::LoginLimitRange(max) => format!("The login limit is 0 (none) to {max}."),
         BadInput::UnknownAuditEvent(event) => format!("There is no audit event {event:?}."),
         BadInput::UnknownLanguage(lang) => format!("There is no language {lang:?}: choose `en` or `ko`."),
+        BadInput::UnknownAction => "Unknown race action.".into(),
         BadInput::Unreadable(detail) => format!("The request could not be read: {detail}"),
     }
 }

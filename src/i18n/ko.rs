@@ -5,6 +5,8 @@ use super::Messages;
 use crate::{
     error::AppError,
     model::{
+        compare::{FlowNode, StoredKind},
+        race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
     },
@@ -41,6 +43,7 @@ pub(super) static KO: Messages = Messages {
     nav_me: "내 정보",
     nav_board: "게시판",
     nav_admin: "관리자",
+    nav_compare: "비교",
     nav_signup: "회원가입",
     nav_login: "로그인",
     nav_logout: "로그아웃",
@@ -229,6 +232,296 @@ pub(super) static KO: Messages = Messages {
     edited: " (수정됨)",
     edit: "수정",
     delete: "삭제",
+
+    compare_title: "세션 vs JWT, 이 서버에서 잰 값으로",
+    compare_lead: "모드마다 한 열씩입니다. 모든 수치는 지금 실행 중인 이 서버에서 나옵니다. 서버 자신의 행과, 실제 \
+        요청에 대한 인증 계층의 추적입니다. 이 페이지는 3초마다 다시 묻고, 그 요청 자체가 여러분 모드의 요청이므로 \
+        다이어그램이 그 요청을 따라갑니다.",
+    compare_viewer: |mode| format!("{mode} 방식으로 로그인했습니다. 최근 요청이 거친 단계가 색칠되어 있습니다."),
+    compare_anonymous: "로그인하지 않았습니다. 각 열은 다른 사람의 요청을 보여 줍니다. 어느 방식으로든 로그인하면 \
+        여러분의 요청이 보입니다.",
+    race_link: "레이스 열기 →",
+    compare_method: |kept, seconds| {
+        format!(
+            "측정 방법: 비용은 모드별 최근 {kept}개 요청에 대해 인증 계층이 직접 잰 시간입니다(최근접 순위 중앙값과 \
+             95번째 백분위수). 이 서버가 {seconds}초 전에 시작한 뒤로 모았습니다. 전송 바이트는 HTTP/1.1이 보내는 요청 \
+             헤더(`이름: 값`과 줄바꿈)입니다. 저장 바이트는 저장된 값 자체이며, 데이터베이스의 페이지·인덱스 부가 \
+             비용은 빠져 있습니다."
+        )
+    },
+    flow_label: |mode| format!("{mode} 방식의 단계별 흐름."),
+    flow_title: |mode, node| match (mode, node) {
+        (_, FlowNode::Login) => "1. 로그인",
+        (AuthMode::Session, FlowNode::Issue) => "2. 서버가 레코드를 만듦",
+        (AuthMode::Jwt, FlowNode::Issue) => "2. 서버가 토큰에 서명",
+        (AuthMode::Session, FlowNode::Store) => "3. 브라우저가 ID를 보관",
+        (AuthMode::Jwt, FlowNode::Store) => "3. 브라우저가 두 토큰을 보관",
+        (_, FlowNode::Carry) => "4. 매 요청에 실어 보냄",
+        (AuthMode::Session, FlowNode::Check) => "5. 서버가 저장소를 조회",
+        (AuthMode::Jwt, FlowNode::Check) => "5. 서버가 서명을 검증",
+        (_, FlowNode::StrictLookup) => "5b. 엄격한 취소 조회",
+        (_, FlowNode::Refresh) => "5c. 투명한 갱신",
+        (_, FlowNode::Revoke) => "6. 회수",
+    },
+    flow_detail: |mode, node| match (mode, node) {
+        (_, FlowNode::Login) => "아이디 + 비밀번호, argon2id",
+        (AuthMode::Session, FlowNode::Issue) => "저장소에 레코드, 새 ID",
+        (AuthMode::Jwt, FlowNode::Issue) => "HS256 액세스 토큰 + 리프레시 행",
+        (AuthMode::Session, FlowNode::Store) => "HttpOnly 쿠키 authlab_sid",
+        (AuthMode::Jwt, FlowNode::Store) => "HttpOnly authlab_at, authlab_rt",
+        (AuthMode::Session, FlowNode::Carry) => "Cookie: authlab_sid=… (불투명)",
+        (AuthMode::Jwt, FlowNode::Carry) => "authlab_at 쿠키나 Bearer 헤더",
+        (AuthMode::Session, FlowNode::Check) => "저장소 조회 + 사용자 행",
+        (AuthMode::Jwt, FlowNode::Check) => "alg, exp, iss, aud: 조회 없음",
+        (_, FlowNode::StrictLookup) => "로그인이 아직 유효한가? (켠 경우)",
+        (_, FlowNode::Refresh) => "만료됨: 리프레시 토큰 사용",
+        (AuthMode::Session, FlowNode::Revoke) => "레코드 삭제: 즉시 401",
+        (AuthMode::Jwt, FlowNode::Revoke) => "패밀리 취소: 토큰은 계속 유효",
+    },
+    flow_refused: "거부됨",
+    flow_no_request: "이 모드의 요청이 아직 없습니다.",
+    flow_walked: |yours, walked| {
+        if yours {
+            format!("여러분의 최근 요청: {walked}.")
+        } else {
+            format!("이 모드의 최근 요청(여러분의 것이 아님): {walked}.")
+        }
+    },
+    holds_nothing: |mode| format!("이 브라우저에는 {mode} 자격 증명이 없습니다."),
+    cookie_total: |bytes| format!("모두 {bytes}바이트."),
+    jwt_parts: |header, payload, signature| {
+        format!("토큰은 base64url 세 부분입니다. 헤더 {header} B, 페이로드 {payload} B, 서명 {signature} B.")
+    },
+    base64_not_encryption: "토큰을 가진 사람은 누구나 읽을 수 있습니다. base64url은 인코딩이지 암호화가 아닙니다. \
+        서명은 서버가 썼다는 것만 증명합니다.",
+    stored_what: "무엇",
+    rows: "행",
+    stored_kind: |kind| match kind {
+        StoredKind::SessionRecords => "세션 레코드(저장소)",
+        StoredKind::SessionIndex => "로그인 색인(session_logins)",
+        StoredKind::RefreshFamilies => "리프레시 패밀리",
+        StoredKind::RefreshTokens => "리프레시 토큰 해시",
+    },
+    per_login: |logins, bytes| {
+        format!(
+            "유효한 로그인 {logins}개: 로그인당 {bytes} B, 곧 로그인 1,000개에 약 {} KB.",
+            bytes * 1000 / 1024
+        )
+    },
+    no_live_logins: "지금 이 모드의 유효한 로그인이 없습니다.",
+    stored_note: |mode| match mode {
+        AuthMode::Session => "요청마다 레코드를 읽습니다. 로그아웃한 세션의 레코드는 즉시 삭제됩니다.",
+        AuthMode::Jwt => {
+            "액세스 토큰에 대해서는 아무것도 저장하지 않습니다. 취소된 패밀리와 이미 쓴 리프레시 토큰은 \
+            만료될 때까지 남아, 재사용된 리프레시 토큰을 알아봅니다."
+        }
+    },
+    on_the_wire: "전송되는 바이트",
+    latest_request: |yours, request| {
+        if yours {
+            format!("여러분의 최근 요청({request}):")
+        } else {
+            format!("이 모드의 최근 요청({request}, 여러분의 것이 아님):")
+        }
+    },
+    wire_bytes: |credential, headers| format!("헤더 {headers} B 중 자격 증명 헤더 {credential} B."),
+    no_request_yet: "이 모드의 요청이 아직 없습니다.",
+    check_cost: "확인에 드는 비용",
+    auth_layer_cost: "인증 계층",
+    strict_lookup_cost: "엄격한 취소 조회만",
+    percentiles: |median, p95, samples| format!("요청 {samples}개에서 중앙값 {median} µs, p95 {p95} µs"),
+    wire_title: "JWT가 트래픽을 늘리는가?",
+    wire_ratio: |session, jwt, headers, credential| {
+        format!(
+            "모드별 최근 요청에서 잰 값: JWT 요청의 헤더는 {} B, 세션 요청은 {} B로 {headers:.2}배입니다. 자격 증명만 보면 \
+             {} B 대 {} B로 {credential:.2}배입니다.",
+            jwt.request_header_bytes, session.request_header_bytes, jwt.credential_header_bytes,
+            session.credential_header_bytes
+        )
+    },
+    wire_needs_both: "비율을 내려면 모드마다 요청이 하나씩 있어야 합니다. 두 방식으로 한 번씩 로그인하세요(또는 \
+        레이스를 시작하세요).",
+    wire_reason_measured: |payload, signature, refresh| {
+        format!(
+            "이유: 세션 쿠키는 ID일 뿐이지만 JWT는 클레임(페이로드 {payload} B)과 서명({signature} B)을 싣고 다니며, 이 \
+             브라우저에서는 리프레시 쿠키({refresh} B)도 매 요청에 함께 갑니다. 페이지 전체를 받을 때는 본문이 훨씬 \
+             크므로, \"트래픽 50% 증가\"는 아주 작은 API 호출에서만 맞는 말입니다."
+        )
+    },
+    wire_reason_general: |bytes| {
+        format!(
+            "이유: 세션 쿠키는 ID일 뿐이지만 JWT는 클레임과 서명을 싣고 다니며(그 요청의 자격 증명 헤더 {bytes} B), \
+             브라우저는 리프레시 쿠키도 매 요청에 함께 보냅니다."
+        )
+    },
+    trade_title: "장단점, 이 서버의 답으로",
+    trade_question: "질문",
+    trade_see: "확인하기",
+    trade_row: |row| match row {
+        "size" => "요청당 자격 증명 크기",
+        "state" => "상태가 있는 곳",
+        "forced_logout" => "강제 로그아웃",
+        "role_change" => "역할 변경",
+        "servers" => "서버 여러 대",
+        "login_limit" => "동시 로그인 제한",
+        "csrf" => "CSRF 노출",
+        "xss" => "XSS 노출",
+        _ => "",
+    },
+    trade_link: |link| match link {
+        "#wire" => "전송되는 바이트",
+        "#stored-session" | "#stored-jwt" => "서버가 저장하는 것",
+        "/compare/race" => "레이스",
+        "/admin" => "관리자 콘솔",
+        _ => "내 정보",
+    },
+    trade_size: |_, bytes| match bytes {
+        Some(bytes) => format!("최근 요청에서 {bytes} B"),
+        None => "아직 측정하지 않음".into(),
+    },
+    trade_state: |mode, per_login, store| match (mode, per_login) {
+        (AuthMode::Session, Some(bytes)) => format!("서버({store}): 로그인당 {bytes} B"),
+        (AuthMode::Session, None) => format!("서버({store})"),
+        (AuthMode::Jwt, Some(bytes)) => format!("토큰 안. 서버는 리프레시 행만 보관: 로그인당 {bytes} B"),
+        (AuthMode::Jwt, None) => "토큰 안. 서버는 리프레시 행만 보관".into(),
+    },
+    trade_logout: |mode, facts| match mode {
+        AuthMode::Session => "즉시: 레코드를 지우면 다음 요청이 401".into(),
+        AuthMode::Jwt if facts.strict_revocation => {
+            "즉시. 엄격한 취소가 켜져 있기 때문(요청마다 조회: 다시 상태)".into()
+        }
+        AuthMode::Jwt => format!(
+            "최대 {}초 뒤: 액세스 토큰은 exp({}초)에 여유 시간 {}초를 더한 때까지 유효",
+            facts.access_ttl + facts.leeway,
+            facts.access_ttl,
+            facts.leeway
+        ),
+    },
+    trade_role: |mode, facts| match mode {
+        AuthMode::Session => "다음 요청에서: 역할을 데이터베이스에서 읽음".into(),
+        AuthMode::Jwt => format!(
+            "다음 갱신 때, 최대 {}초 뒤: 역할은 서명된 클레임",
+            facts.access_ttl + facts.leeway
+        ),
+    },
+    trade_servers: |mode, facts| match mode {
+        AuthMode::Session => format!("모든 서버가 같은 저장소를 써야 함(여기서는 {})", facts.session_store),
+        AuthMode::Jwt => "키가 있는 서버는 어디서나 검증. 갱신과 엄격한 취소에는 공유 데이터베이스가 필요".into(),
+    },
+    trade_limit: |limit| match limit {
+        0 => "여기서는 꺼짐. 어느 쪽이든 서버 상태(레코드나 리프레시 패밀리)를 셈".into(),
+        limit => format!("여기서는 사용자당 {limit}개. 두 모드 모두 서버 상태로 셈"),
+    },
+    trade_csrf: (
+        "쿠키가 매 요청에 따라감: SameSite=Lax와 출처 검사가 교차 사이트 POST를 막음",
+        "브라우저에서는 같음(여기서는 쿠키). Bearer 헤더는 다른 사이트가 보낼 수 없음",
+    ),
+    trade_xss: (
+        "HttpOnly: 페이지 스크립트가 ID를 읽을 수는 없지만, 페이지가 열린 동안 사용자로 행동할 수 있음",
+        "여기서도 HttpOnly. localStorage에 둔 토큰이라면 어떤 스크립트든 읽을 수 있음",
+    ),
+
+    race_title: "레이스: 세션 vs JWT, 실시간",
+    race_lead: |user, ttl, leeway| {
+        format!(
+            "이 서버 안의 데모 클라이언트 둘이 {user}로, 하나는 세션으로 하나는 JWT로 로그인해 실제 라우터를 거쳐 \
+             1초마다 GET /api/me를 요청합니다. 액세스 토큰의 수명은 {ttl}초입니다(시계 오차 여유 {leeway}초 추가). \
+             강제 로그아웃을 하고 역할을 바꾸고, 각 흐름이 어떻게 반응하는지 보세요."
+        )
+    },
+    race_admins_only: "레이스는 관리자만 시작하고 조종할 수 있습니다.",
+    race_controls: "레이스 조작",
+    race_start: "레이스 시작",
+    race_restart: "레이스 다시 시작",
+    race_stop: "멈추기",
+    race_promote: "관리자로 승격",
+    race_demote: "사용자로 강등",
+    race_strict: |on| {
+        if on {
+            "엄격한 취소 켜기"
+        } else {
+            "엄격한 취소 끄기"
+        }
+    },
+    race_running: |seconds, max| format!("{seconds}초째 진행 중({max}초가 지나거나 아무도 보지 않으면 저절로 멈춤)."),
+    race_stopped: |reason| match reason {
+        RaceStop::ByPresenter => "멈췄습니다.".into(),
+        RaceStop::Unwatched => "멈춤: 아무도 보고 있지 않았습니다.".into(),
+        RaceStop::TimeUp => "멈춤: 가장 긴 진행 시간에 이르렀습니다.".into(),
+        RaceStop::Failed => "멈춤: 데모 클라이언트가 로그인하지 못했습니다.".into(),
+    },
+    race_not_started: "아직 레이스가 없습니다. 시작하세요.",
+    race_role_now: "데이터베이스의 역할:",
+    race_last_tick: |tick| {
+        let what = match tick.outcome {
+            TickOutcome::Accepted => "수락",
+            TickOutcome::Refused => "거부",
+            TickOutcome::AcceptedAfterRevocation => "로그인이 취소되었는데도 수락",
+        };
+        let role = tick
+            .role
+            .map(|role| {
+                format!(
+                    ", 역할 {}",
+                    if role == crate::model::Role::Admin {
+                        "관리자"
+                    } else {
+                        "사용자"
+                    }
+                )
+            })
+            .unwrap_or_default();
+        let error = tick
+            .error
+            .as_deref()
+            .map(|code| format!(" ({code})"))
+            .unwrap_or_default();
+        let refreshed = if tick.refreshed { ", 갱신 후" } else { "" };
+        format!(
+            "{} ({:.1}초): {what}{role}{error}{refreshed}",
+            tick.status,
+            tick.at_ms as f64 / 1000.0
+        )
+    },
+    race_no_ticks: "아직 요청 없음",
+    race_token_ends: "여기부터 토큰 거부",
+    race_action: |action| match action {
+        RaceAction::ForceLogout => "강제 로그아웃",
+        RaceAction::Promote => "승격",
+        RaceAction::Demote => "강등",
+        RaceAction::StrictOn => "엄격한 취소 켬",
+        RaceAction::StrictOff => "엄격한 취소 끔",
+    },
+    race_timeline_label: |race| {
+        let count =
+            |lane: &crate::model::race::RaceLane, outcome| lane.ticks.iter().filter(|t| t.outcome == outcome).count();
+        format!(
+            "최근 1분의 타임라인. 세션: 수락 {}, 거부 {}. JWT: 수락 {}, 취소 후 수락 {}, 거부 {}.",
+            count(&race.session, TickOutcome::Accepted),
+            count(&race.session, TickOutcome::Refused),
+            count(&race.jwt, TickOutcome::Accepted),
+            count(&race.jwt, TickOutcome::AcceptedAfterRevocation),
+            count(&race.jwt, TickOutcome::Refused)
+        )
+    },
+    legend_accepted: "200",
+    legend_refused: "401",
+    legend_after_revocation: "취소 후 200",
+    legend_admin: "관리자로 응답",
+    legend_refreshed: "갱신 후",
+    race_reactions: "각 흐름이 알아차리기까지 걸린 시간",
+    race_what: "동작",
+    race_when: "시각",
+    race_after: |ms| format!("{:.1}초 뒤", ms as f64 / 1000.0),
+    race_not_yet: "아직",
+    race_explained: |ttl, leeway| {
+        format!(
+            "이유: 세션 클라이언트의 요청은 매번 저장소에서 조회되므로, 지워진 레코드나 새 역할이 다음 요청에 바로 \
+             드러납니다. JWT 클라이언트의 토큰은 역할을 싣고 다니며 서명만으로 확인되므로, exp(발급 {ttl}초 뒤, 서버 \
+             간 시계 차이를 위한 여유 {leeway}초 추가)까지 계속 수락됩니다. 그 뒤 갱신이 실패하거나, 승격 뒤라면 새 \
+             역할이 담긴 토큰을 받습니다. 엄격한 취소는 조회를, 그리고 그와 함께 서버 상태를 되돌려 놓습니다."
+        )
+    },
 };
 
 fn role_name(role: Role) -> &'static str {
@@ -253,6 +546,7 @@ fn error(error: &AppError) -> String {
         AppError::WrongPassword => "현재 비밀번호가 틀렸습니다.".into(),
         AppError::UsernameTaken(username) => format!("아이디 \"{username}\"은(는) 이미 사용 중입니다."),
         AppError::LastAdmin => "관리자는 항상 한 명 이상 있어야 합니다.".into(),
+        AppError::NoRace => "진행 중인 레이스가 없습니다. 먼저 레이스를 시작하세요.".into(),
         AppError::RefreshReused => "이미 사용된 리프레시 토큰입니다. 이 로그인의 토큰을 모두 취소했습니다.".into(),
         AppError::InvalidRefreshToken(problem) => refresh_problem(*problem).into(),
         AppError::BadRequest(input) => bad_input(input),
@@ -299,6 +593,7 @@ fn bad_input(input: &BadInput) -> String {
         BadInput::LoginLimitRange(max) => format!("로그인 수 제한은 0(없음)부터 {max}까지입니다."),
         BadInput::UnknownAuditEvent(event) => format!("\"{event}\"라는 감사 이벤트는 없습니다."),
         BadInput::UnknownLanguage(lang) => format!("\"{lang}\"라는 언어는 없습니다. `en`이나 `ko`를 고르세요."),
+        BadInput::UnknownAction => "알 수 없는 레이스 동작입니다.".into(),
         BadInput::Unreadable(detail) => format!("요청을 읽을 수 없습니다: {detail}"),
     }
 }

@@ -1,7 +1,9 @@
 pub mod admin;
 pub mod board;
+pub mod compare;
 pub mod devices;
 pub mod home;
 pub mod login;
 pub mod me;
+pub mod race;
 pub mod signup;

@@ -233,12 +233,13 @@ async fn audit_failed_refresh(state: &AppState, refresh_token: &str, client: &Cl
 
 fn token_pair(state: &AppState, user: &UserRow, issued: refresh::IssuedRefresh) -> Result<TokenPair, AppError> {
     let now = now() as u64;
+    let access_ttl = state.config.access_ttl_for(&user.username);
     let claims = Claims {
         sub: user.id.to_string(),
         name: user.username.clone(),
         role: user.role(),
         iat: now,
-        exp: now + state.config.access_ttl,
+        exp: now + access_ttl,
         nbf: None,
         jti: uuid::Uuid::new_v4().to_string(),
         iss: ISSUER.into(),
@@ -249,7 +250,7 @@ fn token_pair(state: &AppState, user: &UserRow, issued: refresh::IssuedRefresh) 
         access_token: state.jwt.issue(&claims)?,
         refresh_token: issued.token,
         token_type: "Bearer".into(),
-        expires_in: state.config.access_ttl,
+        expires_in: access_ttl,
     })
 }
 
@@ -258,12 +259,7 @@ fn token_pair(state: &AppState, user: &UserRow, issued: refresh::IssuedRefresh) 
 pub fn jwt_cookies(state: &AppState, pair: &TokenPair) -> Vec<Cookie<'static>> {
     let secure = state.config.secure_cookies;
     vec![
-        cookies::credential_cookie(
-            ACCESS_COOKIE,
-            pair.access_token.clone(),
-            state.config.access_ttl,
-            secure,
-        ),
+        cookies::credential_cookie(ACCESS_COOKIE, pair.access_token.clone(), pair.expires_in, secure),
         cookies::credential_cookie(
             REFRESH_COOKIE,
             pair.refresh_token.clone(),

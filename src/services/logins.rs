@@ -8,7 +8,7 @@
 //! until it expires, unless strict revocation checks every token.
 
 use crate::{
-    auth::{guard::Admin, now, refresh, refresh::ClientInfo, Principal},
+    auth::{guard::Admin, jwt, now, refresh, refresh::ClientInfo, Principal},
     db,
     error::AppError,
     model::{AuditDetail, AuditEvent, AuthMode, LoginView, RevokedCounts},
@@ -83,7 +83,7 @@ pub async fn revoked_token_valid_for(state: &AppState, principal: &Principal) ->
     if refresh::family_is_live(&state.pool, &principal.credential_id, now).await? {
         return Ok(None);
     }
-    Ok(Some((principal.expires_at - now).max(0)))
+    Ok(Some((jwt::refused_from(principal.expires_at) - now).max(0)))
 }
 
 /// Which of a user's logins to revoke.
@@ -94,7 +94,12 @@ enum Which<'a> {
     One(&'a str),
 }
 
-async fn revoke(state: &AppState, user_id: i64, which: Which<'_>, reason: &str) -> Result<RevokedCounts, AppError> {
+async fn revoke(
+    state: &AppState,
+    (user_id, username): (i64, &str),
+    which: Which<'_>,
+    reason: &str,
+) -> Result<RevokedCounts, AppError> {
     let (one, except_session, except_family) = match which {
         Which::All => (None, None, None),
         Which::One(id) => (Some(id), None, None),
@@ -109,10 +114,10 @@ async fn revoke(state: &AppState, user_id: i64, which: Which<'_>, reason: &str) 
     let access_tokens_valid_for = if state.settings.strict_revocation() {
         0
     } else {
-        let access_ttl = state.config.access_ttl as i64;
+        let access_ttl = state.config.access_ttl_for(username) as i64;
         last_refreshes
             .iter()
-            .map(|last_refresh| (last_refresh + access_ttl - now).max(0))
+            .map(|last_refresh| (jwt::refused_from(last_refresh + access_ttl) - now).max(0))
             .max()
             .unwrap_or(0)
     };
@@ -135,7 +140,13 @@ pub async fn revoke_mine(
     if id.is_empty() || id.len() > 64 {
         return Err(AppError::NotFound);
     }
-    let counts = revoke(state, principal.user_id, Which::One(id), "revoked by its owner").await?;
+    let counts = revoke(
+        state,
+        (principal.user_id, &principal.username),
+        Which::One(id),
+        "revoked by its owner",
+    )
+    .await?;
     if counts.revoked == 0 {
         return Err(AppError::NotFound);
     }
@@ -154,7 +165,7 @@ pub async fn logout_others(
 ) -> Result<RevokedCounts, AppError> {
     let counts = revoke(
         state,
-        principal.user_id,
+        (principal.user_id, &principal.username),
         Which::AllBut(principal),
         "logged out from another login",
     )
@@ -172,7 +183,19 @@ pub async fn revoke_others_after_password_change(
     state: &AppState,
     principal: &Principal,
 ) -> Result<RevokedCounts, AppError> {
-    revoke(state, principal.user_id, Which::AllBut(principal), "password changed").await
+    revoke(
+        state,
+        (principal.user_id, &principal.username),
+        Which::AllBut(principal),
+        "password changed",
+    )
+    .await
+}
+
+/// Ends every login of a user that no person owns (the race's demo user)
+/// when the race that made them is over: not a user's action, not audited.
+pub async fn end_demo_logins(state: &AppState, user_id: i64, username: &str) -> Result<RevokedCounts, AppError> {
+    revoke(state, (user_id, username), Which::All, "race over").await
 }
 
 /// An admin logs `username` out of every login.
@@ -186,7 +209,7 @@ pub async fn force_logout(
         .await?
         .ok_or(AppError::NotFound)?;
     let reason = format!("forced logout by {}", admin.principal().username);
-    let counts = revoke(state, user.id, Which::All, &reason).await?;
+    let counts = revoke(state, (user.id, &user.username), Which::All, &reason).await?;
     let entry = Entry::new(AuditEvent::ForcedLogout, Outcome::Ok)
         .user(user.id, &user.username)
         .detail(AuditDetail::ForcedLogout {
@@ -214,7 +237,7 @@ pub async fn make_room_for_login(
     let logins = list(state, Some(user_id), None).await?;
     let excess = (logins.len() + 1).saturating_sub(limit);
     for oldest in logins.iter().take(excess) {
-        let counts = revoke(state, user_id, Which::One(&oldest.id), "login limit").await?;
+        let counts = revoke(state, (user_id, username), Which::One(&oldest.id), "login limit").await?;
         let detail = AuditDetail::LoginLimit {
             limit: limit as u32,
             mode: oldest.mode,

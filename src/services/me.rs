@@ -22,13 +22,7 @@ pub async fn me_view(
 ) -> Result<MeView, AppError> {
     let principal = auth.require_user()?;
     let now = now();
-    let browser_cookies = cookies::request_cookies(request_headers)
-        .iter()
-        .map(|cookie| HeldCookie {
-            name: cookie.name().to_owned(),
-            bytes: cookie.value().len(),
-        })
-        .collect();
+    let browser_cookies = held_cookies(request_headers);
     let (jwt, server_record) = match principal.mode {
         AuthMode::Jwt => {
             let jwt = auth
@@ -70,13 +64,28 @@ pub async fn me_view(
     })
 }
 
+/// The cookies this request carried: names and value sizes only.
+pub fn held_cookies(request_headers: &HeaderMap) -> Vec<HeldCookie> {
+    cookies::request_cookies(request_headers)
+        .iter()
+        .map(|cookie| HeldCookie {
+            name: cookie.name().to_owned(),
+            bytes: cookie.value().len(),
+        })
+        .collect()
+}
+
 /// The token's two readable parts, as anyone holding it could read them.
-fn decode_for_display(access: &AccessToken, now: i64) -> Result<DecodedJwt, AppError> {
+pub fn decode_for_display(access: &AccessToken, now: i64) -> Result<DecodedJwt, AppError> {
     let header = jsonwebtoken::decode_header(&access.token).map_err(AppError::internal)?;
     Ok(DecodedJwt {
         header_json: serde_json::to_string_pretty(&header).map_err(AppError::internal)?,
         payload_json: serde_json::to_string_pretty(&access.claims).map_err(AppError::internal)?,
         token_bytes: access.token.len(),
+        part_bytes: {
+            let mut parts = access.token.split('.').map(str::len);
+            [(); 3].map(|_| parts.next().unwrap_or(0))
+        },
         seconds_until_exp: access.claims.exp as i64 - now,
     })
 }

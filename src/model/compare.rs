@@ -1,0 +1,269 @@
+//! What `/compare` shows: both modes side by side, every figure measured by
+//! this server (the auth layer's traces and the store's own rows).
+
+use super::{AuthMode, AuthTrace, CurrentUser, DecodedJwt, HeldCookie, Refusal, Step};
+use serde::{Deserialize, Serialize};
+
+/// Median and 95th percentile of what the auth layer spent, over the most
+/// recent requests of one mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Percentiles {
+    pub samples: usize,
+    pub median_micros: u64,
+    pub p95_micros: u64,
+}
+
+/// Rows the server keeps for logins, and their bytes: the sum of the
+/// stored values (integers as 8 bytes), without the engine's page and
+/// index overhead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StoredRows {
+    pub kind: StoredKind,
+    pub rows: i64,
+    pub bytes: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StoredKind {
+    /// tower-sessions records (the session store).
+    SessionRecords,
+    /// `session_logins`: which user each session belongs to.
+    SessionIndex,
+    /// `refresh_families`: one per JWT login, kept until expiry once revoked.
+    RefreshFamilies,
+    /// `refresh_tokens`: every refresh token ever issued, as a hash, kept
+    /// until expiry so that a replay is recognised.
+    RefreshTokens,
+}
+
+/// One mode's column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ModeFigures {
+    pub mode: AuthMode,
+    /// Live logins of this mode on the server.
+    pub live_logins: i64,
+    pub stored: Vec<StoredRows>,
+    /// The most recent request that presented this mode's credential: the
+    /// viewer's own when `latest_is_viewers`.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub latest: Option<AuthTrace>,
+    pub latest_is_viewers: bool,
+    /// What the auth layer spent on the recent requests of this mode.
+    pub check: Option<Percentiles>,
+    /// Strict revocation's lookup alone (JWT, while it is on).
+    pub strict_lookup: Option<Percentiles>,
+}
+
+impl ModeFigures {
+    pub fn stored_bytes(&self) -> i64 {
+        self.stored.iter().map(|rows| rows.bytes).sum()
+    }
+
+    /// Bytes the server keeps per live login; `None` without one.
+    pub fn bytes_per_login(&self) -> Option<i64> {
+        (self.live_logins > 0).then(|| self.stored_bytes() / self.live_logins)
+    }
+}
+
+/// Settings that decide the answers of the trade-off table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompareFacts {
+    pub strict_revocation: bool,
+    pub access_ttl: u64,
+    /// Clock skew forgiven on `exp`: a token is accepted this much longer.
+    pub leeway: u64,
+    pub refresh_ttl: u64,
+    pub session_idle_ttl: u64,
+    pub session_store: String,
+    pub max_logins_per_user: u32,
+}
+
+/// Everything `/compare` shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CompareView {
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub viewer: Option<CurrentUser>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Object>))]
+    pub browser_cookies: Vec<HeldCookie>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub jwt: Option<DecodedJwt>,
+    pub session: ModeFigures,
+    pub token: ModeFigures,
+    /// Unix time since which the recent-request figures were collected.
+    pub samples_since: i64,
+    /// How many recent requests per mode the percentiles cover at most.
+    pub samples_kept: usize,
+    pub facts: CompareFacts,
+    pub now: i64,
+}
+
+/// A box of the flow diagrams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlowNode {
+    Login,
+    Issue,
+    Store,
+    Carry,
+    Check,
+    StrictLookup,
+    Refresh,
+    Revoke,
+}
+
+impl FlowNode {
+    pub const SESSION: [FlowNode; 6] = [
+        FlowNode::Login,
+        FlowNode::Issue,
+        FlowNode::Store,
+        FlowNode::Carry,
+        FlowNode::Check,
+        FlowNode::Revoke,
+    ];
+    pub const JWT: [FlowNode; 8] = [
+        FlowNode::Login,
+        FlowNode::Issue,
+        FlowNode::Store,
+        FlowNode::Carry,
+        FlowNode::Check,
+        FlowNode::StrictLookup,
+        FlowNode::Refresh,
+        FlowNode::Revoke,
+    ];
+
+    pub fn of(mode: AuthMode) -> &'static [FlowNode] {
+        match mode {
+            AuthMode::Session => &FlowNode::SESSION,
+            AuthMode::Jwt => &FlowNode::JWT,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowNode::Login => "login",
+            FlowNode::Issue => "issue",
+            FlowNode::Store => "store",
+            FlowNode::Carry => "carry",
+            FlowNode::Check => "check",
+            FlowNode::StrictLookup => "strict_lookup",
+            FlowNode::Refresh => "refresh",
+            FlowNode::Revoke => "revoke",
+        }
+    }
+}
+
+/// How a request went through one box of the diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passage {
+    Passed,
+    Refused,
+}
+
+/// The boxes a traced request went through, in the order it met them.
+pub fn flow_path(trace: &AuthTrace) -> Vec<(FlowNode, Passage)> {
+    let mut path: Vec<(FlowNode, Passage)> = Vec::new();
+    let mut visit = |node: FlowNode, passage: Passage| match path.iter_mut().find(|(seen, _)| *seen == node) {
+        Some(entry) => entry.1 = passage,
+        None => path.push((node, passage)),
+    };
+    let mut current = FlowNode::Check;
+    for step in &trace.steps {
+        match &step.step {
+            Step::Anonymous => {}
+            Step::ReadAuthorization { .. } | Step::ReadCookie { .. } => visit(FlowNode::Carry, Passage::Passed),
+            Step::VerifiedSignature { .. } | Step::SessionFound { .. } | Step::UserLoaded | Step::IdleExtended => {
+                current = FlowNode::Check;
+                visit(FlowNode::Check, Passage::Passed);
+            }
+            Step::StrictLookupLive => visit(FlowNode::StrictLookup, Passage::Passed),
+            Step::RefreshNeeded { .. } | Step::Rotated => {
+                current = FlowNode::Refresh;
+                visit(FlowNode::Refresh, Passage::Passed);
+            }
+            Step::Refused { refusal } => {
+                let node = match refusal {
+                    Refusal::StrictRevoked | Refusal::StrictLookupFailed => FlowNode::StrictLookup,
+                    Refusal::RefreshFailed(_) => FlowNode::Refresh,
+                    _ if current == FlowNode::Refresh => FlowNode::Refresh,
+                    _ => FlowNode::Check,
+                };
+                visit(node, Passage::Refused);
+            }
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{TokenRejection, TraceStep};
+
+    fn trace(steps: Vec<Step>) -> AuthTrace {
+        AuthTrace {
+            steps: steps.into_iter().map(|step| TraceStep { step, micros: 1 }).collect(),
+            ..AuthTrace::default()
+        }
+    }
+
+    #[test]
+    fn a_session_request_carries_the_cookie_and_is_looked_up() {
+        let path = flow_path(&trace(vec![
+            Step::ReadCookie {
+                name: "authlab_sid".into(),
+                bytes: 48,
+            },
+            Step::SessionFound { store: "x".into() },
+            Step::UserLoaded,
+        ]));
+        assert_eq!(
+            path,
+            [(FlowNode::Carry, Passage::Passed), (FlowNode::Check, Passage::Passed)]
+        );
+    }
+
+    #[test]
+    fn an_expired_token_then_a_transparent_refresh_passes_through_refresh() {
+        let path = flow_path(&trace(vec![
+            Step::ReadCookie {
+                name: "authlab_at".into(),
+                bytes: 300,
+            },
+            Step::Refused {
+                refusal: Refusal::Token(TokenRejection::Expired),
+            },
+            Step::RefreshNeeded {
+                cookie: "authlab_rt".into(),
+            },
+            Step::Rotated,
+            Step::VerifiedSignature { lookup_follows: false },
+        ]));
+        assert_eq!(
+            path,
+            [
+                (FlowNode::Carry, Passage::Passed),
+                (FlowNode::Check, Passage::Passed),
+                (FlowNode::Refresh, Passage::Passed)
+            ]
+        );
+    }
+
+    #[test]
+    fn strict_revocation_refuses_at_the_lookup() {
+        let path = flow_path(&trace(vec![
+            Step::ReadAuthorization { bytes: 300 },
+            Step::VerifiedSignature { lookup_follows: true },
+            Step::Refused {
+                refusal: Refusal::StrictRevoked,
+            },
+        ]));
+        assert_eq!(path.last(), Some(&(FlowNode::StrictLookup, Passage::Refused)));
+        assert_eq!(path[1], (FlowNode::Check, Passage::Passed));
+    }
+}

@@ -1,0 +1,506 @@
+//! `/compare`: both modes side by side, filled from this server's live
+//! figures and refreshed every few seconds without a reload.
+
+use crate::{
+    components::{error_note::ErrorNote, mode_badge::ModeBadge},
+    error::AppError,
+    i18n::{use_messages, Messages},
+    model::{
+        compare::{flow_path, CompareView, FlowNode, ModeFigures, Passage, Percentiles, StoredKind},
+        AuthMode, AuthTrace, DecodedJwt, HeldCookie, Role,
+    },
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use std::time::Duration;
+
+/// How often the page asks again: each ask is itself a request of the
+/// viewer's mode, so the diagram follows it (a transparent refresh too).
+const POLL: Duration = Duration::from_secs(3);
+
+#[server(prefix = "/rpc", endpoint = "compare")]
+pub async fn get_compare() -> Result<CompareView, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let result = crate::services::compare::compare_view(&ctx.state, &ctx.auth(), &ctx.parts.headers).await;
+    ctx.respond(result)
+}
+
+/// A signal that counts up every `every`, in the browser only.
+pub fn ticker(every: Duration) -> ReadSignal<u32> {
+    let (count, set_count) = signal(0u32);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(move || set_count.update(|count| *count += 1), every) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    count
+}
+
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let t = use_messages();
+    let tick = ticker(POLL);
+    let view_data = Resource::new(move || tick.get(), |_| get_compare());
+    view! {
+        <section class="compare" data-testid="compare">
+            <h1>{t.compare_title}</h1>
+            <p class="lead">{t.compare_lead}</p>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match view_data.await {
+                        Ok(data) => view! { <CompareBody data/> }.into_any(),
+                        Err(err) => view! { <ErrorNote error=err/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn CompareBody(data: CompareView) -> impl IntoView {
+    let t = use_messages();
+    let viewer_line = match &data.viewer {
+        Some(viewer) => view! {
+            <p data-testid="compare-viewer" data-mode=viewer.mode.as_str()>
+                {(t.compare_viewer)(t.mode_label(viewer.mode))}
+                {(viewer.role == Role::Admin).then(|| view! {
+                    " " <A href="/compare/race" attr:data-testid="race-link">{t.race_link}</A>
+                })}
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <p data-testid="compare-viewer" data-mode="">
+                {t.compare_anonymous} " " <A href="/login?next=/compare">{t.nav_login}</A>
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        {viewer_line}
+        <div class="compare-columns">
+            <ModeColumn data=data.clone() mode=AuthMode::Session/>
+            <ModeColumn data=data.clone() mode=AuthMode::Jwt/>
+        </div>
+        <WireSummary data=data.clone()/>
+        <TradeOffs data=data.clone()/>
+        <p class="hint" data-testid="compare-method">
+            {(t.compare_method)(data.samples_kept, data.now - data.samples_since)}
+        </p>
+    }
+}
+
+fn figures_of(data: &CompareView, mode: AuthMode) -> &ModeFigures {
+    match mode {
+        AuthMode::Session => &data.session,
+        AuthMode::Jwt => &data.token,
+    }
+}
+
+/// Whether a cookie of this browser is one of `mode`'s credentials.
+fn belongs_to(cookie: &HeldCookie, mode: AuthMode) -> bool {
+    let names: &[&str] = match mode {
+        AuthMode::Session => &["authlab_sid"],
+        AuthMode::Jwt => &["authlab_at", "authlab_rt"],
+    };
+    names.iter().any(|name| cookie.name.ends_with(name))
+}
+
+#[component]
+fn ModeColumn(data: CompareView, mode: AuthMode) -> impl IntoView {
+    let figures = figures_of(&data, mode).clone();
+    let cookies: Vec<HeldCookie> = data
+        .browser_cookies
+        .iter()
+        .filter(|cookie| belongs_to(cookie, mode))
+        .cloned()
+        .collect();
+    let jwt = data.jwt.clone().filter(|_| mode == AuthMode::Jwt);
+    let path = figures.latest.as_ref().map(flow_path).unwrap_or_default();
+    view! {
+        <article class=format!("card compare-column mode-{}", mode.as_str()) data-testid="compare-column" data-mode=mode.as_str()>
+            <h2><ModeBadge mode/></h2>
+            <FlowDiagram mode path strict=data.facts.strict_revocation yours=figures.latest_is_viewers/>
+            <BrowserHolds mode cookies jwt/>
+            <ServerStores figures=figures.clone()/>
+            <LatestRequest figures=figures.clone()/>
+            <CheckCost figures/>
+        </article>
+    }
+}
+
+/// The mode's flow as boxes and arrows; the boxes the latest request went
+/// through are filled (red where it was refused).
+#[component]
+fn FlowDiagram(mode: AuthMode, path: Vec<(FlowNode, Passage)>, strict: bool, yours: bool) -> impl IntoView {
+    let t = use_messages();
+    const WIDTH: i32 = 320;
+    const BOX_HEIGHT: i32 = 46;
+    const GAP: i32 = 16;
+    let nodes = FlowNode::of(mode);
+    let height = nodes.len() as i32 * (BOX_HEIGHT + GAP) - GAP + 4;
+    let arrow_id = format!("arrow-{}", mode.as_str());
+    let title_id = format!("flow-title-{}", mode.as_str());
+    let passage_of = |node: FlowNode| path.iter().find(|(seen, _)| *seen == node).map(|(_, passage)| *passage);
+    let walked = path
+        .iter()
+        .map(|(node, passage)| {
+            let name = (t.flow_title)(mode, *node);
+            match passage {
+                Passage::Passed => name.to_owned(),
+                Passage::Refused => format!("{name} ({})", t.flow_refused),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" → ");
+    let description = if path.is_empty() {
+        t.flow_no_request.to_owned()
+    } else {
+        (t.flow_walked)(yours, &walked)
+    };
+    let boxes = nodes
+        .iter()
+        .enumerate()
+        .map(|(index, node)| {
+            let y = 2 + index as i32 * (BOX_HEIGHT + GAP);
+            let passage = passage_of(*node);
+            let optional = matches!(node, FlowNode::StrictLookup | FlowNode::Refresh)
+                && !(*node == FlowNode::StrictLookup && strict);
+            let class = match passage {
+                Some(Passage::Passed) => "flow-box hit",
+                Some(Passage::Refused) => "flow-box refused",
+                None if optional => "flow-box optional",
+                None => "flow-box",
+            };
+            let arrow = (index + 1 < nodes.len()).then(|| {
+                view! {
+                    <line
+                        x1=WIDTH / 2
+                        y1=y + BOX_HEIGHT
+                        x2=WIDTH / 2
+                        y2=y + BOX_HEIGHT + GAP - 2
+                        class="flow-arrow"
+                        marker-end=format!("url(#{arrow_id})")
+                    />
+                }
+            });
+            view! {
+                <g
+                    data-testid="flow-node"
+                    data-node=node.as_str()
+                    data-passage=match passage {
+                        Some(Passage::Passed) => "passed",
+                        Some(Passage::Refused) => "refused",
+                        None => "",
+                    }
+                >
+                    <rect x="2" y=y width=WIDTH - 4 height=BOX_HEIGHT rx="8" class=class/>
+                    <text x="14" y=y + 19 class="flow-title">{(t.flow_title)(mode, *node)}</text>
+                    <text x="14" y=y + 37 class="flow-detail">{(t.flow_detail)(mode, *node)}</text>
+                </g>
+                {arrow}
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="flow">
+            <svg
+                viewBox=format!("0 0 {WIDTH} {height}")
+                role="img"
+                aria-labelledby=title_id.clone()
+                data-testid="flow-diagram"
+                data-mode=mode.as_str()
+            >
+                <title id=title_id.clone()>{(t.flow_label)(t.mode_label(mode))} " " {description.clone()}</title>
+                <defs>
+                    <marker id=arrow_id.clone() viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+                        <path d="M0,0 L10,5 L0,10 z" class="flow-arrowhead"/>
+                    </marker>
+                </defs>
+                {boxes}
+            </svg>
+            <figcaption data-testid="flow-caption">{description}</figcaption>
+        </figure>
+    }
+}
+
+#[component]
+fn BrowserHolds(mode: AuthMode, cookies: Vec<HeldCookie>, jwt: Option<DecodedJwt>) -> impl IntoView {
+    let t = use_messages();
+    let body = if cookies.is_empty() {
+        view! {
+            <p class="notice" data-testid="holds-nothing">
+                {(t.holds_nothing)(t.mode_label(mode))} " "
+                <a href=format!("/login?mode={}&next=/compare", mode.as_str())>{t.nav_login}</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        let total: usize = cookies.iter().map(|cookie| cookie.bytes).sum();
+        view! {
+            <table>
+                <thead><tr><th>{t.cookie}</th><th class="num">{t.bytes}</th></tr></thead>
+                <tbody>
+                    {cookies
+                        .into_iter()
+                        .map(|cookie| view! {
+                            <tr data-testid="compare-cookie" data-name=cookie.name.clone() data-bytes=cookie.bytes>
+                                <td><code>{cookie.name.clone()}</code></td>
+                                <td class="num">{cookie.bytes}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <p class="hint">{(t.cookie_total)(total)} " " {t.all_http_only}</p>
+        }
+        .into_any()
+    };
+    view! {
+        <h3>{t.browser_holds}</h3>
+        {body}
+        {jwt.map(|jwt| view! {
+            <p data-testid="compare-jwt-parts" data-bytes=jwt.token_bytes>
+                {(t.jwt_parts)(jwt.part_bytes[0], jwt.part_bytes[1], jwt.part_bytes[2])}
+            </p>
+            <p class="notice warn">{t.base64_not_encryption}</p>
+            <details open>
+                <summary>{t.token_decoded}</summary>
+                <h4>{t.jwt_header}</h4>
+                <pre data-testid="compare-jwt-header">{jwt.header_json}</pre>
+                <h4>{t.jwt_payload}</h4>
+                <pre data-testid="compare-jwt-payload">{jwt.payload_json}</pre>
+            </details>
+        })}
+    }
+}
+
+#[component]
+fn ServerStores(figures: ModeFigures) -> impl IntoView {
+    let t = use_messages();
+    let per_login = figures.bytes_per_login();
+    view! {
+        <h3 id=format!("stored-{}", figures.mode.as_str())>{t.server_stores}</h3>
+        <table data-testid="stored" data-mode=figures.mode.as_str() data-logins=figures.live_logins data-bytes=figures.stored_bytes()>
+            <thead><tr><th>{t.stored_what}</th><th class="num">{t.rows}</th><th class="num">{t.bytes}</th></tr></thead>
+            <tbody>
+                {figures
+                    .stored
+                    .iter()
+                    .map(|rows| view! {
+                        <tr data-testid="stored-row" data-kind=stored_kind(rows.kind) data-rows=rows.rows data-bytes=rows.bytes>
+                            <td>{(t.stored_kind)(rows.kind)}</td>
+                            <td class="num">{rows.rows}</td>
+                            <td class="num">{rows.bytes}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <p data-testid="per-login" data-bytes=per_login.unwrap_or(0)>
+            {match per_login {
+                Some(bytes) => (t.per_login)(figures.live_logins, bytes),
+                None => t.no_live_logins.to_owned(),
+            }}
+        </p>
+        <p class="hint">{(t.stored_note)(figures.mode)}</p>
+    }
+}
+
+fn stored_kind(kind: StoredKind) -> &'static str {
+    match kind {
+        StoredKind::SessionRecords => "session_records",
+        StoredKind::SessionIndex => "session_index",
+        StoredKind::RefreshFamilies => "refresh_families",
+        StoredKind::RefreshTokens => "refresh_tokens",
+    }
+}
+
+#[component]
+fn LatestRequest(figures: ModeFigures) -> impl IntoView {
+    let t = use_messages();
+    let body = match &figures.latest {
+        Some(trace) => view! {
+            <p
+                data-testid="latest-request"
+                data-mode=figures.mode.as_str()
+                data-yours=figures.latest_is_viewers.to_string()
+                data-credential-bytes=trace.credential_header_bytes
+                data-header-bytes=trace.request_header_bytes
+            >
+                {(t.latest_request)(figures.latest_is_viewers, &trace.request)} " "
+                {(t.wire_bytes)(trace.credential_header_bytes, trace.request_header_bytes)}
+            </p>
+        }
+        .into_any(),
+        None => {
+            view! { <p data-testid="latest-request" data-mode=figures.mode.as_str()>{t.no_request_yet}</p> }.into_any()
+        }
+    };
+    view! {
+        <h3>{t.on_the_wire}</h3>
+        {body}
+    }
+}
+
+#[component]
+fn CheckCost(figures: ModeFigures) -> impl IntoView {
+    let t = use_messages();
+    let line = |label: &'static str, cost: Option<Percentiles>, testid: &'static str| match cost {
+        Some(cost) => view! {
+            <p data-testid=testid data-median=cost.median_micros data-p95=cost.p95_micros data-samples=cost.samples>
+                {label} ": " {(t.percentiles)(cost.median_micros, cost.p95_micros, cost.samples)}
+            </p>
+        }
+        .into_any(),
+        None => view! { <p data-testid=testid>{label} ": " {t.no_request_yet}</p> }.into_any(),
+    };
+    let strict = (figures.mode == AuthMode::Jwt && figures.strict_lookup.is_some())
+        .then(|| line(t.strict_lookup_cost, figures.strict_lookup, "strict-cost"));
+    view! {
+        <h3>{t.check_cost}</h3>
+        {line(t.auth_layer_cost, figures.check, "check-cost")}
+        {strict}
+    }
+}
+
+/// The "a JWT adds traffic" claim, checked against the latest request of
+/// each mode.
+#[component]
+fn WireSummary(data: CompareView) -> impl IntoView {
+    let t = use_messages();
+    let latest = |mode| figures_of(&data, mode).latest.clone();
+    let body = match (latest(AuthMode::Session), latest(AuthMode::Jwt)) {
+        (Some(session), Some(jwt)) => {
+            let ratio = |jwt: usize, session: usize| (session > 0).then(|| jwt as f64 / session as f64);
+            let headers = ratio(jwt.request_header_bytes, session.request_header_bytes);
+            let credential = ratio(jwt.credential_header_bytes, session.credential_header_bytes);
+            view! {
+                <p
+                    data-testid="wire-ratio"
+                    data-header-ratio=headers.map(|r| format!("{r:.2}")).unwrap_or_default()
+                    data-credential-ratio=credential.map(|r| format!("{r:.2}")).unwrap_or_default()
+                >
+                    {(t.wire_ratio)(
+                        &session,
+                        &jwt,
+                        headers.unwrap_or(0.0),
+                        credential.unwrap_or(0.0),
+                    )}
+                </p>
+                <p>{wire_reason(t, &data, &jwt)}</p>
+            }
+            .into_any()
+        }
+        _ => view! { <p data-testid="wire-ratio">{t.wire_needs_both}</p> }.into_any(),
+    };
+    view! {
+        <article class="card" id="wire">
+            <h2>{t.wire_title}</h2>
+            {body}
+        </article>
+    }
+}
+
+/// Why the JWT request is larger, from what this browser holds when it
+/// holds a token (claims, signature, the refresh cookie beside it).
+fn wire_reason(t: &Messages, data: &CompareView, jwt: &AuthTrace) -> String {
+    match &data.jwt {
+        Some(token) => {
+            let refresh: usize = data
+                .browser_cookies
+                .iter()
+                .filter(|cookie| cookie.name.ends_with("authlab_rt"))
+                .map(|cookie| cookie.bytes)
+                .sum();
+            (t.wire_reason_measured)(token.part_bytes[1], token.part_bytes[2], refresh)
+        }
+        None => (t.wire_reason_general)(jwt.credential_header_bytes),
+    }
+}
+
+#[component]
+fn TradeOffs(data: CompareView) -> impl IntoView {
+    let t = use_messages();
+    let facts = &data.facts;
+    let bytes = |mode| {
+        figures_of(&data, mode)
+            .latest
+            .as_ref()
+            .map(|trace| trace.credential_header_bytes)
+    };
+    let per_login = |mode| figures_of(&data, mode).bytes_per_login();
+    let is_admin = data.viewer.as_ref().is_some_and(|viewer| viewer.role == Role::Admin);
+    let race_or_admin = if is_admin { "/compare/race" } else { "/admin" };
+    let rows: Vec<(&'static str, String, String, &'static str)> = vec![
+        (
+            "size",
+            (t.trade_size)(AuthMode::Session, bytes(AuthMode::Session)),
+            (t.trade_size)(AuthMode::Jwt, bytes(AuthMode::Jwt)),
+            "#wire",
+        ),
+        (
+            "state",
+            (t.trade_state)(AuthMode::Session, per_login(AuthMode::Session), &facts.session_store),
+            (t.trade_state)(AuthMode::Jwt, per_login(AuthMode::Jwt), &facts.session_store),
+            "#stored-session",
+        ),
+        (
+            "forced_logout",
+            (t.trade_logout)(AuthMode::Session, facts),
+            (t.trade_logout)(AuthMode::Jwt, facts),
+            race_or_admin,
+        ),
+        (
+            "role_change",
+            (t.trade_role)(AuthMode::Session, facts),
+            (t.trade_role)(AuthMode::Jwt, facts),
+            race_or_admin,
+        ),
+        (
+            "servers",
+            (t.trade_servers)(AuthMode::Session, facts),
+            (t.trade_servers)(AuthMode::Jwt, facts),
+            "#stored-jwt",
+        ),
+        (
+            "login_limit",
+            (t.trade_limit)(facts.max_logins_per_user),
+            (t.trade_limit)(facts.max_logins_per_user),
+            "/me",
+        ),
+        ("csrf", t.trade_csrf.0.to_owned(), t.trade_csrf.1.to_owned(), "/me"),
+        ("xss", t.trade_xss.0.to_owned(), t.trade_xss.1.to_owned(), "/me"),
+    ];
+    view! {
+        <article class="card" id="trade-offs">
+            <h2>{t.trade_title}</h2>
+            <div class="scroll" tabindex="0" role="region" aria-label=t.trade_title>
+                <table data-testid="trade-offs">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.trade_question}</th>
+                            <th scope="col"><ModeBadge mode=AuthMode::Session/></th>
+                            <th scope="col"><ModeBadge mode=AuthMode::Jwt/></th>
+                            <th scope="col">{t.trade_see}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|(key, session, jwt, link)| view! {
+                                <tr data-testid="trade-row" data-row=key>
+                                    <th scope="row">{(t.trade_row)(key)}</th>
+                                    <td data-mode="session">{session}</td>
+                                    <td data-mode="jwt">{jwt}</td>
+                                    <td><a href=link>{(t.trade_link)(link)}</a></td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </article>
+    }
+}

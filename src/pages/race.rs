@@ -1,0 +1,373 @@
+//! `/compare/race`: the presenter's view. Two demo clients, one per mode,
+//! ask `/api/me` once a second; the presenter acts on their user and the
+//! room watches each stream react.
+
+use crate::{
+    components::{error_note::ErrorNote, mode_badge::ModeBadge},
+    error::AppError,
+    i18n::use_messages,
+    model::{
+        race::{RaceAction, RaceLane, RaceView},
+        AuthMode, Role,
+    },
+    pages::compare::ticker,
+};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use std::time::Duration;
+
+/// What the timeline shows, in milliseconds.
+const SHOWN_MS: i64 = 60_000;
+
+/// The race now; `None` for an anonymous visitor, 403 for users.
+#[server(prefix = "/rpc", endpoint = "race")]
+pub async fn get_race() -> Result<Option<RaceView>, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    if auth.principal.is_none() {
+        return Ok(None);
+    }
+    let result = async { crate::services::race::watch(&ctx.state, auth.require_admin()?).await }.await;
+    ctx.respond(result).map(Some)
+}
+
+#[server(prefix = "/rpc", endpoint = "race_start")]
+pub async fn race_start() -> Result<(), AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    let result = async {
+        crate::services::race::start(&ctx.state, auth.require_admin()?)
+            .await
+            .map(drop)
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[server(prefix = "/rpc", endpoint = "race_stop")]
+pub async fn race_stop() -> Result<(), AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    let result = async {
+        crate::services::race::stop(&ctx.state, auth.require_admin()?)
+            .await
+            .map(drop)
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[server(prefix = "/rpc", endpoint = "race_act")]
+pub async fn race_act(action: String) -> Result<(), AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let auth = ctx.auth();
+    let result = async {
+        let admin = auth.require_admin()?;
+        let action = RaceAction::parse(&action).ok_or(AppError::BadRequest(crate::model::BadInput::UnknownAction))?;
+        crate::services::race::act(&ctx.state, admin, &ctx.client(), action)
+            .await
+            .map(drop)
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[component]
+pub fn RacePage() -> impl IntoView {
+    let t = use_messages();
+    let start = ServerAction::<RaceStart>::new();
+    let stop = ServerAction::<RaceStop>::new();
+    let act = ServerAction::<RaceAct>::new();
+    let tick = ticker(Duration::from_secs(1));
+    let race = Resource::new(
+        move || {
+            (
+                tick.get(),
+                start.version().get(),
+                stop.version().get(),
+                act.version().get(),
+            )
+        },
+        |_| get_race(),
+    );
+    let action_error = move || {
+        [start.value().get(), stop.value().get(), act.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+    };
+    view! {
+        <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match race.await {
+                    Ok(Some(race)) => view! {
+                        <section class="race" data-testid="race" data-running=race.running.to_string() data-elapsed-ms=race.elapsed_ms>
+                            <h1>{t.race_title}</h1>
+                            <p class="lead">{(t.race_lead)(&race.username, race.access_ttl, race.leeway)}</p>
+                            <Controls race=race.clone() start stop act/>
+                            {move || action_error().map(|err| view! { <ErrorNote error=err testid="race-error"/> })}
+                            <Status race=race.clone()/>
+                            <Timeline race=race.clone()/>
+                            <Reactions race=race.clone()/>
+                        </section>
+                    }
+                        .into_any(),
+                    Ok(None) => view! { <Redirect path="/login?next=/compare/race"/> }.into_any(),
+                    Err(AppError::Forbidden(_)) => view! {
+                        <section class="narrow" data-testid="forbidden">
+                            <h1>{t.admins_only}</h1>
+                            <p>{t.race_admins_only}</p>
+                        </section>
+                    }
+                        .into_any(),
+                    Err(err) => view! { <ErrorNote error=err/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Controls(
+    race: RaceView,
+    start: ServerAction<RaceStart>,
+    stop: ServerAction<RaceStop>,
+    act: ServerAction<RaceAct>,
+) -> impl IntoView {
+    let t = use_messages();
+    let running = race.running;
+    let is_admin = race.role == Some(Role::Admin);
+    let action_button = move |action: RaceAction, label: &'static str, primary: bool| {
+        view! {
+            <ActionForm action=act attr:class="inline">
+                <input type="hidden" name="action" value=action.as_str()/>
+                <button
+                    type="submit"
+                    class=if primary { "button" } else { "button-secondary" }
+                    disabled=!running
+                    data-testid="race-action"
+                    data-action=action.as_str()
+                >
+                    {label}
+                </button>
+            </ActionForm>
+        }
+    };
+    let (role_action, role_label) = if is_admin {
+        (RaceAction::Demote, t.race_demote)
+    } else {
+        (RaceAction::Promote, t.race_promote)
+    };
+    let (strict_action, strict_label) = if race.strict_revocation {
+        (RaceAction::StrictOff, (t.race_strict)(false))
+    } else {
+        (RaceAction::StrictOn, (t.race_strict)(true))
+    };
+    view! {
+        <div class="race-controls" role="group" aria-label=t.race_controls>
+            <ActionForm action=start attr:class="inline">
+                <button type="submit" class="button" data-testid="race-start">
+                    {if running { t.race_restart } else { t.race_start }}
+                </button>
+            </ActionForm>
+            {action_button(RaceAction::ForceLogout, t.force_logout, true)}
+            {action_button(role_action, role_label, false)}
+            {action_button(strict_action, strict_label, false)}
+            <ActionForm action=stop attr:class="inline">
+                <button type="submit" class="button-secondary" disabled=!running data-testid="race-stop">
+                    {t.race_stop}
+                </button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn Status(race: RaceView) -> impl IntoView {
+    let t = use_messages();
+    let state = match (race.running, race.stopped) {
+        (true, _) => (t.race_running)(race.elapsed_ms / 1000, race.max_secs),
+        (false, Some(reason)) => (t.race_stopped)(reason),
+        (false, None) => t.race_not_started.to_owned(),
+    };
+    let lanes = [&race.session, &race.jwt].map(|lane| {
+        let last = lane.ticks.last().cloned();
+        view! {
+            <li
+                data-testid="race-lane-status"
+                data-mode=lane.mode.as_str()
+                data-outcome=last.as_ref().map(|tick| tick.outcome.as_str()).unwrap_or_default()
+                data-role=last.as_ref().and_then(|tick| tick.role).map(Role::as_str).unwrap_or_default()
+                data-status=last.as_ref().map(|tick| tick.status).unwrap_or_default()
+            >
+                <ModeBadge mode=lane.mode/> " "
+                {match &last {
+                    Some(tick) => (t.race_last_tick)(tick),
+                    None => t.race_no_ticks.to_owned(),
+                }}
+            </li>
+        }
+    });
+    view! {
+        <div class="card race-status" role="status">
+            <p data-testid="race-state">{state}</p>
+            <p>
+                {(t.strict_is)(race.strict_revocation).0}
+                <strong data-testid="race-strict" data-on=race.strict_revocation.to_string()>
+                    {(t.strict_is)(race.strict_revocation).1}
+                </strong>
+                " · " {t.race_role_now} " "
+                <strong data-testid="race-role" data-role=race.role.map(Role::as_str).unwrap_or_default()>
+                    {race.role.map(|role| (t.role)(role)).unwrap_or(t.unknown)}
+                </strong>
+            </p>
+            <ul class="race-lanes">{lanes.into_iter().collect_view()}</ul>
+        </div>
+    }
+}
+
+/// Both streams on one time axis: a box per request, coloured by outcome,
+/// the presenter's actions as vertical lines.
+#[component]
+fn Timeline(race: RaceView) -> impl IntoView {
+    let t = use_messages();
+    const WIDTH: f64 = 960.0;
+    const LEFT: f64 = 90.0;
+    const LANE: f64 = 56.0;
+    const TOP: f64 = 26.0;
+    let height = TOP + 2.0 * LANE + 30.0;
+    let end_ms = race.elapsed_ms.max(SHOWN_MS);
+    let start_ms = end_ms - SHOWN_MS;
+    let x = move |at_ms: i64| LEFT + (at_ms - start_ms) as f64 / SHOWN_MS as f64 * (WIDTH - LEFT - 10.0);
+    let tick_width = (WIDTH - LEFT - 10.0) * race.tick_ms as f64 / SHOWN_MS as f64 * 0.8;
+    let lane_view = |index: usize, lane: &RaceLane| {
+        let y = TOP + index as f64 * LANE;
+        let boxes = lane
+            .ticks
+            .iter()
+            .filter(|tick| tick.at_ms >= start_ms)
+            .map(|tick| {
+                let class = format!("tick tick-{}", tick.outcome.as_str());
+                let admin = (tick.role == Some(Role::Admin)).then(|| {
+                    view! { <text x=x(tick.at_ms) + tick_width / 2.0 y=y + 27.0 class="tick-mark">"A"</text> }
+                });
+                let refreshed = tick.refreshed.then(|| {
+                    view! { <circle cx=x(tick.at_ms) + tick_width / 2.0 cy=y + 44.0 r="3" class="tick-refresh"/> }
+                });
+                view! {
+                    <rect x=x(tick.at_ms) y=y + 6.0 width=tick_width height="30" rx="2" class=class>
+                        <title>{(t.race_last_tick)(tick)}</title>
+                    </rect>
+                    {admin}
+                    {refreshed}
+                }
+            })
+            .collect_view();
+        let expiry = lane
+            .token_refused_from_ms
+            .filter(|at| *at >= start_ms && *at <= end_ms + 5_000)
+            .map(|at| {
+                let at = at.min(end_ms);
+                view! {
+                    <line x1=x(at) y1=y + 2.0 x2=x(at) y2=y + 40.0 class="token-expiry"/>
+                    <text x=x(at) + 3.0 y=y + 52.0 class="axis-label">{t.race_token_ends}</text>
+                }
+            });
+        view! {
+            <g data-testid="race-lane" data-mode=lane.mode.as_str() data-ticks=lane.ticks.len()>
+                <text x="4" y=y + 26.0 class=format!("lane-label lane-{}", lane.mode.as_str())>
+                    {t.mode_label(lane.mode)}
+                </text>
+                {boxes}
+                {expiry}
+            </g>
+        }
+    };
+    let events = race
+        .events
+        .iter()
+        .filter(|event| event.at_ms >= start_ms)
+        .map(|event| {
+            view! {
+                <line x1=x(event.at_ms) y1=TOP - 6.0 x2=x(event.at_ms) y2=TOP + 2.0 * LANE class="race-event"/>
+                <text x=x(event.at_ms) + 3.0 y=TOP - 10.0 class="axis-label">{(t.race_action)(event.action)}</text>
+            }
+        })
+        .collect_view();
+    let seconds_axis = (0..=6)
+        .map(|step| {
+            let at = start_ms + step * 10_000;
+            view! { <text x=x(at) y=height - 6.0 class="axis-label">{format!("{} s", at / 1000)}</text> }
+        })
+        .collect_view();
+    view! {
+        <figure class="card timeline">
+            <svg
+                viewBox=format!("0 0 {WIDTH} {height}")
+                role="img"
+                aria-labelledby="race-timeline-title"
+                data-testid="race-timeline"
+            >
+                <title id="race-timeline-title">{(t.race_timeline_label)(&race)}</title>
+                {lane_view(0, &race.session)}
+                {lane_view(1, &race.jwt)}
+                {events}
+                {seconds_axis}
+            </svg>
+            <figcaption class="legend">
+                <span class="swatch tick-accepted"></span> {t.legend_accepted}
+                <span class="swatch tick-refused"></span> {t.legend_refused}
+                <span class="swatch tick-accepted_after_revocation"></span> {t.legend_after_revocation}
+                <span class="legend-mark">"A"</span> {t.legend_admin}
+                <span class="legend-mark">"●"</span> {t.legend_refreshed}
+            </figcaption>
+        </figure>
+    }
+}
+
+/// How long each stream took to show each action: measured, tick by tick.
+#[component]
+fn Reactions(race: RaceView) -> impl IntoView {
+    let t = use_messages();
+    let cell = move |reaction: Option<i64>, mode: AuthMode| match reaction {
+        Some(ms) => view! { <td data-mode=mode.as_str() data-ms=ms>{(t.race_after)(ms)}</td> }.into_any(),
+        None => view! { <td data-mode=mode.as_str()>{t.race_not_yet}</td> }.into_any(),
+    };
+    let rows = race
+        .reactions
+        .iter()
+        .filter(|reaction| {
+            matches!(
+                reaction.event.action,
+                RaceAction::ForceLogout | RaceAction::Promote | RaceAction::Demote
+            )
+        })
+        .map(|reaction| {
+            view! {
+                <tr data-testid="race-reaction" data-action=reaction.event.action.as_str()>
+                    <td>{(t.race_action)(reaction.event.action)}</td>
+                    <td>{format!("{:.1} s", reaction.event.at_ms as f64 / 1000.0)}</td>
+                    {cell(reaction.session_ms, AuthMode::Session)}
+                    {cell(reaction.jwt_ms, AuthMode::Jwt)}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <article class="card">
+            <h2>{t.race_reactions}</h2>
+            <table data-testid="race-reactions">
+                <thead>
+                    <tr>
+                        <th>{t.race_what}</th>
+                        <th>{t.race_when}</th>
+                        <th><ModeBadge mode=AuthMode::Session/></th>
+                        <th><ModeBadge mode=AuthMode::Jwt/></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="hint">{(t.race_explained)(race.access_ttl, race.leeway)}</p>
+        </article>
+    }
+}
