@@ -81,5 +81,5 @@ export default defineConfig<AppOptions>({
   ],
   // Access tokens of the saved logins outlive the whole run (15 min), so no
   // two tests ever spend the same saved refresh token.
-  webServer: [server(port, { AUTHLAB_ACCESS_TTL: "900" }), server(port + 1, { AUTHLAB_ACCESS_TTL: "10" })],
+  webServer: [server(port, { AUTHLAB_ACCESS_TTL: "900" }), server(port + 1, { AUTHLAB_ACCESS_TTL: "10", AUTHLAB_RACE_ACCESS_TTL: "6" })],
 });

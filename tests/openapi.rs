@@ -11,7 +11,7 @@ use axum::{
 use common::app;
 
 /// Every route of the JSON API (DESIGN.md's contract, grown by the issues).
-const ROUTES: [(&str, &str); 24] = [
+const ROUTES: [(&str, &str); 29] = [
     ("post", "/api/session/login"),
     ("post", "/api/jwt/login"),
     ("post", "/api/jwt/refresh"),
@@ -36,6 +36,11 @@ const ROUTES: [(&str, &str); 24] = [
     ("get", "/api/admin/settings"),
     ("put", "/api/admin/settings"),
     ("get", "/api/admin/audit"),
+    ("get", "/api/compare"),
+    ("get", "/api/admin/race"),
+    ("post", "/api/admin/race"),
+    ("delete", "/api/admin/race"),
+    ("post", "/api/admin/race/actions"),
 ];
 
 #[tokio::test]

@@ -44,6 +44,16 @@ test("/board is accessible", async ({ jwtUser }, testInfo) => {
   await check(jwtUser.page, "/board", "board", testInfo);
 });
 
+test("/compare is accessible logged out and in each mode", async ({ page, sessionUser, jwtUser }, testInfo) => {
+  await check(page, "/compare", "compare-anonymous", testInfo);
+  await check(sessionUser.page, "/compare", "compare-session", testInfo);
+  await check(jwtUser.page, "/compare", "compare-jwt", testInfo);
+});
+
+test("/compare/race is accessible", async ({ admin }, testInfo) => {
+  await check(admin.page, "/compare/race", "race", testInfo);
+});
+
 test("/admin is accessible, and so is its 403 page", async ({ admin, sessionUser }, testInfo) => {
   await check(admin.page, "/admin", "admin", testInfo);
   await check(sessionUser.page, "/admin", "admin-403", testInfo);

@@ -17,7 +17,8 @@ use serde::Deserialize;
 /// Both modes side by side: this server's stored rows per mode, the recent
 /// requests' costs and sizes, and what this request carried.
 #[utoipa::path(get, path = "/api/compare", tag = "both modes",
-    responses((status = 200, body = CompareView)),
+    responses((status = 200, body = CompareView),
+        (status = 431, body = ErrorBody, description = "headers (cookies, tokens) beyond any real client's")),
     security((), ("session" = []), ("bearer" = [])))]
 pub async fn compare(
     State(state): State<AppState>,

@@ -79,13 +79,19 @@ impl Race {
         self.lock().as_ref().is_some_and(|run| run.stopped.is_none())
     }
 
-    /// Ends the run `number` (if it is still the current one and running).
+    /// Ends the run `number` (if it is still the current one and running)
+    /// from outside its task, which is aborted.
     fn stop(&self, number: u64, reason: RaceStop) -> bool {
+        self.end(number, reason, true)
+    }
+
+    /// Marks run `number` ended; `abort` its task unless the task itself asks.
+    fn end(&self, number: u64, reason: RaceStop, abort: bool) -> bool {
         let mut guard = self.lock();
         match guard.as_mut() {
             Some(run) if run.number == number && run.stopped.is_none() => {
                 run.stopped = Some(reason);
-                if let Some(task) = run.task.take() {
+                if let Some(task) = run.task.take().filter(|_| abort) {
                     task.abort();
                 }
                 true
@@ -345,7 +351,7 @@ async fn run(state: AppState, router: Router, number: u64, password: String) {
     let clients = DemoClients::log_in(&router, &password).await;
     let Some(mut clients) = clients else {
         tracing::warn!("the race's demo clients could not log in");
-        state.race.stop(number, RaceStop::Failed);
+        state.race.end(number, RaceStop::Failed, false);
         return;
     };
     let Some(started_at_ms) = state.race.started_at_ms(number) else {
@@ -358,7 +364,8 @@ async fn run(state: AppState, router: Router, number: u64, password: String) {
     loop {
         ticks.tick().await;
         if let Some(reason) = state.race.due_to_stop(number, idle, longest) {
-            if state.race.stop(number, reason) {
+            // Not aborted: this task ends the demo logins itself.
+            if state.race.end(number, reason, false) {
                 end_demo_logins(&state).await;
             }
             return;
