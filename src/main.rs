@@ -37,9 +37,11 @@ async fn serve() -> anyhow::Result<()> {
 
     let state = server::build_state(config, leptos_options).await?;
     server::spawn_housekeeping(state.clone());
-    let app = server::router(state);
+    let app = server::router(state.clone());
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
+    // The race's demo clients send their requests here, over loopback.
+    state.race.attach(listener.local_addr()?);
     tracing::info!("Auth Lab listening on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

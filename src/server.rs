@@ -92,8 +92,7 @@ pub fn router(state: AppState) -> Router {
         )));
 
     let leptos_options = state.leptos_options.clone();
-    let race = state.race.clone();
-    let router = Router::new()
+    Router::new()
         .merge(api::router())
         .leptos_routes_with_context(
             &state,
@@ -118,10 +117,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
         .layer(middleware::from_fn(crate::headers::bound_request_headers))
         .layer(middleware::from_fn(crate::headers::security_headers))
-        .with_state(state);
-    // The race's demo clients send their requests through this very router.
-    race.attach(router.clone());
-    router
+        .with_state(state)
 }
 
 /// Leptos answers a page's `<Redirect>` with a real 302 only when the

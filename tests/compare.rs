@@ -211,6 +211,7 @@ async fn until(limit: Duration, what: &str, mut done: impl AsyncFnMut() -> bool)
 #[tokio::test]
 async fn a_race_nobody_watches_stops_by_itself_and_ends_its_demo_logins() {
     let app = app_with(&["--race-idle-secs", "1"]).await;
+    app.serve().await;
     let admin = app.login_as("session", "admin").await;
     let started = app.call(Method::POST, "/api/admin/race", None, &admin).await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.body);
@@ -236,6 +237,7 @@ async fn a_race_nobody_watches_stops_by_itself_and_ends_its_demo_logins() {
 #[tokio::test]
 async fn a_watched_race_stops_at_its_longest_run() {
     let app = app_with(&["--race-max-secs", "2"]).await;
+    app.serve().await;
     let admin = app.login_as("jwt", "admin").await;
     assert_eq!(
         app.call(Method::POST, "/api/admin/race", None, &admin).await.status,
@@ -261,6 +263,7 @@ fn last_outcome(view: &Value, lane: &str) -> Option<String> {
 #[tokio::test]
 async fn after_a_forced_logout_the_session_client_is_refused_and_the_jwt_client_lives_on_until_exp() {
     let app = app_with(&["--race-access-ttl", "2"]).await;
+    app.serve().await;
     let admin = app.login_as("session", "admin").await;
     app.call(Method::POST, "/api/admin/race", None, &admin).await;
     let watch = async || app.call(Method::GET, "/api/admin/race", None, &admin).await.body;

@@ -1,10 +1,10 @@
 //! The race of `/compare/race`: two demo clients inside the server, one
-//! logged in by session and one by JWT, each asking `GET /api/me` through
-//! the real router once a second, while a presenter acts on their user.
+//! logged in by session and one by JWT, each asking `GET /api/me` of this
+//! very server once a second, while a presenter acts on their user.
 //!
-//! The clients send real requests (a `Request` through the very router the
-//! server serves, credentials in real headers) and keep only what a real
-//! client keeps: a cookie, or a token pair. A race uses its own user
+//! The clients send real HTTP/1.1 requests over loopback to the address
+//! this server listens on, so they pass every layer a browser's request
+//! passes, and keep only what a real client keeps: a cookie, or a token pair. A race uses its own user
 //! ([`RACE_USERNAME`]), stops when no page asked for it for a while or after
 //! its longest run, and ends its demo logins when it stops.
 
@@ -26,23 +26,25 @@ use crate::{
 use axum::{
     body::Body,
     http::{header, Method, Request, StatusCode},
-    Router,
 };
 use serde_json::Value;
 use std::{
+    net::SocketAddr,
     sync::{Mutex, OnceLock},
     time::{Duration, Instant},
 };
-use tower::ServiceExt;
 
 /// Each client asks once per tick.
 pub const TICK: Duration = Duration::from_secs(1);
 /// What a view sends of each lane: the timeline shows the last two minutes.
 const WINDOW_MS: i64 = 120_000;
+/// A demo request not answered by then counts as failed.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
 
 #[derive(Default)]
 pub struct Race {
-    router: OnceLock<Router>,
+    /// Where this server listens: the demo clients' requests go there.
+    address: OnceLock<SocketAddr>,
     run: Mutex<Option<RaceRun>>,
 }
 
@@ -64,9 +66,16 @@ impl RaceRun {
 }
 
 impl Race {
-    /// The router the demo clients send their requests through.
-    pub fn attach(&self, router: Router) {
-        let _ = self.router.set(router);
+    /// The address this server listens on, once it does (`0.0.0.0` is
+    /// reached at the loopback address).
+    pub fn attach(&self, mut address: SocketAddr) {
+        if address.ip().is_unspecified() {
+            address.set_ip(match address {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        let _ = self.address.set(address);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<RaceRun>> {
@@ -154,12 +163,11 @@ fn now_ms() -> i64 {
 
 /// Starts a race, ending the one before (a restart).
 pub async fn start(state: &AppState, _admin: Admin<'_>) -> Result<RaceView, AppError> {
-    let router = state
+    let address = *state
         .race
-        .router
+        .address
         .get()
-        .cloned()
-        .ok_or_else(|| AppError::internal("the race has no router"))?;
+        .ok_or_else(|| AppError::internal("the race does not know where this server listens"))?;
     let previous = state.race.lock().as_ref().map(|run| run.number);
     if let Some(previous) = previous {
         state.race.stop(previous, RaceStop::ByPresenter);
@@ -184,7 +192,7 @@ pub async fn start(state: &AppState, _admin: Admin<'_>) -> Result<RaceView, AppE
             task: None,
         });
     }
-    let task = tokio::spawn(run(state.clone(), router, number, password));
+    let task = tokio::spawn(run(state.clone(), address, number, password));
     if let Some(run) = state.race.lock().as_mut().filter(|run| run.number == number) {
         run.task = Some(task.abort_handle());
     }
@@ -347,8 +355,8 @@ async fn end_demo_logins(state: &AppState) {
     }
 }
 
-async fn run(state: AppState, router: Router, number: u64, password: String) {
-    let clients = DemoClients::log_in(&router, &password).await;
+async fn run(state: AppState, address: SocketAddr, number: u64, password: String) {
+    let clients = DemoClients::log_in(address, &password).await;
     let Some(mut clients) = clients else {
         tracing::warn!("the race's demo clients could not log in");
         state.race.end(number, RaceStop::Failed, false);
@@ -382,7 +390,7 @@ async fn run(state: AppState, router: Router, number: u64, password: String) {
 
 /// The two clients: what each holds, as a real client would.
 struct DemoClients {
-    router: Router,
+    address: SocketAddr,
     /// `name=value` of the session cookie.
     session_cookie: String,
     tokens: Option<(String, String)>,
@@ -405,11 +413,42 @@ impl Answer {
     }
 }
 
-async fn send(router: &Router, method: Method, path: &str, credential: Credential<'_>, body: Option<Value>) -> Answer {
+impl Answer {
+    /// No answer at all (the connection failed or timed out).
+    fn none() -> Self {
+        Answer {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            body: Value::Null,
+            set_cookies: Vec::new(),
+        }
+    }
+}
+
+/// One request on a connection of its own, as curl would send it.
+async fn send(
+    address: SocketAddr,
+    method: Method,
+    path: &str,
+    credential: Credential<'_>,
+    body: Option<Value>,
+) -> Answer {
+    match tokio::time::timeout(REQUEST_DEADLINE, exchange(address, method, path, credential, body)).await {
+        Ok(Some(answer)) => answer,
+        _ => Answer::none(),
+    }
+}
+
+async fn exchange(
+    address: SocketAddr,
+    method: Method,
+    path: &str,
+    credential: Credential<'_>,
+    body: Option<Value>,
+) -> Option<Answer> {
     let mut request = Request::builder()
         .method(method)
         .uri(path)
-        .header(header::HOST, "race.localhost")
+        .header(header::HOST, address.to_string())
         .header(header::USER_AGENT, "Auth Lab race client");
     request = match credential {
         Credential::None => request,
@@ -422,14 +461,13 @@ async fn send(router: &Router, method: Method, path: &str, credential: Credentia
             .body(Body::from(body.to_string())),
         None => request.body(Body::empty()),
     };
-    let Ok(request) = request else {
-        return Answer {
-            status: StatusCode::BAD_REQUEST,
-            body: Value::Null,
-            set_cookies: Vec::new(),
-        };
-    };
-    let Ok(response) = router.clone().oneshot(request).await;
+    let request = request.ok()?;
+    let stream = tokio::net::TcpStream::connect(address).await.ok()?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .ok()?;
+    tokio::spawn(connection);
+    let response = sender.send_request(request).await.ok()?;
     let status = response.status();
     let set_cookies = response
         .headers()
@@ -438,16 +476,16 @@ async fn send(router: &Router, method: Method, path: &str, credential: Credentia
         .filter_map(|value| value.to_str().ok())
         .map(str::to_owned)
         .collect();
-    let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+    let body = axum::body::to_bytes(Body::new(response.into_body()), 64 * 1024)
         .await
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or(Value::Null);
-    Answer {
+    Some(Answer {
         status,
         body,
         set_cookies,
-    }
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -458,10 +496,10 @@ enum Credential<'a> {
 }
 
 impl DemoClients {
-    async fn log_in(router: &Router, password: &str) -> Option<Self> {
+    async fn log_in(address: SocketAddr, password: &str) -> Option<Self> {
         let credentials = serde_json::json!({ "username": RACE_USERNAME, "password": password });
         let session = send(
-            router,
+            address,
             Method::POST,
             "/api/session/login",
             Credential::None,
@@ -475,7 +513,7 @@ impl DemoClients {
             .find(|cookie| cookie.name().ends_with(crate::auth::cookies::SESSION_COOKIE))
             .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))?;
         let token = send(
-            router,
+            address,
             Method::POST,
             "/api/jwt/login",
             Credential::None,
@@ -483,7 +521,7 @@ impl DemoClients {
         )
         .await;
         let mut clients = DemoClients {
-            router: router.clone(),
+            address,
             session_cookie,
             tokens: None,
             jwt_exp: None,
@@ -503,7 +541,7 @@ impl DemoClients {
 
     async fn session_tick(&mut self, at_ms: i64) -> RaceTick {
         let answer = send(
-            &self.router,
+            self.address,
             Method::GET,
             "/api/me",
             Credential::Cookie(&self.session_cookie),
@@ -517,15 +555,15 @@ impl DemoClients {
     /// and asks again, as a real client does.
     async fn jwt_tick(&mut self, state: &AppState, at_ms: i64) -> RaceTick {
         let Some((access, refresh_token)) = self.tokens.clone() else {
-            let answer = send(&self.router, Method::GET, "/api/me", Credential::None, None).await;
+            let answer = send(self.address, Method::GET, "/api/me", Credential::None, None).await;
             return tick(at_ms, &answer, TickOutcome::Accepted, false);
         };
-        let answer = send(&self.router, Method::GET, "/api/me", Credential::Bearer(&access), None).await;
+        let answer = send(self.address, Method::GET, "/api/me", Credential::Bearer(&access), None).await;
         if answer.status == StatusCode::OK {
             return tick(at_ms, &answer, accepted_outcome(state, &access).await, false);
         }
         let refreshed = send(
-            &self.router,
+            self.address,
             Method::POST,
             "/api/jwt/refresh",
             Credential::None,
@@ -539,7 +577,7 @@ impl DemoClients {
         let Some((access, _)) = self.tokens.clone() else {
             return tick(at_ms, &refreshed, TickOutcome::Accepted, false);
         };
-        let answer = send(&self.router, Method::GET, "/api/me", Credential::Bearer(&access), None).await;
+        let answer = send(self.address, Method::GET, "/api/me", Credential::Bearer(&access), None).await;
         tick(at_ms, &answer, accepted_outcome(state, &access).await, true)
     }
 }

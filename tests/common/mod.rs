@@ -112,6 +112,20 @@ pub async fn app() -> TestApp {
 }
 
 impl TestApp {
+    /// Also serves the router on a loopback port, as `main` does: for what
+    /// needs a real listener (the race's demo clients send HTTP to it).
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let service = self
+            .router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await });
+        self.state.race.attach(address);
+        address
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let what = format!("{} {}", request.method(), request.uri());
         let exchange = async {
