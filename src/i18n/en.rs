@@ -51,8 +51,9 @@ pub(super) static EN: Messages = Messages {
     nav_logout: "Log out",
     revoked_banner_before: "The server revoked this login, but your token is still valid for ",
     revoked_banner_after: " s: the server cannot recall it. It stores nothing for an access token, so it accepts \
-        the signature until the token expires; then the refresh fails and you are logged out. (The server looked \
-        the login up only to tell you this; strict revocation would refuse the token.)",
+        the signature until the token expires, plus 5 s it forgives for clocks that differ between servers; then the \
+        refresh fails and you are logged out. (The server looked the login up only to tell you this; strict \
+        revocation would refuse the token.)",
 
     home_lead: "Log in with a server-side session or with a JWT, then use the very same pages, and watch on real \
         requests what the browser holds, what the server stores, and how the server knew who you are.",
@@ -151,7 +152,8 @@ pub(super) static EN: Messages = Messages {
     tokens_live_on: |seconds| {
         format!(
             "Their access tokens are not on the server and cannot be recalled: they stay valid for up to {seconds} \
-             s. Strict revocation would refuse them now."
+             s (their expiry plus the 5 s forgiven for clocks that differ between servers). Strict revocation would \
+             refuse them now."
         )
     },
 
