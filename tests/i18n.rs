@@ -225,6 +225,32 @@ async fn no_english_sentence_on_any_page_in_korean() {
         .await;
     assert_eq!(promoted.status, StatusCode::OK);
     app.get("/api/admin/users", &[(header::COOKIE, &jwt_cookies)]).await;
+    // A race with ticks in both lanes and a forced logout in its table.
+    app.serve().await;
+    let admin_credential = Credential::SessionCookie(admin.clone());
+    let race = "/api/admin/race";
+    app.call(axum::http::Method::POST, race, None, &admin_credential).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let view = app.call(axum::http::Method::GET, race, None, &admin_credential).await;
+        if ["session", "jwt"]
+            .iter()
+            .all(|lane| view.body[lane]["ticks"].as_array().is_some_and(|t| !t.is_empty()))
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the race never ticked");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let forced = app
+        .call(
+            axum::http::Method::POST,
+            "/api/admin/race/actions",
+            Some(json!({"action": "force_logout"})),
+            &admin_credential,
+        )
+        .await;
+    assert_eq!(forced.status, StatusCode::OK);
 
     let pages = [
         ("/", ""),
@@ -236,6 +262,11 @@ async fn no_english_sentence_on_any_page_in_korean() {
         ("/board", jwt_cookies.as_str()),
         ("/admin", admin.as_str()),
         ("/admin", jwt_cookies.as_str()),
+        ("/compare", ""),
+        ("/compare", admin.as_str()),
+        ("/compare", jwt_cookies.as_str()),
+        ("/compare/race", admin.as_str()),
+        ("/compare/race", jwt_cookies.as_str()),
     ];
     for (path, cookie) in pages {
         let html = korean_page(&app, path, cookie).await;

@@ -273,7 +273,7 @@ pub(super) static KO: Messages = Messages {
         (AuthMode::Session, FlowNode::Carry) => "Cookie: authlab_sid=… (불투명)",
         (AuthMode::Jwt, FlowNode::Carry) => "authlab_at 쿠키나 Bearer 헤더",
         (AuthMode::Session, FlowNode::Check) => "저장소 조회 + 사용자 행",
-        (AuthMode::Jwt, FlowNode::Check) => "alg, exp, iss, aud: 조회 없음",
+        (AuthMode::Jwt, FlowNode::Check) => "서명과 exp·iss·aud 검사, 조회 없음",
         (_, FlowNode::StrictLookup) => "로그인이 아직 유효한가? (켠 경우)",
         (_, FlowNode::Refresh) => "만료됨: 리프레시 토큰 사용",
         (AuthMode::Session, FlowNode::Revoke) => "레코드 삭제: 즉시 401",
