@@ -50,7 +50,7 @@ pub struct ModeFigures {
     pub stored: Vec<StoredRows>,
     /// The most recent request that presented this mode's credential: the
     /// viewer's own when `latest_is_viewers`.
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub latest: Option<AuthTrace>,
     pub latest_is_viewers: bool,
     /// What the auth layer spent on the recent requests of this mode.

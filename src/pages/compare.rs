@@ -7,7 +7,7 @@ use crate::{
     i18n::{use_messages, Messages},
     model::{
         compare::{flow_path, CompareView, FlowNode, ModeFigures, Passage, Percentiles, StoredKind},
-        AuthMode, AuthTrace, DecodedJwt, HeldCookie, Role,
+        AuthMode, AuthTrace, CurrentUser, DecodedJwt, HeldCookie, Role,
     },
 };
 use leptos::prelude::*;
@@ -25,42 +25,76 @@ pub async fn get_compare() -> Result<CompareView, AppError> {
     ctx.respond(result)
 }
 
-/// A signal that counts up every `every`, in the browser only.
-pub fn ticker(every: Duration) -> ReadSignal<u32> {
-    let (count, set_count) = signal(0u32);
+/// Runs `fetch` every `every`, in the browser only, while the page lives.
+pub fn poll_every<F, Fut>(every: Duration, fetch: F)
+where
+    F: Fn() -> Fut + Clone + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
     Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || set_count.update(|count| *count += 1), every) {
+        let fetch = fetch.clone();
+        if let Ok(handle) = set_interval_with_handle(move || leptos::task::spawn_local(fetch()), every) {
             on_cleanup(move || handle.clear());
         }
     });
-    count
 }
 
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let t = use_messages();
-    let tick = ticker(POLL);
-    let view_data = Resource::new(move || tick.get(), |_| get_compare());
+    let first = Resource::new_blocking(|| (), |_| get_compare());
     view! {
         <section class="compare" data-testid="compare">
             <h1>{t.compare_title}</h1>
             <p class="lead">{t.compare_lead}</p>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
-                    match view_data.await {
-                        Ok(data) => view! { <CompareBody data/> }.into_any(),
+                    match first.await {
+                        Ok(initial) => view! { <LiveCompare initial/> }.into_any(),
                         Err(err) => view! { <ErrorNote error=err/> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }
 
+/// The figures, asked again every few seconds. Each part re-renders only
+/// when what it shows changed, so a link or an opened `<details>` keeps
+/// its focus and state between asks.
 #[component]
-fn CompareBody(data: CompareView) -> impl IntoView {
+fn LiveCompare(initial: CompareView) -> impl IntoView {
+    let data = RwSignal::new(initial);
+    poll_every(POLL, move || async move {
+        if let Ok(fresh) = get_compare().await {
+            data.set(fresh);
+        }
+    });
+    view! { <CompareBody data/> }.into_any()
+}
+
+#[component]
+fn CompareBody(data: RwSignal<CompareView>) -> impl IntoView {
     let t = use_messages();
-    let viewer_line = match &data.viewer {
+    let viewer = Memo::new(move |_| data.with(|data| data.viewer.clone()));
+    let method = move || data.with(|data| (t.compare_method)(data.samples_kept, data.now - data.samples_since));
+    let wire = Memo::new(move |_| data.with(|data| wire_summary(t, data)));
+    let trade_offs = Memo::new(move |_| data.with(|data| trade_off_rows(t, data)));
+    view! {
+        {move || viewer_line(viewer.get())}
+        <div class="compare-columns">
+            <ModeColumn data mode=AuthMode::Session/>
+            <ModeColumn data mode=AuthMode::Jwt/>
+        </div>
+        {move || view! { <WireSummary wire=wire.get()/> }.into_any()}
+        {move || view! { <TradeOffs rows=trade_offs.get()/> }.into_any()}
+        <p class="hint" data-testid="compare-method">{method}</p>
+    }
+}
+
+fn viewer_line(viewer: Option<CurrentUser>) -> AnyView {
+    let t = use_messages();
+    match &viewer {
         Some(viewer) => view! {
             <p data-testid="compare-viewer" data-mode=viewer.mode.as_str()>
                 {(t.compare_viewer)(t.mode_label(viewer.mode))}
@@ -76,18 +110,6 @@ fn CompareBody(data: CompareView) -> impl IntoView {
             </p>
         }
         .into_any(),
-    };
-    view! {
-        {viewer_line}
-        <div class="compare-columns">
-            <ModeColumn data=data.clone() mode=AuthMode::Session/>
-            <ModeColumn data=data.clone() mode=AuthMode::Jwt/>
-        </div>
-        <WireSummary data=data.clone()/>
-        <TradeOffs data=data.clone()/>
-        <p class="hint" data-testid="compare-method">
-            {(t.compare_method)(data.samples_kept, data.now - data.samples_since)}
-        </p>
     }
 }
 
@@ -108,24 +130,57 @@ fn belongs_to(cookie: &HeldCookie, mode: AuthMode) -> bool {
 }
 
 #[component]
-fn ModeColumn(data: CompareView, mode: AuthMode) -> impl IntoView {
-    let figures = figures_of(&data, mode).clone();
-    let cookies: Vec<HeldCookie> = data
-        .browser_cookies
-        .iter()
-        .filter(|cookie| belongs_to(cookie, mode))
-        .cloned()
-        .collect();
-    let jwt = data.jwt.clone().filter(|_| mode == AuthMode::Jwt);
-    let path = figures.latest.as_ref().map(flow_path).unwrap_or_default();
+fn ModeColumn(data: RwSignal<CompareView>, mode: AuthMode) -> impl IntoView {
+    let flow = Memo::new(move |_| {
+        data.with(|data| {
+            let figures = figures_of(data, mode);
+            let path = figures.latest.as_ref().map(flow_path).unwrap_or_default();
+            (path, data.facts.strict_revocation, figures.latest_is_viewers)
+        })
+    });
+    let held = Memo::new(move |_| {
+        data.with(|data| {
+            let cookies: Vec<HeldCookie> = data
+                .browser_cookies
+                .iter()
+                .filter(|cookie| belongs_to(cookie, mode))
+                .cloned()
+                .collect();
+            // The countdown is /me's; here it would redraw the token every ask.
+            let jwt = data
+                .jwt
+                .clone()
+                .filter(|_| mode == AuthMode::Jwt)
+                .map(|jwt| DecodedJwt {
+                    seconds_until_exp: 0,
+                    ..jwt
+                });
+            (cookies, jwt)
+        })
+    });
+    let stored = Memo::new(move |_| {
+        data.with(|data| ModeFigures {
+            latest: None,
+            check: None,
+            strict_lookup: None,
+            ..figures_of(data, mode).clone()
+        })
+    });
+    let figures = move || data.with(|data| figures_of(data, mode).clone());
     view! {
         <article class=format!("card compare-column mode-{}", mode.as_str()) data-testid="compare-column" data-mode=mode.as_str()>
             <h2><ModeBadge mode/></h2>
-            <FlowDiagram mode path strict=data.facts.strict_revocation yours=figures.latest_is_viewers/>
-            <BrowserHolds mode cookies jwt/>
-            <ServerStores figures=figures.clone()/>
-            <LatestRequest figures=figures.clone()/>
-            <CheckCost figures/>
+            {move || {
+                let (path, strict, yours) = flow.get();
+                view! { <FlowDiagram mode path strict yours/> }.into_any()
+            }}
+            {move || {
+                let (cookies, jwt) = held.get();
+                view! { <BrowserHolds mode cookies jwt/> }.into_any()
+            }}
+            {move || view! { <ServerStores figures=stored.get()/> }.into_any()}
+            {move || view! { <LatestRequest figures=figures()/> }.into_any()}
+            {move || view! { <CheckCost figures=figures()/> }.into_any()}
         </article>
     }
 }
@@ -366,34 +421,37 @@ fn CheckCost(figures: ModeFigures) -> impl IntoView {
 }
 
 /// The "a JWT adds traffic" claim, checked against the latest request of
-/// each mode.
-#[component]
-fn WireSummary(data: CompareView) -> impl IntoView {
-    let t = use_messages();
-    let latest = |mode| figures_of(&data, mode).latest.clone();
-    let body = match (latest(AuthMode::Session), latest(AuthMode::Jwt)) {
-        (Some(session), Some(jwt)) => {
-            let ratio = |jwt: usize, session: usize| (session > 0).then(|| jwt as f64 / session as f64);
-            let headers = ratio(jwt.request_header_bytes, session.request_header_bytes);
-            let credential = ratio(jwt.credential_header_bytes, session.credential_header_bytes);
-            view! {
-                <p
-                    data-testid="wire-ratio"
-                    data-header-ratio=headers.map(|r| format!("{r:.2}")).unwrap_or_default()
-                    data-credential-ratio=credential.map(|r| format!("{r:.2}")).unwrap_or_default()
-                >
-                    {(t.wire_ratio)(
-                        &session,
-                        &jwt,
-                        headers.unwrap_or(0.0),
-                        credential.unwrap_or(0.0),
-                    )}
-                </p>
-                <p>{wire_reason(t, &data, &jwt)}</p>
-            }
-            .into_any()
+/// each mode: `(ratio text, reason, header ratio, credential ratio)`.
+fn wire_summary(t: &Messages, data: &CompareView) -> Option<(String, String, String, String)> {
+    let session = data.session.latest.as_ref()?;
+    let jwt = data.token.latest.as_ref()?;
+    let ratio = |jwt: usize, session: usize| {
+        if session > 0 {
+            jwt as f64 / session as f64
+        } else {
+            0.0
         }
-        _ => view! { <p data-testid="wire-ratio">{t.wire_needs_both}</p> }.into_any(),
+    };
+    let headers = ratio(jwt.request_header_bytes, session.request_header_bytes);
+    let credential = ratio(jwt.credential_header_bytes, session.credential_header_bytes);
+    Some((
+        (t.wire_ratio)(session, jwt, headers, credential),
+        wire_reason(t, data, jwt),
+        format!("{headers:.2}"),
+        format!("{credential:.2}"),
+    ))
+}
+
+#[component]
+fn WireSummary(wire: Option<(String, String, String, String)>) -> impl IntoView {
+    let t = use_messages();
+    let body = match wire {
+        Some((text, reason, headers, credential)) => view! {
+            <p data-testid="wire-ratio" data-header-ratio=headers data-credential-ratio=credential>{text}</p>
+            <p>{reason}</p>
+        }
+        .into_any(),
+        None => view! { <p data-testid="wire-ratio">{t.wire_needs_both}</p> }.into_any(),
     };
     view! {
         <article class="card" id="wire">
@@ -420,20 +478,21 @@ fn wire_reason(t: &Messages, data: &CompareView, jwt: &AuthTrace) -> String {
     }
 }
 
-#[component]
-fn TradeOffs(data: CompareView) -> impl IntoView {
-    let t = use_messages();
+/// One row of the trade-off table: key, session cell, JWT cell, link.
+type TradeOff = (&'static str, String, String, &'static str);
+
+fn trade_off_rows(t: &Messages, data: &CompareView) -> Vec<TradeOff> {
     let facts = &data.facts;
     let bytes = |mode| {
-        figures_of(&data, mode)
+        figures_of(data, mode)
             .latest
             .as_ref()
             .map(|trace| trace.credential_header_bytes)
     };
-    let per_login = |mode| figures_of(&data, mode).bytes_per_login();
+    let per_login = |mode| figures_of(data, mode).bytes_per_login();
     let is_admin = data.viewer.as_ref().is_some_and(|viewer| viewer.role == Role::Admin);
     let race_or_admin = if is_admin { "/compare/race" } else { "/admin" };
-    let rows: Vec<(&'static str, String, String, &'static str)> = vec![
+    vec![
         (
             "size",
             (t.trade_size)(AuthMode::Session, bytes(AuthMode::Session)),
@@ -472,7 +531,12 @@ fn TradeOffs(data: CompareView) -> impl IntoView {
         ),
         ("csrf", t.trade_csrf.0.to_owned(), t.trade_csrf.1.to_owned(), "/me"),
         ("xss", t.trade_xss.0.to_owned(), t.trade_xss.1.to_owned(), "/me"),
-    ];
+    ]
+}
+
+#[component]
+fn TradeOffs(rows: Vec<TradeOff>) -> impl IntoView {
+    let t = use_messages();
     view! {
         <article class="card" id="trade-offs">
             <h2>{t.trade_title}</h2>

@@ -10,7 +10,7 @@ use crate::{
         race::{RaceAction, RaceLane, RaceView},
         AuthMode, Role,
     },
-    pages::compare::ticker,
+    pages::compare::poll_every,
 };
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -75,43 +75,12 @@ pub async fn race_act(action: String) -> Result<(), AppError> {
 #[component]
 pub fn RacePage() -> impl IntoView {
     let t = use_messages();
-    let start = ServerAction::<RaceStart>::new();
-    let stop = ServerAction::<RaceStop>::new();
-    let act = ServerAction::<RaceAct>::new();
-    let tick = ticker(Duration::from_secs(1));
-    let race = Resource::new(
-        move || {
-            (
-                tick.get(),
-                start.version().get(),
-                stop.version().get(),
-                act.version().get(),
-            )
-        },
-        |_| get_race(),
-    );
-    let action_error = move || {
-        [start.value().get(), stop.value().get(), act.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(Result::err)
-    };
+    let first = Resource::new_blocking(|| (), |_| get_race());
     view! {
-        <Transition fallback=move || view! { <p>{t.loading}</p> }>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
-                match race.await {
-                    Ok(Some(race)) => view! {
-                        <section class="race" data-testid="race" data-running=race.running.to_string() data-elapsed-ms=race.elapsed_ms>
-                            <h1>{t.race_title}</h1>
-                            <p class="lead">{(t.race_lead)(&race.username, race.access_ttl, race.leeway)}</p>
-                            <Controls race=race.clone() start stop act/>
-                            {move || action_error().map(|err| view! { <ErrorNote error=err testid="race-error"/> })}
-                            <Status race=race.clone()/>
-                            <Timeline race=race.clone()/>
-                            <Reactions race=race.clone()/>
-                        </section>
-                    }
-                        .into_any(),
+                match first.await {
+                    Ok(Some(initial)) => view! { <LiveRace initial/> }.into_any(),
                     Ok(None) => view! { <Redirect path="/login?next=/compare/race"/> }.into_any(),
                     Err(AppError::Forbidden(_)) => view! {
                         <section class="narrow" data-testid="forbidden">
@@ -123,58 +92,118 @@ pub fn RacePage() -> impl IntoView {
                     Err(err) => view! { <ErrorNote error=err/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
+    }
+}
+
+/// The race, asked again every second. The controls are rendered once and
+/// follow the race through their attributes, so a button never loses focus
+/// or a click to a redraw; the status, timeline and table are redrawn.
+#[component]
+fn LiveRace(initial: RaceView) -> impl IntoView {
+    let t = use_messages();
+    let race = RwSignal::new(initial);
+    let start = ServerAction::<RaceStart>::new();
+    let stop = ServerAction::<RaceStop>::new();
+    let act = ServerAction::<RaceAct>::new();
+    let refresh = move || async move {
+        if let Ok(Some(fresh)) = get_race().await {
+            race.set(fresh);
+        }
+    };
+    poll_every(Duration::from_secs(1), refresh);
+    // Right after an action, not at the next tick of the poll.
+    Effect::new(move |_| {
+        let versions = (start.version().get(), stop.version().get(), act.version().get());
+        if versions != (0, 0, 0) {
+            leptos::task::spawn_local(refresh());
+        }
+    });
+    let action_error = move || {
+        [start.value().get(), stop.value().get(), act.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+    };
+    view! {
+        <section
+            class="race"
+            data-testid="race"
+            data-running=move || race.with(|race| race.running.to_string())
+            data-elapsed-ms=move || race.with(|race| race.elapsed_ms)
+        >
+            <h1>{t.race_title}</h1>
+            <p class="lead">
+                {move || race.with(|race| (t.race_lead)(&race.username, race.access_ttl, race.leeway))}
+            </p>
+            <Controls race start stop act/>
+            {move || action_error().map(|err| view! { <ErrorNote error=err testid="race-error"/> })}
+            {move || race.with(|race| view! { <Status race=race.clone()/> }.into_any())}
+            {move || race.with(|race| view! { <Timeline race=race.clone()/> }.into_any())}
+            {move || race.with(|race| view! { <Reactions race=race.clone()/> }.into_any())}
+        </section>
     }
 }
 
 #[component]
 fn Controls(
-    race: RaceView,
+    race: RwSignal<RaceView>,
     start: ServerAction<RaceStart>,
     stop: ServerAction<RaceStop>,
     act: ServerAction<RaceAct>,
 ) -> impl IntoView {
     let t = use_messages();
-    let running = race.running;
-    let is_admin = race.role == Some(Role::Admin);
-    let action_button = move |action: RaceAction, label: &'static str, primary: bool| {
+    let stopped = move || !race.with(|race| race.running);
+    // What the two switching buttons do now.
+    let role_action = move || {
+        if race.with(|race| race.role == Some(Role::Admin)) {
+            RaceAction::Demote
+        } else {
+            RaceAction::Promote
+        }
+    };
+    let strict_action = move || {
+        if race.with(|race| race.strict_revocation) {
+            RaceAction::StrictOff
+        } else {
+            RaceAction::StrictOn
+        }
+    };
+    let label = move |action: RaceAction| match action {
+        RaceAction::ForceLogout => t.force_logout,
+        RaceAction::Promote => t.race_promote,
+        RaceAction::Demote => t.race_demote,
+        RaceAction::StrictOn => (t.race_strict)(true),
+        RaceAction::StrictOff => (t.race_strict)(false),
+    };
+    let action_button = move |action: Signal<RaceAction>, primary: bool| {
         view! {
             <ActionForm action=act attr:class="inline">
-                <input type="hidden" name="action" value=action.as_str()/>
+                <input type="hidden" name="action" value=move || action.get().as_str()/>
                 <button
                     type="submit"
                     class=if primary { "button" } else { "button-secondary" }
-                    disabled=!running
+                    disabled=stopped
                     data-testid="race-action"
-                    data-action=action.as_str()
+                    data-action=move || action.get().as_str()
                 >
-                    {label}
+                    {move || label(action.get())}
                 </button>
             </ActionForm>
         }
-    };
-    let (role_action, role_label) = if is_admin {
-        (RaceAction::Demote, t.race_demote)
-    } else {
-        (RaceAction::Promote, t.race_promote)
-    };
-    let (strict_action, strict_label) = if race.strict_revocation {
-        (RaceAction::StrictOff, (t.race_strict)(false))
-    } else {
-        (RaceAction::StrictOn, (t.race_strict)(true))
     };
     view! {
         <div class="race-controls" role="group" aria-label=t.race_controls>
             <ActionForm action=start attr:class="inline">
                 <button type="submit" class="button" data-testid="race-start">
-                    {if running { t.race_restart } else { t.race_start }}
+                    {move || if stopped() { t.race_start } else { t.race_restart }}
                 </button>
             </ActionForm>
-            {action_button(RaceAction::ForceLogout, t.force_logout, true)}
-            {action_button(role_action, role_label, false)}
-            {action_button(strict_action, strict_label, false)}
+            {action_button(Signal::derive(|| RaceAction::ForceLogout), true)}
+            {action_button(Signal::derive(role_action), false)}
+            {action_button(Signal::derive(strict_action), false)}
             <ActionForm action=stop attr:class="inline">
-                <button type="submit" class="button-secondary" disabled=!running data-testid="race-stop">
+                <button type="submit" class="button-secondary" disabled=stopped data-testid="race-stop">
                     {t.race_stop}
                 </button>
             </ActionForm>
