@@ -128,6 +128,20 @@ async fn the_timing_ring_is_bounded_and_reports_per_mode_percentiles_of_real_req
     assert!(median > 0 && median <= p95, "{median} {p95}");
     assert_eq!(view["token"]["check"]["samples"], 10);
     assert!(view["token"]["strict_lookup"].is_null(), "strict revocation is off");
+    // Sizes compare like with like: the same request in both modes.
+    let same = &view["same_request"];
+    assert_eq!(same["request"], "GET /api/me");
+    let (Credential::SessionCookie(cookie), Credential::Bearer { access, .. }) = (&alice, &bob) else {
+        unreachable!()
+    };
+    assert_eq!(same["session_credential_bytes"], cookie.len());
+    assert_eq!(same["jwt_credential_bytes"], "Bearer ".len() + access.len());
+    let extra = access.len() + "Bearer ".len() - cookie.len();
+    assert_eq!(
+        same["jwt_header_bytes"].as_u64().unwrap() - same["session_header_bytes"].as_u64().unwrap(),
+        // `authorization: ` against `cookie: `
+        (extra + "authorization".len() - "cookie".len()) as u64
+    );
 
     // With strict revocation on, the lookup is measured on its own.
     let admin = app.login_as("session", "admin").await;

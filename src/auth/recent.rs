@@ -8,6 +8,9 @@ use std::{collections::VecDeque, sync::Mutex};
 /// Requests kept per mode: enough for a stable p95, small enough to sort
 /// on every look.
 pub const KEPT_PER_MODE: usize = 512;
+/// Distinct requests (method and path) whose latest trace each mode keeps,
+/// so that both modes can be compared on the same request.
+const KEPT_REQUEST_KINDS: usize = 16;
 
 #[derive(Debug, Clone, Copy)]
 struct Sample {
@@ -19,6 +22,20 @@ struct Sample {
 struct Lane {
     samples: VecDeque<Sample>,
     latest: Option<AuthTrace>,
+    /// The latest trace per request (`GET /api/me`, ...), oldest first.
+    by_request: VecDeque<AuthTrace>,
+}
+
+impl Lane {
+    fn latest_of(&self, request: &str) -> Option<&AuthTrace> {
+        self.by_request.iter().find(|trace| trace.request == request)
+    }
+}
+
+/// A request for a file (an asset, the favicon): the browser sends its
+/// cookies along, but such a request says nothing about a page or an API.
+fn is_file_request(request: &str) -> bool {
+    request.rsplit('/').next().is_some_and(|last| last.contains('.'))
 }
 
 #[derive(Debug)]
@@ -53,12 +70,15 @@ impl RecentTraces {
         self.since
     }
 
-    /// Keeps a request that presented a credential; anonymous ones say
-    /// nothing about either mode.
+    /// Keeps a request that presented a credential; anonymous ones and
+    /// requests for files say nothing about either mode.
     pub fn record(&self, trace: &AuthTrace) {
         let Some(mode) = trace.mode else {
             return;
         };
+        if is_file_request(&trace.request) {
+            return;
+        }
         let sample = Sample {
             total_micros: trace.total_micros,
             strict_lookup_micros: trace.steps.iter().find_map(|step| match step.step {
@@ -78,6 +98,23 @@ impl RecentTraces {
         }
         lane.samples.push_back(sample);
         lane.latest = Some(trace.clone());
+        lane.by_request.retain(|kept| kept.request != trace.request);
+        if lane.by_request.len() == KEPT_REQUEST_KINDS {
+            lane.by_request.pop_front();
+        }
+        lane.by_request.push_back(trace.clone());
+    }
+
+    /// The latest session and JWT traces of one same request, so that
+    /// their sizes compare like with like: `preferred` if both modes made
+    /// it, else the most recent request both modes made.
+    pub fn same_request(&self, preferred: Option<&str>) -> Option<(AuthTrace, AuthTrace)> {
+        let lanes = self.lanes.lock().ok()?;
+        let [session, jwt] = &*lanes;
+        let pair = |request: &str| Some((session.latest_of(request)?.clone(), jwt.latest_of(request)?.clone()));
+        preferred
+            .and_then(pair)
+            .or_else(|| jwt.by_request.iter().rev().find_map(|trace| pair(&trace.request)))
     }
 
     pub fn latest(&self, mode: AuthMode) -> Option<AuthTrace> {
@@ -152,6 +189,31 @@ mod tests {
         assert_eq!(recent.check_cost(AuthMode::Jwt).unwrap().samples, 1);
         assert_eq!(recent.latest(AuthMode::Session).unwrap().total_micros, 10);
         assert_eq!(recent.strict_lookup_cost(AuthMode::Jwt), None);
+    }
+
+    fn request(mode: AuthMode, request: &str, bytes: usize) -> AuthTrace {
+        AuthTrace {
+            mode: Some(mode),
+            request: request.into(),
+            request_header_bytes: bytes,
+            ..AuthTrace::default()
+        }
+    }
+
+    #[test]
+    fn compares_the_modes_on_one_same_request_and_ignores_files() {
+        let recent = RecentTraces::new(8, 0);
+        recent.record(&request(AuthMode::Session, "GET /api/me", 100));
+        recent.record(&request(AuthMode::Jwt, "POST /rpc/compare", 900));
+        recent.record(&request(AuthMode::Jwt, "GET /api/me", 400));
+        recent.record(&request(AuthMode::Session, "GET /favicon.png", 5));
+        assert_eq!(recent.latest(AuthMode::Session).unwrap().request, "GET /api/me");
+        let (session, jwt) = recent.same_request(Some("POST /rpc/compare")).unwrap();
+        assert_eq!((session.request_header_bytes, jwt.request_header_bytes), (100, 400));
+        recent.record(&request(AuthMode::Session, "POST /rpc/compare", 200));
+        let (session, jwt) = recent.same_request(Some("POST /rpc/compare")).unwrap();
+        assert_eq!((session.request_header_bytes, jwt.request_header_bytes), (200, 900));
+        assert!(RecentTraces::new(8, 0).same_request(None).is_none());
     }
 
     #[test]

@@ -330,17 +330,19 @@ pub(super) static EN: Messages = Messages {
     strict_lookup_cost: "Strict revocation's lookup alone",
     percentiles: |median, p95, samples| format!("median {median} µs, p95 {p95} µs over {samples} requests"),
     wire_title: "Does a JWT add traffic?",
-    wire_ratio: |session, jwt, headers, credential| {
+    wire_ratio: |same, headers, credential| {
         format!(
-            "Measured on the latest request of each mode: a JWT request sent {} B of headers, a session request {} B: \
+            "Measured on the latest {} of each mode: the JWT request sent {} B of headers, the session request {} B: \
              {headers:.2}×. The credentials alone: {} B against {} B: {credential:.2}×.",
-            jwt.request_header_bytes,
-            session.request_header_bytes,
-            jwt.credential_header_bytes,
-            session.credential_header_bytes
+            same.request,
+            same.jwt_header_bytes,
+            same.session_header_bytes,
+            same.jwt_credential_bytes,
+            same.session_credential_bytes
         )
     },
-    wire_needs_both: "The ratio needs one request of each mode: log in once each way (or start a race).",
+    wire_needs_both: "The ratio needs the same request made in each mode: open this page logged in each way (two \
+        browsers), or start a race, whose clients both ask GET /api/me.",
     wire_reason_measured: |payload, signature, refresh| {
         format!(
             "Why: a session cookie is only an id; a JWT carries its claims ({payload} B of payload) and its signature \
@@ -428,8 +430,8 @@ pub(super) static EN: Messages = Messages {
     race_title: "The race: session vs JWT, live",
     race_lead: |user, ttl, leeway| {
         format!(
-            "Two demo clients inside this server, one logged in by session and one by JWT, both as {user}, ask \
-             GET /api/me once a second through the real router. Their access token lives {ttl} s (plus {leeway} s of \
+            "Two demo clients inside this server, one logged in by session and one by JWT, both as {user}, send \
+             GET /api/me to this server once a second, as real HTTP requests over loopback. Their access token lives {ttl} s (plus {leeway} s of \
              clock-skew leeway). Force a logout, change the role, and watch each stream react."
         )
     },

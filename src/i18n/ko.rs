@@ -332,16 +332,19 @@ pub(super) static KO: Messages = Messages {
     strict_lookup_cost: "엄격한 취소 조회만",
     percentiles: |median, p95, samples| format!("요청 {samples}개에서 중앙값 {median} µs, p95 {p95} µs"),
     wire_title: "JWT가 트래픽을 늘리는가?",
-    wire_ratio: |session, jwt, headers, credential| {
+    wire_ratio: |same, headers, credential| {
         format!(
-            "모드별 최근 요청에서 잰 값: JWT 요청의 헤더는 {} B, 세션 요청은 {} B로 {headers:.2}배입니다. 자격 증명만 보면 \
-             {} B 대 {} B로 {credential:.2}배입니다.",
-            jwt.request_header_bytes, session.request_header_bytes, jwt.credential_header_bytes,
-            session.credential_header_bytes
+            "모드별 최근 {} 요청에서 잰 값: JWT 요청의 헤더는 {} B, 세션 요청은 {} B로 {headers:.2}배입니다. 자격 증명만 \
+             보면 {} B 대 {} B로 {credential:.2}배입니다.",
+            same.request,
+            same.jwt_header_bytes,
+            same.session_header_bytes,
+            same.jwt_credential_bytes,
+            same.session_credential_bytes
         )
     },
-    wire_needs_both: "비율을 내려면 모드마다 요청이 하나씩 있어야 합니다. 두 방식으로 한 번씩 로그인하세요(또는 \
-        레이스를 시작하세요).",
+    wire_needs_both: "비율을 내려면 두 모드에서 같은 요청이 있어야 합니다. 두 방식으로 각각 로그인해 이 페이지를 \
+        열거나(브라우저 두 개), 두 클라이언트가 모두 GET /api/me를 요청하는 레이스를 시작하세요.",
     wire_reason_measured: |payload, signature, refresh| {
         format!(
             "이유: 세션 쿠키는 ID일 뿐이지만 JWT는 클레임(페이로드 {payload} B)과 서명({signature} B)을 싣고 다니며, 이 \
@@ -425,8 +428,8 @@ pub(super) static KO: Messages = Messages {
     race_title: "레이스: 세션 vs JWT, 실시간",
     race_lead: |user, ttl, leeway| {
         format!(
-            "이 서버 안의 데모 클라이언트 둘이 {user}로, 하나는 세션으로 하나는 JWT로 로그인해 실제 라우터를 거쳐 \
-             1초마다 GET /api/me를 요청합니다. 액세스 토큰의 수명은 {ttl}초입니다(시계 오차 여유 {leeway}초 추가). \
+            "이 서버 안의 데모 클라이언트 둘이 {user}로, 하나는 세션으로 하나는 JWT로 로그인해 1초마다 \
+             루프백으로 이 서버에 실제 HTTP 요청 GET /api/me를 보냅니다. 액세스 토큰의 수명은 {ttl}초입니다(시계 오차 여유 {leeway}초 추가). \
              강제 로그아웃을 하고 역할을 바꾸고, 각 흐름이 어떻게 반응하는지 보세요."
         )
     },

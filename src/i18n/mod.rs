@@ -13,9 +13,9 @@ pub mod server;
 use crate::{
     error::AppError,
     model::{
-        compare::{CompareFacts, FlowNode, StoredKind},
+        compare::{CompareFacts, FlowNode, SameRequest, StoredKind},
         race::{RaceAction, RaceStop, RaceTick, RaceView},
-        AuditDetail, AuthMode, AuthTrace, ClientSummary, Role, Step,
+        AuditDetail, AuthMode, ClientSummary, Role, Step,
     },
 };
 use leptos::prelude::*;
@@ -283,7 +283,7 @@ pub(crate) struct Messages {
     pub strict_lookup_cost: &'static str,
     pub percentiles: fn(u64, u64, usize) -> String,
     pub wire_title: &'static str,
-    pub wire_ratio: fn(&AuthTrace, &AuthTrace, f64, f64) -> String,
+    pub wire_ratio: fn(&SameRequest, f64, f64) -> String,
     pub wire_needs_both: &'static str,
     pub wire_reason_measured: fn(usize, usize, usize) -> String,
     pub wire_reason_general: fn(usize) -> String,

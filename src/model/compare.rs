@@ -84,6 +84,36 @@ pub struct CompareFacts {
     pub max_logins_per_user: u32,
 }
 
+/// The latest request of each mode to one same method and path, so that
+/// their header sizes compare like with like.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SameRequest {
+    /// e.g. `GET /api/me`
+    pub request: String,
+    pub session_credential_bytes: usize,
+    pub session_header_bytes: usize,
+    pub jwt_credential_bytes: usize,
+    pub jwt_header_bytes: usize,
+}
+
+impl SameRequest {
+    /// `(all headers, credential headers)`: JWT bytes over session bytes.
+    pub fn ratios(&self) -> (f64, f64) {
+        let ratio = |jwt: usize, session: usize| {
+            if session == 0 {
+                0.0
+            } else {
+                jwt as f64 / session as f64
+            }
+        };
+        (
+            ratio(self.jwt_header_bytes, self.session_header_bytes),
+            ratio(self.jwt_credential_bytes, self.session_credential_bytes),
+        )
+    }
+}
+
 /// Everything `/compare` shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -96,6 +126,8 @@ pub struct CompareView {
     pub jwt: Option<DecodedJwt>,
     pub session: ModeFigures,
     pub token: ModeFigures,
+    /// Both modes on one same request, when both made one.
+    pub same_request: Option<SameRequest>,
     /// Unix time since which the recent-request figures were collected.
     pub samples_since: i64,
     /// How many recent requests per mode the percentiles cover at most.

@@ -6,8 +6,8 @@ use crate::{
     error::AppError,
     i18n::{use_messages, Messages},
     model::{
-        compare::{flow_path, CompareView, FlowNode, ModeFigures, Passage, Percentiles, StoredKind},
-        AuthMode, AuthTrace, CurrentUser, DecodedJwt, HeldCookie, Role,
+        compare::{flow_path, CompareView, FlowNode, ModeFigures, Passage, Percentiles, SameRequest, StoredKind},
+        AuthMode, CurrentUser, DecodedJwt, HeldCookie, Role,
     },
 };
 use leptos::prelude::*;
@@ -423,20 +423,11 @@ fn CheckCost(figures: ModeFigures) -> impl IntoView {
 /// The "a JWT adds traffic" claim, checked against the latest request of
 /// each mode: `(ratio text, reason, header ratio, credential ratio)`.
 fn wire_summary(t: &Messages, data: &CompareView) -> Option<(String, String, String, String)> {
-    let session = data.session.latest.as_ref()?;
-    let jwt = data.token.latest.as_ref()?;
-    let ratio = |jwt: usize, session: usize| {
-        if session > 0 {
-            jwt as f64 / session as f64
-        } else {
-            0.0
-        }
-    };
-    let headers = ratio(jwt.request_header_bytes, session.request_header_bytes);
-    let credential = ratio(jwt.credential_header_bytes, session.credential_header_bytes);
+    let same = data.same_request.as_ref()?;
+    let (headers, credential) = same.ratios();
     Some((
-        (t.wire_ratio)(session, jwt, headers, credential),
-        wire_reason(t, data, jwt),
+        (t.wire_ratio)(same, headers, credential),
+        wire_reason(t, data, same),
         format!("{headers:.2}"),
         format!("{credential:.2}"),
     ))
@@ -463,7 +454,7 @@ fn WireSummary(wire: Option<(String, String, String, String)>) -> impl IntoView 
 
 /// Why the JWT request is larger, from what this browser holds when it
 /// holds a token (claims, signature, the refresh cookie beside it).
-fn wire_reason(t: &Messages, data: &CompareView, jwt: &AuthTrace) -> String {
+fn wire_reason(t: &Messages, data: &CompareView, same: &SameRequest) -> String {
     match &data.jwt {
         Some(token) => {
             let refresh: usize = data
@@ -474,7 +465,7 @@ fn wire_reason(t: &Messages, data: &CompareView, jwt: &AuthTrace) -> String {
                 .sum();
             (t.wire_reason_measured)(token.part_bytes[1], token.part_bytes[2], refresh)
         }
-        None => (t.wire_reason_general)(jwt.credential_header_bytes),
+        None => (t.wire_reason_general)(same.jwt_credential_bytes),
     }
 }
 

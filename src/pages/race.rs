@@ -182,7 +182,7 @@ fn Controls(
                 <input type="hidden" name="action" value=move || action.get().as_str()/>
                 <button
                     type="submit"
-                    class=if primary { "button" } else { "button-secondary" }
+                    class=if primary { "button danger" } else { "button-secondary" }
                     disabled=stopped
                     data-testid="race-action"
                     data-action=move || action.get().as_str()
@@ -267,8 +267,9 @@ fn Timeline(race: RaceView) -> impl IntoView {
     let height = TOP + 2.0 * LANE + 30.0;
     let end_ms = race.elapsed_ms.max(SHOWN_MS);
     let start_ms = end_ms - SHOWN_MS;
-    let x = move |at_ms: i64| LEFT + (at_ms - start_ms) as f64 / SHOWN_MS as f64 * (WIDTH - LEFT - 10.0);
-    let tick_width = (WIDTH - LEFT - 10.0) * race.tick_ms as f64 / SHOWN_MS as f64 * 0.8;
+    const RIGHT: f64 = 30.0;
+    let x = move |at_ms: i64| LEFT + (at_ms - start_ms) as f64 / SHOWN_MS as f64 * (WIDTH - LEFT - RIGHT);
+    let tick_width = (WIDTH - LEFT - RIGHT) * race.tick_ms as f64 / SHOWN_MS as f64 * 0.8;
     let lane_view = |index: usize, lane: &RaceLane| {
         let y = TOP + index as f64 * LANE;
         let boxes = lane
@@ -326,7 +327,7 @@ fn Timeline(race: RaceView) -> impl IntoView {
     let seconds_axis = (0..=6)
         .map(|step| {
             let at = start_ms + step * 10_000;
-            view! { <text x=x(at) y=height - 6.0 class="axis-label">{format!("{} s", at / 1000)}</text> }
+            view! { <text x=x(at) y=height - 6.0 class="axis-label axis-second">{format!("{} s", at / 1000)}</text> }
         })
         .collect_view();
     view! {

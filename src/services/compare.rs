@@ -5,7 +5,7 @@ use crate::{
     auth::{jwt, now, AuthContext},
     error::AppError,
     model::{
-        compare::{CompareFacts, CompareView, ModeFigures, StoredKind, StoredRows},
+        compare::{CompareFacts, CompareView, ModeFigures, SameRequest, StoredKind, StoredRows},
         AuthMode,
     },
     services::me,
@@ -80,6 +80,16 @@ pub async fn compare_view(
         ],
     );
     let token = figures(AuthMode::Jwt, live_families, vec![families, tokens]);
+    let same_request = state
+        .recent
+        .same_request(Some(&auth.trace.request))
+        .map(|(session, jwt)| SameRequest {
+            request: session.request,
+            session_credential_bytes: session.credential_header_bytes,
+            session_header_bytes: session.request_header_bytes,
+            jwt_credential_bytes: jwt.credential_header_bytes,
+            jwt_header_bytes: jwt.request_header_bytes,
+        });
 
     let jwt = auth
         .access_token
@@ -94,6 +104,7 @@ pub async fn compare_view(
         jwt,
         session,
         token,
+        same_request,
         samples_since: state.recent.since(),
         samples_kept: state.recent.capacity(),
         facts: CompareFacts {
