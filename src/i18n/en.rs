@@ -303,7 +303,8 @@ pub(super) static EN: Messages = Messages {
     },
     per_login: |logins, bytes| {
         format!(
-            "{logins} live logins: {bytes} B per login, so about {} KB per 1,000 logins.",
+            "Live logins: {logins}. The server keeps {bytes} B per login (kept rows included), so about {} KB per \
+             1,000 logins.",
             bytes * 1000 / 1024
         )
     },

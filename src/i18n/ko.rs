@@ -305,7 +305,7 @@ pub(super) static KO: Messages = Messages {
     },
     per_login: |logins, bytes| {
         format!(
-            "유효한 로그인 {logins}개: 로그인당 {bytes} B, 곧 로그인 1,000개에 약 {} KB.",
+            "유효한 로그인 {logins}개. 서버는 로그인당 {bytes} B를 보관하므로(남겨 둔 행 포함) 로그인 1,000개에 약 {} KB.",
             bytes * 1000 / 1024
         )
     },

@@ -64,9 +64,16 @@ impl ModeFigures {
         self.stored.iter().map(|rows| rows.bytes).sum()
     }
 
-    /// Bytes the server keeps per live login; `None` without one.
+    /// Bytes the server keeps per login it keeps rows for (one index row
+    /// per session; one family row per JWT login, revoked ones included
+    /// until they expire); `None` without any.
     pub fn bytes_per_login(&self) -> Option<i64> {
-        (self.live_logins > 0).then(|| self.stored_bytes() / self.live_logins)
+        let logins = self
+            .stored
+            .iter()
+            .find(|rows| matches!(rows.kind, StoredKind::SessionIndex | StoredKind::RefreshFamilies))
+            .map_or(0, |rows| rows.rows);
+        (logins > 0).then(|| self.stored_bytes() / logins)
     }
 }
 
@@ -284,6 +291,38 @@ mod tests {
                 (FlowNode::Refresh, Passage::Passed)
             ]
         );
+    }
+
+    #[test]
+    fn bytes_per_login_counts_every_login_the_server_keeps_rows_for() {
+        let figures = ModeFigures {
+            mode: AuthMode::Jwt,
+            // One live family; a revoked one is kept until it expires.
+            live_logins: 1,
+            stored: vec![
+                StoredRows {
+                    kind: StoredKind::RefreshFamilies,
+                    rows: 2,
+                    bytes: 400,
+                },
+                StoredRows {
+                    kind: StoredKind::RefreshTokens,
+                    rows: 3,
+                    bytes: 360,
+                },
+            ],
+            latest: None,
+            latest_is_viewers: false,
+            check: None,
+            strict_lookup: None,
+        };
+        assert_eq!(figures.stored_bytes(), 760);
+        assert_eq!(figures.bytes_per_login(), Some(380));
+        let none = ModeFigures {
+            stored: Vec::new(),
+            ..figures
+        };
+        assert_eq!(none.bytes_per_login(), None);
     }
 
     #[test]

@@ -354,9 +354,9 @@ fn ServerStores(figures: ModeFigures) -> impl IntoView {
             </tbody>
         </table>
         <p data-testid="per-login" data-bytes=per_login.unwrap_or(0)>
-            {match per_login {
-                Some(bytes) => (t.per_login)(figures.live_logins, bytes),
-                None => t.no_live_logins.to_owned(),
+            {match (figures.live_logins, per_login) {
+                (0, None) => t.no_live_logins.to_owned(),
+                (live, bytes) => (t.per_login)(live, bytes.unwrap_or(0)),
             }}
         </p>
         <p class="hint">{(t.stored_note)(figures.mode)}</p>
