@@ -30,7 +30,10 @@ use axum::{
 use serde_json::Value;
 use std::{
     net::SocketAddr,
-    sync::{Mutex, OnceLock},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex, OnceLock,
+    },
     time::{Duration, Instant},
 };
 
@@ -46,6 +49,7 @@ pub struct Race {
     /// Where this server listens: the demo clients' requests go there.
     address: OnceLock<SocketAddr>,
     run: Mutex<Option<RaceRun>>,
+    next_number: AtomicU64,
 }
 
 struct RaceRun {
@@ -109,10 +113,13 @@ impl Race {
         }
     }
 
-    /// Why run `number` should stop now, if it should.
+    /// Why run `number` should stop now, if it should (a run that another
+    /// replaced stops at once).
     fn due_to_stop(&self, number: u64, idle: Duration, longest: Duration) -> Option<RaceStop> {
         let guard = self.lock();
-        let run = guard.as_ref().filter(|run| run.number == number)?;
+        let Some(run) = guard.as_ref().filter(|run| run.number == number) else {
+            return Some(RaceStop::ByPresenter);
+        };
         if run.stopped.is_some() {
             return run.stopped;
         }
@@ -172,7 +179,9 @@ pub async fn start(state: &AppState, _admin: Admin<'_>) -> Result<RaceView, AppE
     if let Some(previous) = previous {
         state.race.stop(previous, RaceStop::ByPresenter);
     }
-    let number = previous.map_or(1, |previous| previous + 1);
+    // Unique even when two admins start at once: the later run replaces the
+    // earlier, whose task then finds itself no longer current and ends.
+    let number = state.race.next_number.fetch_add(1, Ordering::Relaxed) + 1;
     let password = prepare_demo_user(state).await?;
     {
         let started = Instant::now();
