@@ -420,9 +420,7 @@ impl Answer {
     fn role(&self) -> Option<Role> {
         self.body.get("role").and_then(Value::as_str).and_then(Role::parse)
     }
-}
 
-impl Answer {
     /// No answer at all (the connection failed or timed out).
     fn none() -> Self {
         Answer {
