@@ -511,6 +511,7 @@ pub(super) static EN: Messages = Messages {
     race_what: "Action",
     race_when: "At",
     race_after: |ms| format!("{:.1} s later", ms as f64 / 1000.0),
+    race_at: |ms| format!("{:.1} s", ms as f64 / 1000.0),
     race_not_yet: "not yet",
     race_explained: |ttl, leeway| {
         format!(

@@ -517,6 +517,7 @@ pub(super) static KO: Messages = Messages {
     race_what: "동작",
     race_when: "시각",
     race_after: |ms| format!("{:.1}초 뒤", ms as f64 / 1000.0),
+    race_at: |ms| format!("{:.1}초", ms as f64 / 1000.0),
     race_not_yet: "아직",
     race_explained: |ttl, leeway| {
         format!(

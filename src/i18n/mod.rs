@@ -330,6 +330,7 @@ pub(crate) struct Messages {
     pub race_what: &'static str,
     pub race_when: &'static str,
     pub race_after: fn(i64) -> String,
+    pub race_at: fn(i64) -> String,
     pub race_not_yet: &'static str,
     pub race_explained: fn(u64, u64) -> String,
 }

@@ -327,7 +327,7 @@ fn Timeline(race: RaceView) -> impl IntoView {
     let seconds_axis = (0..=6)
         .map(|step| {
             let at = start_ms + step * 10_000;
-            view! { <text x=x(at) y=height - 6.0 class="axis-label axis-second">{format!("{} s", at / 1000)}</text> }
+            view! { <text x=x(at) y=height - 6.0 class="axis-label axis-second">{(t.seconds)(at / 1000)}</text> }
         })
         .collect_view();
     view! {
@@ -376,7 +376,7 @@ fn Reactions(race: RaceView) -> impl IntoView {
             view! {
                 <tr data-testid="race-reaction" data-action=reaction.event.action.as_str()>
                     <td>{(t.race_action)(reaction.event.action)}</td>
-                    <td>{format!("{:.1} s", reaction.event.at_ms as f64 / 1000.0)}</td>
+                    <td>{(t.race_at)(reaction.event.at_ms)}</td>
                     {cell(reaction.session_ms, AuthMode::Session)}
                     {cell(reaction.jwt_ms, AuthMode::Jwt)}
                 </tr>
