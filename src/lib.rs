@@ -20,6 +20,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod headers;
 #[cfg(feature = "ssr")]
+pub mod lab;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod services;
