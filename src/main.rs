@@ -40,8 +40,8 @@ async fn serve() -> anyhow::Result<()> {
     let app = server::router(state.clone());
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
-    // The race's demo clients send their requests here, over loopback.
-    state.race.attach(listener.local_addr()?);
+    // The race's and the Lab's demo clients send their requests here.
+    state.address.set(listener.local_addr()?);
     tracing::info!("Auth Lab listening on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

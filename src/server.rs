@@ -49,6 +49,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let jwt = jwt::JwtKeys::rotated(&secret, previous).map_err(anyhow::Error::msg)?;
     let pool = db::connect(&config.database_url).await?;
     let passwords = PasswordPool::per_core(config.password_queue);
+    let lab_sandbox = config.data_dir.join("lab");
     if config.demo_users && db::seed_demo_users(&pool, &passwords, now()).await? {
         tracing::info!("seeded the demo accounts alice, bob and admin");
     }
@@ -75,6 +76,8 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         passwords,
         recent: Arc::new(RecentTraces::new(KEPT_PER_MODE, now())),
         race: Arc::new(Race::default()),
+        lab: Arc::new(crate::lab::Lab::new(lab_sandbox)),
+        address: Arc::default(),
         leptos_options,
     })
 }

@@ -15,6 +15,28 @@ use leptos::prelude::*;
 use sqlx::SqlitePool;
 use std::sync::Arc;
 
+/// The address this server listens on, once it does: the demo clients of
+/// the race and the Lab send their requests there, over loopback.
+#[derive(Debug, Default)]
+pub struct ListenAddress(std::sync::OnceLock<std::net::SocketAddr>);
+
+impl ListenAddress {
+    /// `0.0.0.0` (every interface) is reached at the loopback address.
+    pub fn set(&self, mut address: std::net::SocketAddr) {
+        if address.ip().is_unspecified() {
+            address.set_ip(match address {
+                std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        let _ = self.0.set(address);
+    }
+
+    pub fn get(&self) -> Option<std::net::SocketAddr> {
+        self.0.get().copied()
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
@@ -28,6 +50,8 @@ pub struct AppState {
     /// The auth layer's recent traces per mode, for `/compare`.
     pub recent: Arc<RecentTraces>,
     pub race: Arc<Race>,
+    pub lab: Arc<crate::lab::Lab>,
+    pub address: Arc<ListenAddress>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -11,7 +11,7 @@ use axum::{
 use common::app;
 
 /// Every route of the JSON API (DESIGN.md's contract, grown by the issues).
-const ROUTES: [(&str, &str); 29] = [
+const ROUTES: [(&str, &str); 32] = [
     ("post", "/api/session/login"),
     ("post", "/api/jwt/login"),
     ("post", "/api/jwt/refresh"),
@@ -41,6 +41,9 @@ const ROUTES: [(&str, &str); 29] = [
     ("post", "/api/admin/race"),
     ("delete", "/api/admin/race"),
     ("post", "/api/admin/race/actions"),
+    ("get", "/api/lab/probe"),
+    ("get", "/api/lab/naive/{flaw}/protected"),
+    ("post", "/api/lab/attacks/{flaw}"),
 ];
 
 #[tokio::test]
@@ -78,8 +81,13 @@ async fn the_spec_documents_every_route_with_its_errors_and_both_credentials() {
 #[tokio::test]
 async fn every_documented_operation_is_routed() {
     let app = app().await;
+    // The Lab's attacks send their requests to the listening server.
+    app.serve().await;
     for (method, path) in ROUTES {
-        let uri = path.replace("{id}", "1").replace("{username}", "alice");
+        let uri = path
+            .replace("{id}", "1")
+            .replace("{username}", "alice")
+            .replace("{flaw}", "decode_only");
         let request = Request::builder()
             .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
             .uri(&uri)

@@ -20,6 +20,7 @@ use tower_sessions::Session;
 
 mod admin;
 mod compare;
+mod lab;
 mod lang;
 mod me;
 pub mod openapi;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/race/actions", post(compare::act))
         .route("/lang", post(lang::switch_language))
         .route("/healthz", get(healthz))
+        .merge(lab::routes())
         // `/api/openapi.json` and `/api/docs`
         .merge(openapi::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

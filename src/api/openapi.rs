@@ -53,6 +53,9 @@ use utoipa_swagger_ui::SwaggerUi;
         super::compare::start,
         super::compare::stop,
         super::compare::act,
+        super::lab::probe,
+        super::lab::naive_protected,
+        super::lab::attack,
     ),
     components(schemas(ErrorBody)),
     modifiers(&CredentialSchemes)

@@ -1,5 +1,84 @@
 //! The Lab (`/lab`): experiments that really run against both modes, and a
-//! deliberately naive verifier fenced off from the rest of the app.
+//! deliberately naive verifier fenced off from the rest of the app (see
+//! `naive`): nothing outside `services::lab` reaches it.
 
 pub mod attacks;
 pub mod naive;
+
+use crate::error::AppError;
+use attacks::AttackerKeys;
+use naive::{NaiveVerifier, WORDLIST};
+use std::path::PathBuf;
+use tokio::sync::OnceCell;
+
+/// The Lab's own user (a name sign-up refuses).
+pub const LAB_USERNAME: &str = "lab.demo";
+
+/// The Lab's keys, made on first use (RSA key generation takes a moment,
+/// and most processes never open the Lab).
+pub struct Lab {
+    sandbox: PathBuf,
+    keys: OnceCell<LabKeys>,
+    demo_password: OnceCell<String>,
+}
+
+pub struct LabKeys {
+    pub naive: NaiveVerifier,
+    pub attacker: AttackerKeys,
+    /// The word of the dictionary the weak-secret verifier signs with.
+    pub weak_secret: String,
+}
+
+impl Lab {
+    /// `sandbox`: a folder of the Lab's own; the naive `kid` verifier reads
+    /// files in it and nowhere else.
+    pub fn new(sandbox: PathBuf) -> Self {
+        Lab {
+            sandbox,
+            keys: OnceCell::new(),
+            demo_password: OnceCell::new(),
+        }
+    }
+
+    pub async fn keys(&self) -> Result<&LabKeys, AppError> {
+        self.keys
+            .get_or_try_init(|| async {
+                let sandbox = self.sandbox.clone();
+                tokio::task::spawn_blocking(move || make_keys(&sandbox))
+                    .await
+                    .map_err(AppError::internal)?
+                    .map_err(AppError::internal)
+            })
+            .await
+    }
+
+    /// The Lab user's password, set once per process.
+    pub async fn demo_password<F, Fut>(&self, reset: F) -> Result<&str, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<String, AppError>>,
+    {
+        self.demo_password.get_or_try_init(reset).await.map(String::as_str)
+    }
+}
+
+/// A random word of the shipped dictionary: the experiment has to search.
+fn random_word() -> anyhow::Result<String> {
+    let words: Vec<&str> = WORDLIST
+        .lines()
+        .map(str::trim)
+        .filter(|word| !word.is_empty())
+        .collect();
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("{err}"))?;
+    Ok(words[u32::from_le_bytes(bytes) as usize % words.len()].to_owned())
+}
+
+fn make_keys(sandbox: &std::path::Path) -> anyhow::Result<LabKeys> {
+    let weak_secret = random_word()?;
+    Ok(LabKeys {
+        naive: NaiveVerifier::new(&weak_secret, sandbox)?,
+        attacker: AttackerKeys::new()?,
+        weak_secret,
+    })
+}

@@ -7,6 +7,7 @@
 //! sandbox folder of its own, and the only key sets it fetches are this
 //! server's own, on loopback.
 
+pub use crate::model::lab::Flaw;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use jsonwebtoken::{jwk::JwkSet, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -15,39 +16,6 @@ use std::path::{Component, Path, PathBuf};
 
 /// The dictionary the weak-secret experiment really searches.
 pub const WORDLIST: &str = include_str!("wordlist.txt");
-
-/// How a naive verifier goes wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Flaw {
-    /// Decodes the payload and never checks the signature.
-    DecodeOnly,
-    /// Lets the token name its algorithm, `none` included.
-    AlgNone,
-    /// Checks HS256 properly, with a secret out of a dictionary.
-    WeakSecret,
-    /// Verifies with the key the token carries in its `jwk` header.
-    EmbeddedJwk,
-    /// Fetches the key set the token's `jku` header names.
-    Jku,
-    /// Reads the key from the file the token's `kid` names, unsanitised.
-    KidPath,
-    /// Verifies with its RSA public key in the algorithm the token names:
-    /// under HS256 the public key becomes the HMAC secret.
-    AlgConfusion,
-}
-
-impl Flaw {
-    pub const ALL: [Flaw; 7] = [
-        Flaw::DecodeOnly,
-        Flaw::AlgNone,
-        Flaw::WeakSecret,
-        Flaw::EmbeddedJwk,
-        Flaw::Jku,
-        Flaw::KidPath,
-        Flaw::AlgConfusion,
-    ];
-}
 
 /// Why a naive verifier refused a token (it does refuse some).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

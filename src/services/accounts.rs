@@ -36,6 +36,26 @@ pub fn validate_username(username: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A demo user of the race or the Lab (a name with a dot, which sign-up
+/// refuses, so no person's account): it exists, is a plain user again, has
+/// a fresh password that only the caller knows, and no logins left.
+pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String, AppError> {
+    let password = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let hash = state.passwords.hash(password.clone()).await?;
+    let user_id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, 'user', ?)
+         ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = 'user'
+         RETURNING id",
+    )
+    .bind(username)
+    .bind(&hash)
+    .bind(now())
+    .fetch_one(&state.pool)
+    .await?;
+    crate::services::logins::end_demo_logins(state, user_id, username).await?;
+    Ok(password)
+}
+
 /// Counted in characters, not bytes: 8 Korean syllables are 8 characters.
 pub fn validate_password(password: &str) -> Result<(), AppError> {
     let length = password.chars().count();

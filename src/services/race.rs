@@ -18,21 +18,19 @@ use crate::{
         AuthMode, Role,
     },
     services::{
-        admin, logins,
+        accounts, admin, logins,
+        loopback::{send, Answer, Credential},
         settings::{self, SettingsChange},
     },
     state::AppState,
 };
-use axum::{
-    body::Body,
-    http::{header, Method, Request, StatusCode},
-};
+use axum::http::{Method, StatusCode};
 use serde_json::Value;
 use std::{
     net::SocketAddr,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Mutex, OnceLock,
+        Mutex,
     },
     time::{Duration, Instant},
 };
@@ -41,13 +39,9 @@ use std::{
 pub const TICK: Duration = Duration::from_secs(1);
 /// What a view sends of each lane: the timeline shows the last two minutes.
 const WINDOW_MS: i64 = 120_000;
-/// A demo request not answered by then counts as failed.
-const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
 
 #[derive(Default)]
 pub struct Race {
-    /// Where this server listens: the demo clients' requests go there.
-    address: OnceLock<SocketAddr>,
     run: Mutex<Option<RaceRun>>,
     next_number: AtomicU64,
 }
@@ -70,18 +64,6 @@ impl RaceRun {
 }
 
 impl Race {
-    /// The address this server listens on, once it does (`0.0.0.0` is
-    /// reached at the loopback address).
-    pub fn attach(&self, mut address: SocketAddr) {
-        if address.ip().is_unspecified() {
-            address.set_ip(match address {
-                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
-                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
-            });
-        }
-        let _ = self.address.set(address);
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<RaceRun>> {
         // A panic while holding it cannot leave a half-written run behind:
         // every change is one assignment.
@@ -170,8 +152,7 @@ fn now_ms() -> i64 {
 
 /// Starts a race, ending the one before (a restart).
 pub async fn start(state: &AppState, _admin: Admin<'_>) -> Result<RaceView, AppError> {
-    let address = *state
-        .race
+    let address = state
         .address
         .get()
         .ok_or_else(|| AppError::internal("the race does not know where this server listens"))?;
@@ -182,7 +163,7 @@ pub async fn start(state: &AppState, _admin: Admin<'_>) -> Result<RaceView, AppE
     // Unique even when two admins start at once: the later run replaces the
     // earlier, whose task then finds itself no longer current and ends.
     let number = state.race.next_number.fetch_add(1, Ordering::Relaxed) + 1;
-    let password = prepare_demo_user(state).await?;
+    let password = accounts::reset_demo_user(state, RACE_USERNAME).await?;
     {
         let started = Instant::now();
         let lane = |mode| RaceLane {
@@ -337,25 +318,6 @@ async fn view(state: &AppState) -> Result<RaceView, AppError> {
     })
 }
 
-/// The demo user exists, is a plain user again, has a fresh password that
-/// only this race knows, and no logins left from an earlier race.
-async fn prepare_demo_user(state: &AppState) -> Result<String, AppError> {
-    let password = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-    let hash = state.passwords.hash(password.clone()).await?;
-    let user_id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, 'user', ?)
-         ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = 'user'
-         RETURNING id",
-    )
-    .bind(RACE_USERNAME)
-    .bind(&hash)
-    .bind(now())
-    .fetch_one(&state.pool)
-    .await?;
-    logins::end_demo_logins(state, user_id, RACE_USERNAME).await?;
-    Ok(password)
-}
-
 async fn end_demo_logins(state: &AppState) {
     if let Ok(Some(user)) = db::find_user_by_name(&state.pool, RACE_USERNAME).await {
         if let Err(err) = logins::end_demo_logins(state, user.id, RACE_USERNAME).await {
@@ -406,102 +368,6 @@ struct DemoClients {
     jwt_exp: Option<i64>,
 }
 
-struct Answer {
-    status: StatusCode,
-    body: Value,
-    set_cookies: Vec<String>,
-}
-
-impl Answer {
-    fn error_code(&self) -> Option<String> {
-        self.body.get("error").and_then(Value::as_str).map(str::to_owned)
-    }
-
-    fn role(&self) -> Option<Role> {
-        self.body.get("role").and_then(Value::as_str).and_then(Role::parse)
-    }
-
-    /// No answer at all (the connection failed or timed out).
-    fn none() -> Self {
-        Answer {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            body: Value::Null,
-            set_cookies: Vec::new(),
-        }
-    }
-}
-
-/// One request on a connection of its own, as curl would send it.
-async fn send(
-    address: SocketAddr,
-    method: Method,
-    path: &str,
-    credential: Credential<'_>,
-    body: Option<Value>,
-) -> Answer {
-    match tokio::time::timeout(REQUEST_DEADLINE, exchange(address, method, path, credential, body)).await {
-        Ok(Some(answer)) => answer,
-        _ => Answer::none(),
-    }
-}
-
-async fn exchange(
-    address: SocketAddr,
-    method: Method,
-    path: &str,
-    credential: Credential<'_>,
-    body: Option<Value>,
-) -> Option<Answer> {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, address.to_string())
-        .header(header::USER_AGENT, "Auth Lab race client");
-    request = match credential {
-        Credential::None => request,
-        Credential::Cookie(cookie) => request.header(header::COOKIE, cookie),
-        Credential::Bearer(token) => request.header(header::AUTHORIZATION, format!("Bearer {token}")),
-    };
-    let request = match body {
-        Some(body) => request
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => request.body(Body::empty()),
-    };
-    let request = request.ok()?;
-    let stream = tokio::net::TcpStream::connect(address).await.ok()?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-        .await
-        .ok()?;
-    tokio::spawn(connection);
-    let response = sender.send_request(request).await.ok()?;
-    let status = response.status();
-    let set_cookies = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .map(str::to_owned)
-        .collect();
-    let body = axum::body::to_bytes(Body::new(response.into_body()), 64 * 1024)
-        .await
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or(Value::Null);
-    Some(Answer {
-        status,
-        body,
-        set_cookies,
-    })
-}
-
-#[derive(Clone, Copy)]
-enum Credential<'a> {
-    None,
-    Cookie(&'a str),
-    Bearer(&'a str),
-}
-
 impl DemoClients {
     async fn log_in(address: SocketAddr, password: &str) -> Option<Self> {
         let credentials = serde_json::json!({ "username": RACE_USERNAME, "password": password });
@@ -514,9 +380,8 @@ impl DemoClients {
         )
         .await;
         let session_cookie = session
-            .set_cookies
-            .iter()
-            .filter_map(|value| cookie::Cookie::parse(value.clone()).ok())
+            .set_cookies()
+            .filter_map(|value| cookie::Cookie::parse(value.to_owned()).ok())
             .find(|cookie| cookie.name().ends_with(crate::auth::cookies::SESSION_COOKIE))
             .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))?;
         let token = send(
@@ -607,7 +472,11 @@ fn tick(at_ms: i64, answer: &Answer, accepted: TickOutcome, refreshed: bool) -> 
         at_ms,
         status: answer.status.as_u16(),
         outcome: if ok { accepted } else { TickOutcome::Refused },
-        role: if ok { answer.role() } else { None },
+        role: if ok {
+            answer.body.get("role").and_then(Value::as_str).and_then(Role::parse)
+        } else {
+            None
+        },
         error: if ok { None } else { answer.error_code() },
         refreshed,
     }

@@ -122,7 +122,7 @@ impl TestApp {
             .clone()
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await });
-        self.state.race.attach(address);
+        self.state.address.set(address);
         address
     }
 

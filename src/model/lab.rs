@@ -1,0 +1,104 @@
+//! What the Lab shows: experiments that really ran, request by request.
+
+use super::{AuthTrace, CurrentUser, Refusal};
+use serde::{Deserialize, Serialize};
+
+/// How a naive verifier goes wrong (`lab::naive` has one of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Flaw {
+    /// Decodes the payload and never checks the signature.
+    DecodeOnly,
+    /// Lets the token name its algorithm, `none` included.
+    AlgNone,
+    /// Checks HS256 properly, with a secret out of a dictionary.
+    WeakSecret,
+    /// Verifies with the key the token carries in its `jwk` header.
+    EmbeddedJwk,
+    /// Fetches the key set the token's `jku` header names.
+    Jku,
+    /// Reads the key from the file the token's `kid` names, unsanitised.
+    KidPath,
+    /// Verifies with its RSA public key in the algorithm the token names:
+    /// under HS256 the public key becomes the HMAC secret.
+    AlgConfusion,
+}
+
+impl Flaw {
+    pub const ALL: [Flaw; 7] = [
+        Flaw::DecodeOnly,
+        Flaw::AlgNone,
+        Flaw::WeakSecret,
+        Flaw::EmbeddedJwk,
+        Flaw::Jku,
+        Flaw::KidPath,
+        Flaw::AlgConfusion,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flaw::DecodeOnly => "decode_only",
+            Flaw::AlgNone => "alg_none",
+            Flaw::WeakSecret => "weak_secret",
+            Flaw::EmbeddedJwk => "embedded_jwk",
+            Flaw::Jku => "jku",
+            Flaw::KidPath => "kid_path",
+            Flaw::AlgConfusion => "alg_confusion",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Flaw::ALL.into_iter().find(|flaw| flaw.as_str() == value)
+    }
+}
+
+/// One request an experiment sent and what came back, as shown to the
+/// learner: the headers that matter, the body, the status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Exchange {
+    pub method: String,
+    pub path: String,
+    pub request_headers: Vec<(String, String)>,
+    pub status: u16,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub response_body: serde_json::Value,
+}
+
+/// How the real auth layer treated a request: `GET /api/lab/probe`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Probe {
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub principal: Option<CurrentUser>,
+    /// The check that refused the credential, if one did.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub refusal: Option<Refusal>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub trace: AuthTrace,
+}
+
+/// An attack on a naive verifier and on the real one, side by side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttackRun {
+    pub flaw: Flaw,
+    /// The forged token, and its two readable parts.
+    pub token: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub token_header: serde_json::Value,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub token_payload: serde_json::Value,
+    /// The weak secret's dictionary attack: the word found, after how many.
+    pub recovered_secret: Option<String>,
+    pub words_tried: usize,
+    /// The token sent to the naive verifier's protected page.
+    pub naive: Exchange,
+    pub naive_let_in: bool,
+    /// The same forgery, with this app's claims, sent to the real auth layer.
+    pub real: Exchange,
+    pub real_let_in: bool,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub real_refusal: Option<Refusal>,
+}

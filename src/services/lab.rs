@@ -1,0 +1,158 @@
+//! The Lab's experiments, run for real: each sends its requests over
+//! loopback to this server, through every layer, and reports what was sent
+//! and what came back. The naive verifier is used here and nowhere else.
+
+use crate::{
+    auth::AuthContext,
+    error::AppError,
+    lab::{
+        attacks::{self, ATTACKER_JWKS_PATH},
+        LAB_USERNAME,
+    },
+    model::lab::{AttackRun, Exchange, Flaw, Probe},
+    services::{
+        accounts,
+        loopback::{send, Answer, Credential},
+    },
+    state::AppState,
+};
+use axum::http::Method;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+
+/// How the real auth layer treated this very request.
+pub fn probe(auth: &AuthContext) -> Probe {
+    Probe {
+        principal: auth.principal.as_ref().map(|principal| principal.current_user()),
+        refusal: auth.refusal.clone(),
+        trace: auth.trace.clone(),
+    }
+}
+
+/// The naive verifier's protected page: whom `flaw`'s verifier lets in.
+/// It opens nothing else: no principal comes of it, no cookie, no session.
+pub async fn naive_protected(state: &AppState, flaw: Flaw, bearer: Option<&str>) -> Result<Value, AppError> {
+    let token = bearer.ok_or(AppError::Unauthenticated)?;
+    let keys = state.lab.keys().await?;
+    let jwks = match flaw {
+        Flaw::Jku => fetch_jku(state, token).await,
+        _ => None,
+    };
+    match keys.naive.verify(flaw, token, jwks.as_deref()) {
+        Ok(claims) => Ok(json!({
+            "flaw": flaw,
+            "let_in": {"name": claims["name"], "role": claims["role"]},
+        })),
+        Err(_) => Err(AppError::Unauthenticated),
+    }
+}
+
+/// The key set a token's `jku` names, fetched only when it is this
+/// server's own attacker set on loopback (the Lab never reaches outside).
+async fn fetch_jku(state: &AppState, token: &str) -> Option<String> {
+    let header = crate::lab::naive::header_of(token).ok()?;
+    let url = header["jku"].as_str()?;
+    let path = url
+        .strip_prefix("http://127.0.0.1")
+        .or_else(|| url.strip_prefix("http://localhost"))?;
+    let path = path.trim_start_matches(|c: char| c == ':' || c.is_ascii_digit());
+    if path != ATTACKER_JWKS_PATH {
+        return None;
+    }
+    let address = state.address.get()?;
+    let answer = send(address, Method::GET, ATTACKER_JWKS_PATH, Credential::None, None).await;
+    answer.status.is_success().then(|| answer.body.to_string())
+}
+
+fn exchange(method: Method, path: &str, token: &str, answer: &Answer) -> Exchange {
+    Exchange {
+        method: method.to_string(),
+        path: path.to_owned(),
+        request_headers: vec![("Authorization".into(), format!("Bearer {token}"))],
+        status: answer.status.as_u16(),
+        response_body: answer.body.clone(),
+    }
+}
+
+fn readable_part(token: &str, index: usize) -> Value {
+    token
+        .split('.')
+        .nth(index)
+        .and_then(|part| URL_SAFE_NO_PAD.decode(part).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// A real access token of the Lab's user, from the real login.
+async fn lab_token(state: &AppState, address: SocketAddr) -> Result<String, AppError> {
+    let password = state
+        .lab
+        .demo_password(|| accounts::reset_demo_user(state, LAB_USERNAME))
+        .await?;
+    let login = send(
+        address,
+        Method::POST,
+        "/api/jwt/login",
+        Credential::None,
+        Some(json!({"username": LAB_USERNAME, "password": password})),
+    )
+    .await;
+    match login.body["access_token"].as_str() {
+        Some(token) => Ok(token.to_owned()),
+        // Every password worker is taken: the same answer as a login's.
+        None if login.status == axum::http::StatusCode::SERVICE_UNAVAILABLE => Err(AppError::Busy),
+        None => Err(AppError::internal(format!(
+            "the Lab user could not log in: {}",
+            login.status
+        ))),
+    }
+}
+
+/// Runs `flaw`'s attack against its naive verifier and, with the claims of
+/// a real token of the Lab's user, against this app's real verifier.
+pub async fn run_attack(state: &AppState, flaw: Flaw) -> Result<AttackRun, AppError> {
+    let address = state
+        .address
+        .get()
+        .ok_or_else(|| AppError::internal("the server's address is unknown"))?;
+    let keys = state.lab.keys().await?;
+    let real_token = lab_token(state, address).await?;
+    let real_claims = readable_part(&real_token, 1);
+
+    let forge = |claims: &Value| attacks::forge(flaw, &keys.naive, &keys.attacker, claims).map_err(AppError::internal);
+    let against_naive = forge(&json!({"sub": "lab", "name": LAB_USERNAME, "role": "user"}))?;
+    let naive_path = format!("/api/lab/naive/{}/protected", flaw.as_str());
+    let naive = send(
+        address,
+        Method::GET,
+        &naive_path,
+        Credential::Bearer(&against_naive.token),
+        None,
+    )
+    .await;
+
+    let against_real = forge(&real_claims)?;
+    let real = send(
+        address,
+        Method::GET,
+        "/api/lab/probe",
+        Credential::Bearer(&against_real.token),
+        None,
+    )
+    .await;
+    let real_refusal = serde_json::from_value(real.body["refusal"].clone()).ok();
+    Ok(AttackRun {
+        flaw,
+        token_header: readable_part(&against_naive.token, 0),
+        token_payload: readable_part(&against_naive.token, 1),
+        recovered_secret: against_naive.recovered_secret.clone(),
+        words_tried: against_naive.words_tried,
+        naive_let_in: naive.status.is_success(),
+        naive: exchange(Method::GET, &naive_path, &against_naive.token, &naive),
+        real_let_in: !real.body["principal"].is_null(),
+        real: exchange(Method::GET, "/api/lab/probe", &against_real.token, &real),
+        real_refusal,
+        token: against_naive.token,
+    })
+}
