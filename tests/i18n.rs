@@ -267,6 +267,7 @@ async fn no_english_sentence_on_any_page_in_korean() {
         ("/compare", jwt_cookies.as_str()),
         ("/compare/race", admin.as_str()),
         ("/compare/race", jwt_cookies.as_str()),
+        ("/lab", ""),
     ];
     for (path, cookie) in pages {
         let html = korean_page(&app, path, cookie).await;

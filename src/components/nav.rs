@@ -47,6 +47,7 @@ pub fn Nav() -> impl IntoView {
                                 <A href="/me" attr:data-testid="nav-me">{t.nav_me}</A>
                                 <A href="/board" attr:data-testid="nav-board">{t.nav_board}</A>
                                 <A href="/compare" attr:data-testid="nav-compare">{t.nav_compare}</A>
+                                <A href="/lab" attr:data-testid="nav-lab">{t.nav_lab}</A>
                                 <Show when=move || is_admin>
                                     <A href="/admin" attr:data-testid="nav-admin">{t.nav_admin}</A>
                                 </Show>
@@ -67,6 +68,7 @@ pub fn Nav() -> impl IntoView {
                         _ => {
                             view! {
                                 <A href="/compare" attr:data-testid="nav-compare">{t.nav_compare}</A>
+                                <A href="/lab" attr:data-testid="nav-lab">{t.nav_lab}</A>
                                 <span class="spacer"></span>
                                 <A href="/signup" attr:data-testid="nav-signup">{t.nav_signup}</A>
                                 <A href="/login" attr:class="button" attr:data-testid="nav-login">{t.nav_login}</A>

@@ -5,6 +5,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
+        lab::Flaw,
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
@@ -46,6 +47,7 @@ pub(super) static EN: Messages = Messages {
     nav_board: "Board",
     nav_admin: "Admin",
     nav_compare: "Compare",
+    nav_lab: "Lab",
     nav_signup: "Sign up",
     nav_login: "Log in",
     nav_logout: "Log out",
@@ -521,6 +523,109 @@ pub(super) static EN: Messages = Messages {
              between servers); then its refresh fails, or, after a promotion, brings a token with the new role. \
              Strict revocation adds the lookup back, and with it the server state."
         )
+    },
+    lab_title: "Lab: predict, run, see",
+    lab_lead: "Each experiment sends real requests to this server and shows exactly what was sent and what came \
+        back. Predict first, then run: your score stays in this browser.",
+    lab_score: |right, total| format!("Right predictions: {right} of {total}"),
+    lab_score_reset: "Start the score again",
+    lab_naive_title: "Seven naive verifiers against this app's",
+    lab_naive_lead: "Each attack forges a token that says role: admin. It is sent to a naive verifier, which guards \
+        only a Lab page, and, with this app's own claims, to the real auth layer.",
+    lab_predict_naive: "The naive verifier will…",
+    lab_predict_real: "This app's verifier will…",
+    lab_guess_let_in: "let it in",
+    lab_guess_refuse: "refuse it",
+    lab_run: "Run",
+    lab_forged: "The forged token, as anyone can read it",
+    lab_recovered: |secret, tried| format!("The dictionary attack found the secret \"{secret}\" after {tried} words."),
+    lab_naive_side: "The naive verifier",
+    lab_real_side: "This app",
+    lab_let_in: "Let in as admin.",
+    lab_refused: "Refused:",
+    flaw_title: |flaw| match flaw {
+        Flaw::DecodeOnly => "Decoding is not verifying",
+        Flaw::AlgNone => "alg: none",
+        Flaw::WeakSecret => "A secret from a dictionary",
+        Flaw::EmbeddedJwk => "A key in the token's own jwk header",
+        Flaw::Jku => "A key set the token points to (jku)",
+        Flaw::KidPath => "kid as a file path",
+        Flaw::AlgConfusion => "Algorithm confusion: RS256 key as HS256 secret",
+    },
+    flaw_claim: |flaw| match flaw {
+        Flaw::DecodeOnly => {
+            "A verifier that only decodes the payload accepts any payload: change role to admin, keep \
+            the old signature."
+        }
+        Flaw::AlgNone => {
+            "A verifier that lets the token name its algorithm accepts alg: none, a token with no \
+            signature at all."
+        }
+        Flaw::WeakSecret => {
+            "An HS256 secret that is a common word is found by trying a dictionary against one real \
+            token; then anyone can sign."
+        }
+        Flaw::EmbeddedJwk => {
+            "A verifier that takes the key from the token's jwk header verifies the attacker's \
+            signature with the attacker's key."
+        }
+        Flaw::Jku => {
+            "A verifier that fetches the key set named in the token's jku header fetches the attacker's \
+            keys."
+        }
+        Flaw::KidPath => {
+            "A verifier that reads the key from the file kid names can be pointed at an empty file: then \
+            the key is empty, and known."
+        }
+        Flaw::AlgConfusion => {
+            "A verifier that checks with its RSA public key in the algorithm the token names uses that \
+            public key as an HMAC secret when the token says HS256."
+        }
+    },
+    flaw_rule: |flaw| match flaw {
+        Flaw::DecodeOnly | Flaw::WeakSecret => {
+            "The rule: every token's signature is checked with a random secret of \
+            at least 32 bytes (src/auth/jwt.rs, JwtKeys::validate)."
+        }
+        Flaw::AlgNone | Flaw::AlgConfusion => {
+            "The rule: one fixed algorithm list, HS256 only; the token's alg is \
+            never trusted (src/auth/jwt.rs, JwtKeys::rotated)."
+        }
+        Flaw::EmbeddedJwk | Flaw::Jku | Flaw::KidPath => {
+            "The rule: no key ever comes from the token; kid may only \
+            name one of this server's two keys, and jwk, jku and x5u are never followed (src/auth/jwt.rs, \
+            JwtKeys::key_for)."
+        }
+    },
+    flaw_lesson: |flaw| match flaw {
+        Flaw::DecodeOnly => {
+            "A JWT's payload is readable by anyone; only the signature makes it trustworthy. Code that \
+            calls a decode function where it meant verify trusts whatever a client writes."
+        }
+        Flaw::AlgNone => {
+            "The token is the attacker's input, and so is its header. A verifier must decide the \
+            algorithm itself."
+        }
+        Flaw::WeakSecret => {
+            "An HMAC secret is a password that can be tested offline, as fast as a machine can hash. \
+            It must be random and long, not chosen by a person."
+        }
+        Flaw::EmbeddedJwk => {
+            "A signature proves only that whoever holds the key signed. If the token brings the key, \
+            it proves nothing."
+        }
+        Flaw::Jku => {
+            "Fetching keys from a URL in the token lets the token choose whom to trust. This Lab fetches only \
+            its own attacker key set, on loopback."
+        }
+        Flaw::KidPath => {
+            "kid is attacker input used as a path. Here the Lab's fence keeps it in a sandbox folder; a \
+            real server would read whatever file it is told."
+        }
+        Flaw::AlgConfusion => {
+            "The public key is public. A verifier that lets the token pick HS256 turns it into a \
+            shared secret the attacker already has."
+        }
     },
 };
 

@@ -6,6 +6,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
+        lab::Flaw,
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
@@ -44,6 +45,7 @@ pub(super) static KO: Messages = Messages {
     nav_board: "게시판",
     nav_admin: "관리자",
     nav_compare: "비교",
+    nav_lab: "실험실",
     nav_signup: "회원가입",
     nav_login: "로그인",
     nav_logout: "로그아웃",
@@ -526,6 +528,98 @@ pub(super) static KO: Messages = Messages {
              간 시계 차이를 위한 여유 {leeway}초 추가)까지 계속 수락됩니다. 그 뒤 갱신이 실패하거나, 승격 뒤라면 새 \
              역할이 담긴 토큰을 받습니다. 엄격한 취소는 조회를, 그리고 그와 함께 서버 상태를 되돌려 놓습니다."
         )
+    },
+    lab_title: "실험실: 예측하고, 실행하고, 확인하기",
+    lab_lead: "실험마다 이 서버에 실제 요청을 보내고, 무엇을 보냈고 무엇이 돌아왔는지 그대로 보여 줍니다. 먼저 \
+        예측한 뒤 실행하세요. 점수는 이 브라우저에만 남습니다.",
+    lab_score: |right, total| format!("맞힌 예측: {total}개 중 {right}개"),
+    lab_score_reset: "점수 다시 시작",
+    lab_naive_title: "허술한 검증기 일곱 개와 이 앱의 검증기",
+    lab_naive_lead: "공격마다 role: admin이라고 적힌 토큰을 위조합니다. 이 토큰을 실험실 페이지 하나만 지키는 허술한 \
+        검증기에 보내고, 이 앱의 클레임으로 만든 같은 위조 토큰을 실제 인증 계층에 보냅니다.",
+    lab_predict_naive: "허술한 검증기는…",
+    lab_predict_real: "이 앱의 검증기는…",
+    lab_guess_let_in: "들여보낸다",
+    lab_guess_refuse: "거부한다",
+    lab_run: "실행",
+    lab_forged: "위조한 토큰(누구나 읽을 수 있음)",
+    lab_recovered: |secret, tried| {
+        format!("사전 공격이 단어 {tried}개를 시도한 끝에 비밀 키 \"{secret}\"를 찾았습니다.")
+    },
+    lab_naive_side: "허술한 검증기",
+    lab_real_side: "이 앱",
+    lab_let_in: "관리자로 들여보냄.",
+    lab_refused: "거부:",
+    flaw_title: |flaw| match flaw {
+        Flaw::DecodeOnly => "디코딩은 검증이 아니다",
+        Flaw::AlgNone => "alg: none",
+        Flaw::WeakSecret => "사전에 있는 비밀 키",
+        Flaw::EmbeddedJwk => "토큰의 jwk 헤더에 든 키",
+        Flaw::Jku => "토큰이 가리키는 키 세트(jku)",
+        Flaw::KidPath => "파일 경로로 쓰인 kid",
+        Flaw::AlgConfusion => "알고리즘 혼동: RS256 공개 키를 HS256 비밀 키로",
+    },
+    flaw_claim: |flaw| match flaw {
+        Flaw::DecodeOnly => {
+            "페이로드를 디코딩만 하는 검증기는 어떤 페이로드든 받아들입니다. role을 admin으로 바꾸고 \
+            예전 서명을 그대로 두면 됩니다."
+        }
+        Flaw::AlgNone => "토큰이 알고리즘을 정하게 두는 검증기는 서명이 아예 없는 alg: none 토큰을 받아들입니다.",
+        Flaw::WeakSecret => {
+            "흔한 단어로 된 HS256 비밀 키는 실제 토큰 하나에 사전을 대입해 보면 찾아집니다. 그러면 누구나 \
+            서명할 수 있습니다."
+        }
+        Flaw::EmbeddedJwk => "토큰의 jwk 헤더에서 키를 꺼내 쓰는 검증기는 공격자의 서명을 공격자의 키로 확인합니다.",
+        Flaw::Jku => "토큰의 jku 헤더가 가리키는 키 세트를 받아 오는 검증기는 공격자의 키를 받아 옵니다.",
+        Flaw::KidPath => {
+            "kid가 가리키는 파일에서 키를 읽는 검증기는 빈 파일을 가리키게 할 수 있습니다. 그러면 키는 \
+            비어 있고, 누구나 압니다."
+        }
+        Flaw::AlgConfusion => {
+            "RSA 공개 키로 확인하되 토큰이 정한 알고리즘을 쓰는 검증기는, 토큰이 HS256이라고 하면 그 \
+            공개 키를 HMAC 비밀 키로 씁니다."
+        }
+    },
+    flaw_rule: |flaw| match flaw {
+        Flaw::DecodeOnly | Flaw::WeakSecret => {
+            "규칙: 모든 토큰의 서명을 32바이트 이상의 무작위 비밀 키로 확인한다 \
+            (src/auth/jwt.rs, JwtKeys::validate)."
+        }
+        Flaw::AlgNone | Flaw::AlgConfusion => {
+            "규칙: 알고리즘 목록은 HS256 하나로 고정하고, 토큰의 alg는 절대 믿지 \
+            않는다(src/auth/jwt.rs, JwtKeys::rotated)."
+        }
+        Flaw::EmbeddedJwk | Flaw::Jku | Flaw::KidPath => {
+            "규칙: 키는 절대 토큰에서 가져오지 않는다. kid는 이 서버의 두 \
+            키 중 하나만 가리킬 수 있고, jwk·jku·x5u는 따르지 않는다(src/auth/jwt.rs, JwtKeys::key_for)."
+        }
+    },
+    flaw_lesson: |flaw| match flaw {
+        Flaw::DecodeOnly => {
+            "JWT의 페이로드는 누구나 읽을 수 있고, 믿을 근거는 서명뿐입니다. 검증해야 할 곳에서 디코딩 \
+            함수를 부르는 코드는 클라이언트가 쓴 것을 무엇이든 믿습니다."
+        }
+        Flaw::AlgNone => "토큰은 공격자의 입력이고, 헤더도 마찬가지입니다. 알고리즘은 검증기가 스스로 정해야 합니다.",
+        Flaw::WeakSecret => {
+            "HMAC 비밀 키는 오프라인에서 기계가 해시하는 속도로 시험해 볼 수 있는 비밀번호입니다. 사람이 \
+            고른 값이 아니라 길고 무작위여야 합니다."
+        }
+        Flaw::EmbeddedJwk => {
+            "서명은 키를 가진 사람이 서명했다는 것만 증명합니다. 토큰이 키를 가져오면 아무것도 \
+            증명하지 못합니다."
+        }
+        Flaw::Jku => {
+            "토큰 안의 URL에서 키를 받아 오면, 누구를 믿을지를 토큰이 고르게 됩니다. 이 실험실은 루프백에 있는 \
+            자기 공격자 키 세트만 받아 옵니다."
+        }
+        Flaw::KidPath => {
+            "kid는 경로로 쓰인 공격자의 입력입니다. 여기서는 실험실의 울타리가 샌드박스 폴더 안에 가두지만, \
+            실제 서버라면 시키는 대로 어떤 파일이든 읽을 것입니다."
+        }
+        Flaw::AlgConfusion => {
+            "공개 키는 공개되어 있습니다. 토큰이 HS256을 고르게 두는 검증기는 그 키를 공격자가 이미 가진 \
+            공유 비밀로 바꿔 버립니다."
+        }
     },
 };
 

@@ -14,6 +14,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{CompareFacts, FlowNode, SameRequest, StoredKind},
+        lab::Flaw,
         race::{RaceAction, RaceStop, RaceTick, RaceView},
         AuditDetail, AuthMode, ClientSummary, Role, Step,
     },
@@ -126,6 +127,7 @@ pub(crate) struct Messages {
     pub nav_board: &'static str,
     pub nav_admin: &'static str,
     pub nav_compare: &'static str,
+    pub nav_lab: &'static str,
     pub nav_signup: &'static str,
     pub nav_login: &'static str,
     pub nav_logout: &'static str,
@@ -333,6 +335,29 @@ pub(crate) struct Messages {
     pub race_at: fn(i64) -> String,
     pub race_not_yet: &'static str,
     pub race_explained: fn(u64, u64) -> String,
+
+    // /lab
+    pub lab_title: &'static str,
+    pub lab_lead: &'static str,
+    pub lab_score: fn(usize, usize) -> String,
+    pub lab_score_reset: &'static str,
+    pub lab_naive_title: &'static str,
+    pub lab_naive_lead: &'static str,
+    pub lab_predict_naive: &'static str,
+    pub lab_predict_real: &'static str,
+    pub lab_guess_let_in: &'static str,
+    pub lab_guess_refuse: &'static str,
+    pub lab_run: &'static str,
+    pub lab_forged: &'static str,
+    pub lab_recovered: fn(&str, usize) -> String,
+    pub lab_naive_side: &'static str,
+    pub lab_real_side: &'static str,
+    pub lab_let_in: &'static str,
+    pub lab_refused: &'static str,
+    pub flaw_title: fn(Flaw) -> &'static str,
+    pub flaw_claim: fn(Flaw) -> &'static str,
+    pub flaw_rule: fn(Flaw) -> &'static str,
+    pub flaw_lesson: fn(Flaw) -> &'static str,
 }
 
 impl Messages {

@@ -3,6 +3,7 @@ pub mod board;
 pub mod compare;
 pub mod devices;
 pub mod home;
+pub mod lab;
 pub mod login;
 pub mod me;
 pub mod race;

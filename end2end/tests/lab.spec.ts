@@ -1,0 +1,38 @@
+// The Lab's attacks through the page, in the project's language: predict,
+// run, and see each naive verifier let the forged admin in while this app
+// refuses it; the score counts the predictions.
+import { expect, test } from "@playwright/test";
+import { gotoHydrated } from "./helpers";
+
+const flaws = ["decode_only", "alg_none", "weak_secret", "embedded_jwk", "jku", "kid_path", "alg_confusion"];
+
+test("every attack: the naive verifier lets the forged admin in, this app refuses it, the score counts", async ({ page }) => {
+  test.setTimeout(60_000);
+  await gotoHydrated(page, "/lab");
+  await page.getByTestId("lab-score-reset").click();
+  await expect(page.getByTestId("lab-score")).toHaveAttribute("data-total", "0");
+  for (const flaw of flaws) {
+    const card = page.locator(`[data-testid=attack][data-flaw=${flaw}]`);
+    // Right about the naive verifier, wrong about this app (on purpose).
+    await card.locator("[data-testid=guess-naive][data-guess=let_in]").check();
+    await card.locator("[data-testid=guess-real][data-guess=let_in]").check();
+    await card.getByTestId("attack-run").click();
+    const result = card.getByTestId("attack-result");
+    await expect(result.getByTestId("naive-side")).toHaveAttribute("data-verdict", "let_in");
+    await expect(result.getByTestId("real-side")).toHaveAttribute("data-verdict", "refused");
+    await expect(result.getByTestId("naive-side").getByTestId("exchange")).toHaveAttribute("data-status", "200");
+    await expect(result.getByTestId("real-side").getByTestId("exchange")).toHaveAttribute("data-status", "200");
+    await expect(result.getByTestId("forged-payload")).toContainText('"admin"');
+    if (flaw === "weak_secret") {
+      await expect(result.getByTestId("recovered-secret")).toHaveAttribute("data-secret", /.+/);
+    }
+  }
+  const score = page.getByTestId("lab-score");
+  await expect(score).toHaveAttribute("data-total", String(flaws.length * 2));
+  await expect(score).toHaveAttribute("data-right", String(flaws.length));
+  // The score stays in this browser.
+  await page.reload();
+  await page.locator("body[data-hydrated]").waitFor();
+  await expect(page.getByTestId("lab-score")).toHaveAttribute("data-right", String(flaws.length));
+  await page.screenshot({ path: test.info().outputPath("lab.png"), fullPage: true });
+});

@@ -1,0 +1,277 @@
+//! `/lab`: predict, run, and see what was sent and what came back. This
+//! first part pits seven naive verifiers against this app's real one; each
+//! run is real requests over loopback (`services::lab`).
+
+use crate::{
+    components::error_note::ErrorNote,
+    error::AppError,
+    i18n::use_messages,
+    model::{
+        lab::{AttackRun, Exchange, Flaw},
+        Step,
+    },
+};
+use leptos::prelude::*;
+
+#[server(prefix = "/rpc", endpoint = "lab_attack")]
+pub async fn run_attack(flaw: String) -> Result<AttackRun, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let result = async {
+        let flaw = Flaw::parse(&flaw).ok_or(AppError::NotFound)?;
+        crate::services::lab::run_attack(&ctx.state, flaw).await
+    }
+    .await;
+    ctx.respond(result)
+}
+
+/// The viewer's predictions, right or wrong, by experiment and verifier:
+/// kept in this browser only (`localStorage`), so a group can compare.
+#[derive(Clone, Copy)]
+struct Score(RwSignal<Vec<(String, bool)>>);
+
+const SCORE_KEY: &str = "authlab_lab_score";
+
+impl Score {
+    fn load() -> Self {
+        let score = Score(RwSignal::new(Vec::new()));
+        // In the browser only; the server renders an empty score.
+        Effect::new(move |_| {
+            if let Some(saved) = storage()
+                .and_then(|storage| storage.get_item(SCORE_KEY).ok().flatten())
+                .and_then(|json| serde_json::from_str(&json).ok())
+            {
+                score.0.set(saved);
+            }
+        });
+        score
+    }
+
+    fn record(self, key: String, right: bool) {
+        self.0.update(|answers| {
+            answers.retain(|(seen, _)| *seen != key);
+            answers.push((key, right));
+        });
+        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&self.0.get_untracked())) {
+            let _ = storage.set_item(SCORE_KEY, &json);
+        }
+    }
+
+    fn reset(self) {
+        self.0.set(Vec::new());
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(SCORE_KEY);
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn storage() -> Option<NoStorage> {
+    None
+}
+
+/// The server has no browser storage; this keeps one code path.
+#[cfg(not(feature = "hydrate"))]
+struct NoStorage;
+
+#[cfg(not(feature = "hydrate"))]
+impl NoStorage {
+    fn get_item(&self, _: &str) -> Result<Option<String>, ()> {
+        Ok(None)
+    }
+    fn set_item(&self, _: &str, _: &str) -> Result<(), ()> {
+        Ok(())
+    }
+    fn remove_item(&self, _: &str) -> Result<(), ()> {
+        Ok(())
+    }
+}
+
+#[component]
+pub fn LabPage() -> impl IntoView {
+    let t = use_messages();
+    let score = Score::load();
+    let right = move || {
+        score
+            .0
+            .with(|answers| answers.iter().filter(|(_, right)| *right).count())
+    };
+    let total = move || score.0.with(Vec::len);
+    view! {
+        <section class="lab" data-testid="lab">
+            <h1>{t.lab_title}</h1>
+            <p class="lead">{t.lab_lead}</p>
+            <p class="card lab-score" role="status">
+                <span data-testid="lab-score" data-right=right data-total=total>
+                    {move || (t.lab_score)(right(), total())}
+                </span>
+                " "
+                <button type="button" class="button-secondary" on:click=move |_| score.reset() data-testid="lab-score-reset">
+                    {t.lab_score_reset}
+                </button>
+            </p>
+            <h2>{t.lab_naive_title}</h2>
+            <p>{t.lab_naive_lead}</p>
+            <div class="lab-cards">
+                {Flaw::ALL.into_iter().map(|flaw| view! { <AttackCard flaw score/> }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// What the viewer predicts a verifier does with the forged token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guess {
+    LetIn,
+    Refuse,
+}
+
+#[component]
+fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
+    let t = use_messages();
+    let run = ServerAction::<RunAttack>::new();
+    let naive_guess = RwSignal::new(None::<Guess>);
+    let real_guess = RwSignal::new(None::<Guess>);
+    // Scores each finished run against the predictions made before it.
+    Effect::new(move |_| {
+        if let Some(Ok(result)) = run.value().get() {
+            let outcome = |let_in: bool| if let_in { Guess::LetIn } else { Guess::Refuse };
+            for (verifier, guess, actual) in [
+                ("naive", naive_guess.get_untracked(), outcome(result.naive_let_in)),
+                ("real", real_guess.get_untracked(), outcome(result.real_let_in)),
+            ] {
+                if let Some(guess) = guess {
+                    score.record(format!("{}/{verifier}", flaw.as_str()), guess == actual);
+                }
+            }
+        }
+    });
+    let guess_group = move |name: &'static str, guess: RwSignal<Option<Guess>>, legend: &'static str| {
+        let option = move |value: Guess, label: &'static str| {
+            view! {
+                <label class="guess">
+                    <input
+                        type="radio"
+                        name=format!("{}-{name}", flaw.as_str())
+                        data-testid=format!("guess-{name}")
+                        data-guess=if value == Guess::LetIn { "let_in" } else { "refuse" }
+                        prop:checked=move || guess.get() == Some(value)
+                        on:change=move |_| guess.set(Some(value))
+                    />
+                    {label}
+                </label>
+            }
+        };
+        view! {
+            <fieldset class="guesses">
+                <legend>{legend}</legend>
+                {option(Guess::LetIn, t.lab_guess_let_in)}
+                {option(Guess::Refuse, t.lab_guess_refuse)}
+            </fieldset>
+        }
+    };
+    let result = move || {
+        run.value().get().map(|result| match result {
+            Ok(result) => view! { <AttackResult result/> }.into_any(),
+            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
+        })
+    };
+    view! {
+        <article class="card lab-card" data-testid="attack" data-flaw=flaw.as_str()>
+            <h3>{(t.flaw_title)(flaw)}</h3>
+            <p>{(t.flaw_claim)(flaw)}</p>
+            <div class="guess-groups">
+                {guess_group("naive", naive_guess, t.lab_predict_naive)}
+                {guess_group("real", real_guess, t.lab_predict_real)}
+            </div>
+            <button
+                type="button"
+                class="button"
+                data-testid="attack-run"
+                disabled=move || run.pending().get()
+                on:click=move |_| {
+                    run.dispatch(RunAttack { flaw: flaw.as_str().to_owned() });
+                }
+            >
+                {t.lab_run}
+            </button>
+            {result}
+        </article>
+    }
+}
+
+#[component]
+fn AttackResult(result: AttackRun) -> impl IntoView {
+    let t = use_messages();
+    let flaw = result.flaw;
+    let verdict = |let_in: bool| if let_in { "let_in" } else { "refused" };
+    let pretty = |value: &serde_json::Value| serde_json::to_string_pretty(value).unwrap_or_default();
+    view! {
+        <div class="attack-result" data-testid="attack-result">
+            <h4>{t.lab_forged}</h4>
+            <pre data-testid="forged-header">{pretty(&result.token_header)}</pre>
+            <pre data-testid="forged-payload">{pretty(&result.token_payload)}</pre>
+            {result.recovered_secret.clone().map(|secret| view! {
+                <p data-testid="recovered-secret" data-secret=secret.clone() data-tried=result.words_tried>
+                    {(t.lab_recovered)(&secret, result.words_tried)}
+                </p>
+            })}
+            <div class="attack-sides">
+                <section
+                    data-testid="naive-side"
+                    data-verdict=verdict(result.naive_let_in)
+                    class=if result.naive_let_in { "side let-in" } else { "side refused" }
+                >
+                    <h4>{t.lab_naive_side}</h4>
+                    <ExchangeView exchange=result.naive.clone()/>
+                    <p class="verdict">
+                        {if result.naive_let_in { t.lab_let_in } else { t.lab_refused }}
+                    </p>
+                </section>
+                <section
+                    data-testid="real-side"
+                    data-verdict=verdict(result.real_let_in)
+                    class=if result.real_let_in { "side let-in" } else { "side refused" }
+                >
+                    <h4>{t.lab_real_side}</h4>
+                    <ExchangeView exchange=result.real.clone()/>
+                    <p class="verdict">
+                        {if result.real_let_in { t.lab_let_in } else { t.lab_refused }} " "
+                        {result.real_refusal.clone().map(|refusal| (t.step)(&Step::Refused { refusal }))}
+                    </p>
+                    <p class="hint" data-testid="real-rule">{(t.flaw_rule)(flaw)}</p>
+                </section>
+            </div>
+            <p>{(t.flaw_lesson)(flaw)}</p>
+        </div>
+    }
+}
+
+/// A request as sent and its answer: the lines that matter.
+#[component]
+fn ExchangeView(exchange: Exchange) -> impl IntoView {
+    let headers = exchange
+        .request_headers
+        .iter()
+        .map(|(name, value)| {
+            // A token is long; its start says enough here (it is shown above).
+            let value = if value.len() > 60 {
+                format!("{}…", &value[..60])
+            } else {
+                value.clone()
+            };
+            format!("{name}: {value}\n")
+        })
+        .collect::<String>();
+    view! {
+        <pre class="exchange" data-testid="exchange" data-status=exchange.status>
+            {format!("{} {}\n{headers}\n", exchange.method, exchange.path)}
+            <strong>{format!("→ {}\n", exchange.status)}</strong>
+            {serde_json::to_string_pretty(&exchange.response_body).unwrap_or_default()}
+        </pre>
+    }
+}
