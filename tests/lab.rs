@@ -142,3 +142,51 @@ async fn the_naive_page_refuses_what_it_cannot_read_and_unknown_flaws_are_404() 
     assert_eq!(pem.status, StatusCode::OK);
     assert!(pem.text().starts_with("-----BEGIN PUBLIC KEY-----"));
 }
+
+/// Each broken token, sent to `GET /api/me`: 401, and the probe of the real
+/// auth layer names the check that refused it.
+#[tokio::test]
+async fn each_broken_token_is_refused_by_the_check_named() {
+    let app = app().await;
+    app.serve().await;
+    let cases = [
+        ("tampered_payload", json!({"token": "bad_signature"})),
+        ("hs512_same_key", json!({"token": "wrong_algorithm"})),
+        ("other_key", json!({"token": "bad_signature"})),
+        ("expired", json!({"token": "expired"})),
+        ("not_yet_valid", json!({"token": "not_yet_valid"})),
+    ];
+    for (check, refusal) in cases {
+        let run = check_run(&app, check).await;
+        assert_eq!(run["accepted"], false, "{check}");
+        assert_eq!(run["exchange"]["status"], 401, "{check}");
+        assert_eq!(run["exchange"]["response_body"]["error"], "unauthenticated", "{check}");
+        assert_eq!(run["refusal"], refusal, "{check}");
+    }
+    // Not a JWT at all: the parser refuses it before any check.
+    for check in ["alg_none", "refresh_as_access"] {
+        let run = check_run(&app, check).await;
+        assert_eq!(run["exchange"]["status"], 401, "{check}");
+        assert!(
+            run["refusal"]["token"]["malformed"].is_string(),
+            "{check}: {}",
+            run["refusal"]
+        );
+    }
+    let tampered = check_run(&app, "tampered_payload").await;
+    assert_eq!(tampered["token_payload"]["role"], "admin");
+    assert_eq!(tampered["token_payload"]["name"], "lab.demo");
+}
+
+async fn check_run(app: &TestApp, check: &str) -> Value {
+    let reply = app
+        .call(
+            Method::POST,
+            &format!("/api/lab/checks/{check}"),
+            None,
+            &Credential::Anonymous,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{check}: {}", reply.body);
+    reply.body
+}

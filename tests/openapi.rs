@@ -11,7 +11,7 @@ use axum::{
 use common::app;
 
 /// Every route of the JSON API (DESIGN.md's contract, grown by the issues).
-const ROUTES: [(&str, &str); 32] = [
+const ROUTES: [(&str, &str); 33] = [
     ("post", "/api/session/login"),
     ("post", "/api/jwt/login"),
     ("post", "/api/jwt/refresh"),
@@ -44,6 +44,7 @@ const ROUTES: [(&str, &str); 32] = [
     ("get", "/api/lab/probe"),
     ("get", "/api/lab/naive/{flaw}/protected"),
     ("post", "/api/lab/attacks/{flaw}"),
+    ("post", "/api/lab/checks/{check}"),
 ];
 
 #[tokio::test]
@@ -87,7 +88,8 @@ async fn every_documented_operation_is_routed() {
         let uri = path
             .replace("{id}", "1")
             .replace("{username}", "alice")
-            .replace("{flaw}", "decode_only");
+            .replace("{flaw}", "decode_only")
+            .replace("{check}", "expired");
         let request = Request::builder()
             .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
             .uri(&uri)

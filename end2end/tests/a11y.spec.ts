@@ -50,6 +50,10 @@ test("/compare is accessible logged out and in each mode", async ({ page, sessio
   await check(jwtUser.page, "/compare", "compare-jwt", testInfo);
 });
 
+test("/lab is accessible", async ({ page }, testInfo) => {
+  await check(page, "/lab", "lab", testInfo);
+});
+
 test("/compare/race is accessible", async ({ admin }, testInfo) => {
   await check(admin.page, "/compare/race", "race", testInfo);
 });

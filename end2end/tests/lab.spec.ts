@@ -4,6 +4,7 @@
 import { expect, test } from "@playwright/test";
 import { gotoHydrated } from "./helpers";
 
+const checks = ["tampered_payload", "alg_none", "hs512_same_key", "other_key", "expired", "not_yet_valid", "refresh_as_access"];
 const flaws = ["decode_only", "alg_none", "weak_secret", "embedded_jwk", "jku", "kid_path", "alg_confusion"];
 
 test("every attack: the naive verifier lets the forged admin in, this app refuses it, the score counts", async ({ page }) => {
@@ -27,12 +28,22 @@ test("every attack: the naive verifier lets the forged admin in, this app refuse
       await expect(result.getByTestId("recovered-secret")).toHaveAttribute("data-secret", /.+/);
     }
   }
+  // Every broken token: predicted refused (right), and refused.
+  for (const check of checks) {
+    const card = page.locator(`[data-testid=check][data-check=${check}]`);
+    await card.locator("[data-testid=guess-real][data-guess=refuse]").check();
+    await card.getByTestId("check-run").click();
+    const result = card.getByTestId("check-result");
+    await expect(result).toHaveAttribute("data-accepted", "false");
+    await expect(result.getByTestId("exchange")).toHaveAttribute("data-status", "401");
+    await expect(result.getByTestId("check-verdict")).not.toBeEmpty();
+  }
   const score = page.getByTestId("lab-score");
-  await expect(score).toHaveAttribute("data-total", String(flaws.length * 2));
-  await expect(score).toHaveAttribute("data-right", String(flaws.length));
+  await expect(score).toHaveAttribute("data-total", String(flaws.length * 2 + checks.length));
+  await expect(score).toHaveAttribute("data-right", String(flaws.length + checks.length));
   // The score stays in this browser.
   await page.reload();
   await page.locator("body[data-hydrated]").waitFor();
-  await expect(page.getByTestId("lab-score")).toHaveAttribute("data-right", String(flaws.length));
+  await expect(page.getByTestId("lab-score")).toHaveAttribute("data-right", String(flaws.length + checks.length));
   await page.screenshot({ path: test.info().outputPath("lab.png"), fullPage: true });
 });

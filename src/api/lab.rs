@@ -6,7 +6,7 @@ use crate::{
     auth::AuthContext,
     error::AppError,
     lab::attacks::ATTACKER_JWKS_PATH,
-    model::lab::{AttackRun, Flaw, Probe},
+    model::lab::{AttackRun, CheckRun, Flaw, Probe, TokenCheck},
     services::lab,
     state::AppState,
 };
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/lab/probe", get(probe))
         .route("/api/lab/naive/{flaw}/protected", get(naive_protected))
         .route("/api/lab/attacks/{flaw}", post(attack))
+        .route("/api/lab/checks/{check}", post(check))
         .route(ATTACKER_JWKS_PATH, get(attacker_jwks))
         .route("/lab/naive/public.pem", get(naive_public_key))
 }
@@ -69,6 +70,17 @@ pub async fn attack(
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<AttackRun>, AppError> {
     Ok(Json(lab::run_attack(&state, flaw(&name)?).await?))
+}
+
+/// Sends one forged or broken access token to `GET /api/me`: what this
+/// app answers, and which check refused it.
+#[utoipa::path(post, path = "/api/lab/checks/{check}", tag = "lab",
+    params(("check" = TokenCheck, Path)),
+    responses((status = 200, body = CheckRun), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such check"), (status = 503, body = ErrorBody)))]
+pub async fn check(State(state): State<AppState>, ApiPath(name): ApiPath<String>) -> Result<Json<CheckRun>, AppError> {
+    let check = TokenCheck::parse(&name).ok_or(AppError::NotFound)?;
+    Ok(Json(lab::run_check(&state, check).await?))
 }
 
 /// The attacker's key set, which the `jku` attack points at.

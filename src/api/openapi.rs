@@ -56,6 +56,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::lab::probe,
         super::lab::naive_protected,
         super::lab::attack,
+        super::lab::check,
     ),
     components(schemas(ErrorBody)),
     modifiers(&CredentialSchemes)

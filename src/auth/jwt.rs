@@ -106,7 +106,13 @@ impl JwtKeys {
     }
 
     pub fn issue(&self, claims: &Claims) -> Result<String, AppError> {
-        let mut header = Header::new(Algorithm::HS256);
+        self.issue_with(Algorithm::HS256, claims)
+    }
+
+    /// A token signed with this server's key under another HMAC algorithm:
+    /// the Lab shows that the algorithm list refuses it all the same.
+    pub fn issue_with(&self, algorithm: Algorithm, claims: &Claims) -> Result<String, AppError> {
+        let mut header = Header::new(algorithm);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(AppError::internal)
     }

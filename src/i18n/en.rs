@@ -5,7 +5,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
-        lab::Flaw,
+        lab::{Flaw, TokenCheck},
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
@@ -542,7 +542,7 @@ pub(super) static EN: Messages = Messages {
     lab_naive_side: "The naive verifier",
     lab_real_side: "This app",
     lab_let_in: "Let in as admin.",
-    lab_refused: "Refused:",
+    lab_refused: "Refused.",
     flaw_title: |flaw| match flaw {
         Flaw::DecodeOnly => "Decoding is not verifying",
         Flaw::AlgNone => "alg: none",
@@ -625,6 +625,53 @@ pub(super) static EN: Messages = Messages {
         Flaw::AlgConfusion => {
             "The public key is public. A verifier that lets the token pick HS256 turns it into a \
             shared secret the attacker already has."
+        }
+    },
+    lab_checks_title: "What this app's verifier checks",
+    lab_checks_lead: "Each token below is made from a real login of the Lab's user (lab.demo), then broken one way, \
+        and sent to GET /api/me. The auth layer's own trace names the check that refused it.",
+    lab_sent_token: "The token sent, as anyone can read it",
+    lab_accepted: "Accepted.",
+    check_title: |check| match check {
+        TokenCheck::TamperedPayload => "role: admin, not re-signed",
+        TokenCheck::AlgNone => "alg: none",
+        TokenCheck::Hs512SameKey => "HS512 with this server's own key",
+        TokenCheck::OtherKey => "Signed with another key",
+        TokenCheck::Expired => "exp has passed",
+        TokenCheck::NotYetValid => "nbf in the future",
+        TokenCheck::RefreshAsAccess => "A refresh token used as an access token",
+    },
+    check_claim: |check| match check {
+        TokenCheck::TamperedPayload => {
+            "Change the payload's role to admin and keep the signature: does the server \
+            notice?"
+        }
+        TokenCheck::AlgNone => "Say the token needs no signature at all.",
+        TokenCheck::Hs512SameKey => "Sign with the right key, but under HS512 instead of HS256.",
+        TokenCheck::OtherKey => "A well-formed token signed with a key this server never had.",
+        TokenCheck::Expired => "A genuine token of this server whose exp passed a minute ago.",
+        TokenCheck::NotYetValid => "A genuine token of this server that says: not valid before an hour from now.",
+        TokenCheck::RefreshAsAccess => "Send the refresh token where an access token belongs.",
+    },
+    check_lesson: |check| match check {
+        TokenCheck::TamperedPayload => {
+            "The signature covers the header and the payload: one changed byte and it no \
+            longer matches. Anyone can read a JWT; only the key holder can change it."
+        }
+        TokenCheck::AlgNone => "This server decides the algorithm itself; a token cannot switch the check off.",
+        TokenCheck::Hs512SameKey => {
+            "Even with the right key, an algorithm off the list is refused: the list is \
+            fixed, never taken from the token."
+        }
+        TokenCheck::OtherKey => "Without the key there is no valid signature; the key never leaves the server.",
+        TokenCheck::Expired => {
+            "exp bounds how long a stolen token works. Past exp (and 5 s of leeway for clock \
+            differences) it is refused, whatever the signature."
+        }
+        TokenCheck::NotYetValid => "nbf is checked whenever a token carries it.",
+        TokenCheck::RefreshAsAccess => {
+            "Here the refresh token is an opaque random string kept (hashed) on the \
+            server, not a JWT: it opens nothing but the refresh endpoint, where it is spent."
         }
     },
 };

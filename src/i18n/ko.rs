@@ -6,7 +6,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
-        lab::Flaw,
+        lab::{Flaw, TokenCheck},
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
@@ -549,7 +549,7 @@ pub(super) static KO: Messages = Messages {
     lab_naive_side: "허술한 검증기",
     lab_real_side: "이 앱",
     lab_let_in: "관리자로 들여보냄.",
-    lab_refused: "거부:",
+    lab_refused: "거부됨.",
     flaw_title: |flaw| match flaw {
         Flaw::DecodeOnly => "디코딩은 검증이 아니다",
         Flaw::AlgNone => "alg: none",
@@ -619,6 +619,51 @@ pub(super) static KO: Messages = Messages {
         Flaw::AlgConfusion => {
             "공개 키는 공개되어 있습니다. 토큰이 HS256을 고르게 두는 검증기는 그 키를 공격자가 이미 가진 \
             공유 비밀로 바꿔 버립니다."
+        }
+    },
+    lab_checks_title: "이 앱의 검증기가 확인하는 것",
+    lab_checks_lead:
+        "아래 토큰은 모두 실험실 사용자(lab.demo)의 실제 로그인에서 만든 뒤 한 가지씩 망가뜨려 GET /api/me로 \
+        보냅니다. 어떤 검사가 거부했는지는 인증 계층의 추적이 직접 알려 줍니다.",
+    lab_sent_token: "보낸 토큰(누구나 읽을 수 있음)",
+    lab_accepted: "수락됨.",
+    check_title: |check| match check {
+        TokenCheck::TamperedPayload => "다시 서명하지 않은 role: admin",
+        TokenCheck::AlgNone => "alg: none",
+        TokenCheck::Hs512SameKey => "이 서버의 키로 HS512 서명",
+        TokenCheck::OtherKey => "다른 키로 서명",
+        TokenCheck::Expired => "exp가 지남",
+        TokenCheck::NotYetValid => "미래의 nbf",
+        TokenCheck::RefreshAsAccess => "액세스 토큰 자리에 리프레시 토큰",
+    },
+    check_claim: |check| match check {
+        TokenCheck::TamperedPayload => "페이로드의 role을 admin으로 바꾸고 서명은 그대로 둡니다. 서버가 알아챌까요?",
+        TokenCheck::AlgNone => "이 토큰은 서명이 필요 없다고 적습니다.",
+        TokenCheck::Hs512SameKey => "맞는 키로 서명하되, HS256 대신 HS512로 서명합니다.",
+        TokenCheck::OtherKey => "형식은 맞지만, 이 서버가 가진 적 없는 키로 서명한 토큰입니다.",
+        TokenCheck::Expired => "이 서버가 발급한 진짜 토큰이지만 exp가 1분 전에 지났습니다.",
+        TokenCheck::NotYetValid => "이 서버가 발급한 진짜 토큰이지만 한 시간 뒤부터 유효하다고 적혀 있습니다.",
+        TokenCheck::RefreshAsAccess => "액세스 토큰 자리에 리프레시 토큰을 보냅니다.",
+    },
+    check_lesson: |check| match check {
+        TokenCheck::TamperedPayload => {
+            "서명은 헤더와 페이로드를 모두 덮습니다. 한 바이트만 바뀌어도 맞지 않습니다. JWT는 \
+            누구나 읽을 수 있지만, 바꿀 수 있는 것은 키를 가진 쪽뿐입니다."
+        }
+        TokenCheck::AlgNone => "알고리즘은 이 서버가 스스로 정합니다. 토큰이 검사를 끌 수는 없습니다.",
+        TokenCheck::Hs512SameKey => {
+            "맞는 키라도 목록에 없는 알고리즘은 거부됩니다. 목록은 고정되어 있고 토큰에서 \
+            가져오지 않습니다."
+        }
+        TokenCheck::OtherKey => "키가 없으면 올바른 서명도 없습니다. 키는 서버 밖으로 나가지 않습니다.",
+        TokenCheck::Expired => {
+            "exp는 훔친 토큰이 얼마나 오래 통하는지를 제한합니다. exp(와 시계 차이를 위한 여유 5초)가 \
+            지나면 서명과 상관없이 거부됩니다."
+        }
+        TokenCheck::NotYetValid => "nbf는 토큰에 들어 있으면 언제나 검사합니다.",
+        TokenCheck::RefreshAsAccess => {
+            "여기서 리프레시 토큰은 JWT가 아니라 서버에 (해시로) 보관하는 불투명한 무작위 \
+            문자열입니다. 리프레시 엔드포인트에서 한 번 쓰이고 끝날 뿐, 다른 것은 아무것도 열지 못합니다."
         }
     },
 };

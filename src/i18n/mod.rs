@@ -14,7 +14,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{CompareFacts, FlowNode, SameRequest, StoredKind},
-        lab::Flaw,
+        lab::{Flaw, TokenCheck},
         race::{RaceAction, RaceStop, RaceTick, RaceView},
         AuditDetail, AuthMode, ClientSummary, Role, Step,
     },
@@ -358,6 +358,13 @@ pub(crate) struct Messages {
     pub flaw_claim: fn(Flaw) -> &'static str,
     pub flaw_rule: fn(Flaw) -> &'static str,
     pub flaw_lesson: fn(Flaw) -> &'static str,
+    pub lab_checks_title: &'static str,
+    pub lab_checks_lead: &'static str,
+    pub lab_sent_token: &'static str,
+    pub lab_accepted: &'static str,
+    pub check_title: fn(TokenCheck) -> &'static str,
+    pub check_claim: fn(TokenCheck) -> &'static str,
+    pub check_lesson: fn(TokenCheck) -> &'static str,
 }
 
 impl Messages {

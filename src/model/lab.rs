@@ -102,3 +102,69 @@ pub struct AttackRun {
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub real_refusal: Option<Refusal>,
 }
+
+/// A forged or broken access token sent to this app's real verifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenCheck {
+    /// `role: admin` written into the payload, the signature kept.
+    TamperedPayload,
+    /// `alg: none` and no signature.
+    AlgNone,
+    /// Signed with this server's own key, under HS512.
+    Hs512SameKey,
+    /// Signed under HS256 with a key that is not this server's.
+    OtherKey,
+    /// Properly signed, `exp` a minute ago (past the leeway).
+    Expired,
+    /// Properly signed, `nbf` an hour from now.
+    NotYetValid,
+    /// The refresh token presented as an access token.
+    RefreshAsAccess,
+}
+
+impl TokenCheck {
+    pub const ALL: [TokenCheck; 7] = [
+        TokenCheck::TamperedPayload,
+        TokenCheck::AlgNone,
+        TokenCheck::Hs512SameKey,
+        TokenCheck::OtherKey,
+        TokenCheck::Expired,
+        TokenCheck::NotYetValid,
+        TokenCheck::RefreshAsAccess,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenCheck::TamperedPayload => "tampered_payload",
+            TokenCheck::AlgNone => "alg_none",
+            TokenCheck::Hs512SameKey => "hs512_same_key",
+            TokenCheck::OtherKey => "other_key",
+            TokenCheck::Expired => "expired",
+            TokenCheck::NotYetValid => "not_yet_valid",
+            TokenCheck::RefreshAsAccess => "refresh_as_access",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        TokenCheck::ALL.into_iter().find(|check| check.as_str() == value)
+    }
+}
+
+/// One token sent to a protected route of this app, and the check that
+/// refused it (told by the probe of the real auth layer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CheckRun {
+    pub check: TokenCheck,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub token_header: serde_json::Value,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub token_payload: serde_json::Value,
+    /// `GET /api/me` with the token.
+    pub exchange: Exchange,
+    pub accepted: bool,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub refusal: Option<Refusal>,
+}

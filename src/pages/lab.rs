@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     i18n::use_messages,
     model::{
-        lab::{AttackRun, Exchange, Flaw},
+        lab::{AttackRun, CheckRun, Exchange, Flaw, TokenCheck},
         Step,
     },
 };
@@ -19,6 +19,17 @@ pub async fn run_attack(flaw: String) -> Result<AttackRun, AppError> {
     let result = async {
         let flaw = Flaw::parse(&flaw).ok_or(AppError::NotFound)?;
         crate::services::lab::run_attack(&ctx.state, flaw).await
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[server(prefix = "/rpc", endpoint = "lab_check")]
+pub async fn run_check(check: String) -> Result<CheckRun, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let result = async {
+        let check = TokenCheck::parse(&check).ok_or(AppError::NotFound)?;
+        crate::services::lab::run_check(&ctx.state, check).await
     }
     .await;
     ctx.respond(result)
@@ -114,6 +125,11 @@ pub fn LabPage() -> impl IntoView {
                     {t.lab_score_reset}
                 </button>
             </p>
+            <h2>{t.lab_checks_title}</h2>
+            <p>{t.lab_checks_lead}</p>
+            <div class="lab-cards">
+                {TokenCheck::ALL.into_iter().map(|check| view! { <CheckCard check score/> }).collect_view()}
+            </div>
             <h2>{t.lab_naive_title}</h2>
             <p>{t.lab_naive_lead}</p>
             <div class="lab-cards">
@@ -151,28 +167,7 @@ fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
         }
     });
     let guess_group = move |name: &'static str, guess: RwSignal<Option<Guess>>, legend: &'static str| {
-        let option = move |value: Guess, label: &'static str| {
-            view! {
-                <label class="guess">
-                    <input
-                        type="radio"
-                        name=format!("{}-{name}", flaw.as_str())
-                        data-testid=format!("guess-{name}")
-                        data-guess=if value == Guess::LetIn { "let_in" } else { "refuse" }
-                        prop:checked=move || guess.get() == Some(value)
-                        on:change=move |_| guess.set(Some(value))
-                    />
-                    {label}
-                </label>
-            }
-        };
-        view! {
-            <fieldset class="guesses">
-                <legend>{legend}</legend>
-                {option(Guess::LetIn, t.lab_guess_let_in)}
-                {option(Guess::Refuse, t.lab_guess_refuse)}
-            </fieldset>
-        }
+        view! { <GuessGroup group=format!("{}-{name}", flaw.as_str()) testid=name guess legend/> }
     };
     let result = move || {
         run.value().get().map(|result| match result {
@@ -201,6 +196,109 @@ fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
             </button>
             {result}
         </article>
+    }
+}
+
+/// Two radio buttons: the verifier lets the token in, or refuses it.
+#[component]
+fn GuessGroup(
+    group: String,
+    testid: &'static str,
+    guess: RwSignal<Option<Guess>>,
+    legend: &'static str,
+) -> impl IntoView {
+    let t = use_messages();
+    let option = move |value: Guess, label: &'static str| {
+        view! {
+            <label class="guess">
+                <input
+                    type="radio"
+                    name=group.clone()
+                    data-testid=format!("guess-{testid}")
+                    data-guess=if value == Guess::LetIn { "let_in" } else { "refuse" }
+                    prop:checked=move || guess.get() == Some(value)
+                    on:change=move |_| guess.set(Some(value))
+                />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="guesses">
+            <legend>{legend}</legend>
+            {option(Guess::LetIn, t.lab_guess_let_in)}
+            {option(Guess::Refuse, t.lab_guess_refuse)}
+        </fieldset>
+    }
+}
+
+/// A broken token against this app's verifier.
+#[component]
+fn CheckCard(check: TokenCheck, score: Score) -> impl IntoView {
+    let t = use_messages();
+    let run = ServerAction::<RunCheck>::new();
+    let guess = RwSignal::new(None::<Guess>);
+    Effect::new(move |_| {
+        if let Some(Ok(result)) = run.value().get() {
+            let actual = if result.accepted { Guess::LetIn } else { Guess::Refuse };
+            if let Some(guess) = guess.get_untracked() {
+                score.record(format!("check/{}", check.as_str()), guess == actual);
+            }
+        }
+    });
+    let result = move || {
+        run.value().get().map(|result| match result {
+            Ok(result) => view! { <CheckResult result/> }.into_any(),
+            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
+        })
+    };
+    view! {
+        <article class="card lab-card" data-testid="check" data-check=check.as_str()>
+            <h3>{(t.check_title)(check)}</h3>
+            <p>{(t.check_claim)(check)}</p>
+            <div class="guess-groups">
+                <GuessGroup group=format!("check-{}", check.as_str()) testid="real" guess legend=t.lab_predict_real/>
+            </div>
+            <button
+                type="button"
+                class="button"
+                data-testid="check-run"
+                disabled=move || run.pending().get()
+                on:click=move |_| {
+                    run.dispatch(RunCheck { check: check.as_str().to_owned() });
+                }
+            >
+                {t.lab_run}
+            </button>
+            {result}
+        </article>
+    }
+}
+
+#[component]
+fn CheckResult(result: CheckRun) -> impl IntoView {
+    let t = use_messages();
+    let pretty = |value: &serde_json::Value| serde_json::to_string_pretty(value).unwrap_or_default();
+    let readable = !result.token_header.is_null();
+    view! {
+        <div class="attack-result" data-testid="check-result" data-accepted=result.accepted.to_string()>
+            {readable.then(|| view! {
+                <h4>{t.lab_sent_token}</h4>
+                <pre data-testid="check-header">{pretty(&result.token_header)}</pre>
+                <pre data-testid="check-payload">{pretty(&result.token_payload)}</pre>
+            })}
+            <section class=if result.accepted { "side let-in" } else { "side refused" }>
+                <ExchangeView exchange=result.exchange.clone()/>
+                <p class="verdict" data-testid="check-verdict">
+                    {match (result.accepted, result.refusal.clone()) {
+                        (true, _) => t.lab_accepted.to_owned(),
+                        (false, Some(refusal)) => (t.step)(&Step::Refused { refusal }),
+                        (false, None) => t.lab_refused.to_owned(),
+                    }}
+                </p>
+            </section>
+            <p>{(t.check_lesson)(result.check)}</p>
+        </div>
     }
 }
 
@@ -240,8 +338,12 @@ fn AttackResult(result: AttackRun) -> impl IntoView {
                     <h4>{t.lab_real_side}</h4>
                     <ExchangeView exchange=result.real.clone()/>
                     <p class="verdict">
-                        {if result.real_let_in { t.lab_let_in } else { t.lab_refused }} " "
-                        {result.real_refusal.clone().map(|refusal| (t.step)(&Step::Refused { refusal }))}
+                        {match (result.real_let_in, result.real_refusal.clone()) {
+                            (true, _) => t.lab_let_in.to_owned(),
+                            // The auth layer's own words for the check that refused it.
+                            (false, Some(refusal)) => (t.step)(&Step::Refused { refusal }),
+                            (false, None) => t.lab_refused.to_owned(),
+                        }}
                     </p>
                     <p class="hint" data-testid="real-rule">{(t.flaw_rule)(flaw)}</p>
                 </section>

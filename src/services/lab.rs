@@ -3,13 +3,14 @@
 //! and what came back. The naive verifier is used here and nowhere else.
 
 use crate::{
+    auth::jwt::Claims,
     auth::AuthContext,
     error::AppError,
     lab::{
         attacks::{self, ATTACKER_JWKS_PATH},
         LAB_USERNAME,
     },
-    model::lab::{AttackRun, Exchange, Flaw, Probe},
+    model::lab::{AttackRun, CheckRun, Exchange, Flaw, Probe, TokenCheck},
     services::{
         accounts,
         loopback::{send, Answer, Credential},
@@ -84,8 +85,8 @@ fn readable_part(token: &str, index: usize) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// A real access token of the Lab's user, from the real login.
-async fn lab_token(state: &AppState, address: SocketAddr) -> Result<String, AppError> {
+/// A real token pair of the Lab's user, from the real login.
+async fn lab_tokens(state: &AppState, address: SocketAddr) -> Result<(String, String), AppError> {
     let password = state
         .lab
         .demo_password(|| accounts::reset_demo_user(state, LAB_USERNAME))
@@ -98,11 +99,14 @@ async fn lab_token(state: &AppState, address: SocketAddr) -> Result<String, AppE
         Some(json!({"username": LAB_USERNAME, "password": password})),
     )
     .await;
-    match login.body["access_token"].as_str() {
-        Some(token) => Ok(token.to_owned()),
+    match (
+        login.body["access_token"].as_str(),
+        login.body["refresh_token"].as_str(),
+    ) {
+        (Some(access), Some(refresh)) => Ok((access.to_owned(), refresh.to_owned())),
         // Every password worker is taken: the same answer as a login's.
-        None if login.status == axum::http::StatusCode::SERVICE_UNAVAILABLE => Err(AppError::Busy),
-        None => Err(AppError::internal(format!(
+        _ if login.status == axum::http::StatusCode::SERVICE_UNAVAILABLE => Err(AppError::Busy),
+        _ => Err(AppError::internal(format!(
             "the Lab user could not log in: {}",
             login.status
         ))),
@@ -112,12 +116,9 @@ async fn lab_token(state: &AppState, address: SocketAddr) -> Result<String, AppE
 /// Runs `flaw`'s attack against its naive verifier and, with the claims of
 /// a real token of the Lab's user, against this app's real verifier.
 pub async fn run_attack(state: &AppState, flaw: Flaw) -> Result<AttackRun, AppError> {
-    let address = state
-        .address
-        .get()
-        .ok_or_else(|| AppError::internal("the server's address is unknown"))?;
+    let address = listening(state)?;
     let keys = state.lab.keys().await?;
-    let real_token = lab_token(state, address).await?;
+    let (real_token, _) = lab_tokens(state, address).await?;
     let real_claims = readable_part(&real_token, 1);
 
     let forge = |claims: &Value| attacks::forge(flaw, &keys.naive, &keys.attacker, claims).map_err(AppError::internal);
@@ -154,5 +155,72 @@ pub async fn run_attack(state: &AppState, flaw: Flaw) -> Result<AttackRun, AppEr
         real: exchange(Method::GET, "/api/lab/probe", &against_real.token, &real),
         real_refusal,
         token: against_naive.token,
+    })
+}
+
+fn listening(state: &AppState) -> Result<SocketAddr, AppError> {
+    state
+        .address
+        .get()
+        .ok_or_else(|| AppError::internal("the server's address is unknown"))
+}
+
+/// Sends `check`'s token to `GET /api/me`, and to the probe for the check
+/// that refused it. The token is made from a real login of the Lab's user.
+pub async fn run_check(state: &AppState, check: TokenCheck) -> Result<CheckRun, AppError> {
+    let address = listening(state)?;
+    let (access, refresh) = lab_tokens(state, address).await?;
+    let claims: Claims = serde_json::from_value(readable_part(&access, 1)).map_err(AppError::internal)?;
+    let now = crate::auth::now() as u64;
+    let admin = |claims: &Claims| Claims {
+        role: crate::model::Role::Admin,
+        ..claims.clone()
+    };
+    let encode = |value: &Value| URL_SAFE_NO_PAD.encode(value.to_string());
+    let token = match check {
+        TokenCheck::TamperedPayload => {
+            let parts: Vec<&str> = access.split('.').collect();
+            let payload = serde_json::to_value(admin(&claims)).map_err(AppError::internal)?;
+            format!("{}.{}.{}", parts[0], encode(&payload), parts[2])
+        }
+        TokenCheck::AlgNone => {
+            let payload = serde_json::to_value(admin(&claims)).map_err(AppError::internal)?;
+            format!(
+                "{}.{}.",
+                encode(&json!({"alg": "none", "typ": "JWT"})),
+                encode(&payload)
+            )
+        }
+        TokenCheck::Hs512SameKey => state.jwt.issue_with(jsonwebtoken::Algorithm::HS512, &admin(&claims))?,
+        TokenCheck::OtherKey => {
+            let mut key = [0u8; 32];
+            getrandom::fill(&mut key).map_err(AppError::internal)?;
+            let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+            header.kid = crate::lab::naive::header_of(&access)
+                .ok()
+                .and_then(|h| h["kid"].as_str().map(str::to_owned));
+            jsonwebtoken::encode(&header, &admin(&claims), &jsonwebtoken::EncodingKey::from_secret(&key))
+                .map_err(AppError::internal)?
+        }
+        TokenCheck::Expired => state.jwt.issue(&Claims {
+            iat: now - 360,
+            exp: now - 60,
+            ..claims.clone()
+        })?,
+        TokenCheck::NotYetValid => state.jwt.issue(&Claims {
+            nbf: Some(now + 3600),
+            ..claims.clone()
+        })?,
+        TokenCheck::RefreshAsAccess => refresh,
+    };
+    let answer = send(address, Method::GET, "/api/me", Credential::Bearer(&token), None).await;
+    let probe = send(address, Method::GET, "/api/lab/probe", Credential::Bearer(&token), None).await;
+    Ok(CheckRun {
+        check,
+        token_header: readable_part(&token, 0),
+        token_payload: readable_part(&token, 1),
+        accepted: answer.status.is_success(),
+        exchange: exchange(Method::GET, "/api/me", &token, &answer),
+        refusal: serde_json::from_value(probe.body["refusal"].clone()).ok(),
     })
 }
