@@ -190,3 +190,56 @@ async fn check_run(app: &TestApp, check: &str) -> Value {
     assert_eq!(reply.status, StatusCode::OK, "{check}: {}", reply.body);
     reply.body
 }
+
+async fn replay_run(app: &TestApp, replay: &str) -> Value {
+    let reply = app
+        .call(Method::POST, &format!("/api/lab/replays/{replay}"), None, &Credential::Anonymous)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{replay}: {}", reply.body);
+    reply.body
+}
+
+fn statuses(run: &Value) -> Vec<u64> {
+    run["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| step["status"].as_u64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn replays_after_logout_rotation_and_a_planted_session_id() {
+    let app = app().await;
+    app.serve().await;
+    // A session dies with its record.
+    let session = replay_run(&app, "session_after_logout").await;
+    assert_eq!(statuses(&session), [200, 200, 204, 401]);
+    assert_eq!(session["accepted"], false);
+    // A token outlives its logout by its lifetime plus the leeway...
+    let jwt = replay_run(&app, "jwt_after_logout").await;
+    assert_eq!(statuses(&jwt), [200, 200, 204, 200]);
+    assert_eq!(jwt["accepted"], true);
+    let valid_for = jwt["token_valid_for"].as_i64().unwrap();
+    assert!((300..=306).contains(&valid_for), "{valid_for}");
+    // ...unless strict revocation looks its login up.
+    let admin = app.login_as("session", "admin").await;
+    let strict_on = json!({"strict_revocation": true});
+    let on = app.call(Method::PUT, "/api/admin/settings", Some(strict_on), &admin).await;
+    assert_eq!(on.status, StatusCode::OK);
+    let strict = replay_run(&app, "jwt_after_logout").await;
+    assert_eq!(statuses(&strict), [200, 200, 204, 401]);
+    assert_eq!(strict["strict_revocation"], true);
+    let strict_off = json!({"strict_revocation": false});
+    app.call(Method::PUT, "/api/admin/settings", Some(strict_off), &admin).await;
+    // A spent refresh token: refused, and its whole family with it.
+    let reuse = replay_run(&app, "refresh_reuse").await;
+    assert_eq!(statuses(&reuse), [200, 200, 401, 401]);
+    assert_eq!(reuse["steps"][2]["response_body"]["error"], "refresh_reused");
+    // A planted session id is not the one logged in.
+    let fixation = replay_run(&app, "session_fixation").await;
+    assert_eq!(statuses(&fixation), [401, 200, 401]);
+    assert_eq!(fixation["accepted"], false);
+    // The password of the Lab's user is never shown.
+    assert_eq!(session["steps"][0]["request_body"]["password"], "…");
+}

@@ -11,7 +11,7 @@ use axum::{
 use common::app;
 
 /// Every route of the JSON API (DESIGN.md's contract, grown by the issues).
-const ROUTES: [(&str, &str); 33] = [
+const ROUTES: [(&str, &str); 34] = [
     ("post", "/api/session/login"),
     ("post", "/api/jwt/login"),
     ("post", "/api/jwt/refresh"),
@@ -45,6 +45,7 @@ const ROUTES: [(&str, &str); 33] = [
     ("get", "/api/lab/naive/{flaw}/protected"),
     ("post", "/api/lab/attacks/{flaw}"),
     ("post", "/api/lab/checks/{check}"),
+    ("post", "/api/lab/replays/{replay}"),
 ];
 
 #[tokio::test]
@@ -89,7 +90,8 @@ async fn every_documented_operation_is_routed() {
             .replace("{id}", "1")
             .replace("{username}", "alice")
             .replace("{flaw}", "decode_only")
-            .replace("{check}", "expired");
+            .replace("{check}", "expired")
+            .replace("{replay}", "refresh_reuse");
         let request = Request::builder()
             .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
             .uri(&uri)

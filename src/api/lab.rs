@@ -6,7 +6,7 @@ use crate::{
     auth::AuthContext,
     error::AppError,
     lab::attacks::ATTACKER_JWKS_PATH,
-    model::lab::{AttackRun, CheckRun, Flaw, Probe, TokenCheck},
+    model::lab::{AttackRun, CheckRun, Flaw, Probe, Replay, ReplayRun, TokenCheck},
     services::lab,
     state::AppState,
 };
@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/lab/naive/{flaw}/protected", get(naive_protected))
         .route("/api/lab/attacks/{flaw}", post(attack))
         .route("/api/lab/checks/{check}", post(check))
+        .route("/api/lab/replays/{replay}", post(replay))
         .route(ATTACKER_JWKS_PATH, get(attacker_jwks))
         .route("/lab/naive/public.pem", get(naive_public_key))
 }
@@ -81,6 +82,20 @@ pub async fn attack(
 pub async fn check(State(state): State<AppState>, ApiPath(name): ApiPath<String>) -> Result<Json<CheckRun>, AppError> {
     let check = TokenCheck::parse(&name).ok_or(AppError::NotFound)?;
     Ok(Json(lab::run_check(&state, check).await?))
+}
+
+/// Uses a credential again after it should be dead (or plants one before
+/// login), with fresh logins of the Lab's user: every request, in order.
+#[utoipa::path(post, path = "/api/lab/replays/{replay}", tag = "lab",
+    params(("replay" = Replay, Path)),
+    responses((status = 200, body = ReplayRun), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such experiment"), (status = 503, body = ErrorBody)))]
+pub async fn replay(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<ReplayRun>, AppError> {
+    let replay = Replay::parse(&name).ok_or(AppError::NotFound)?;
+    Ok(Json(lab::run_replay(&state, replay).await?))
 }
 
 /// The attacker's key set, which the `jku` attack points at.

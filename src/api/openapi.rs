@@ -57,6 +57,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::lab::naive_protected,
         super::lab::attack,
         super::lab::check,
+        super::lab::replay,
     ),
     components(schemas(ErrorBody)),
     modifiers(&CredentialSchemes)

@@ -61,6 +61,8 @@ pub struct Exchange {
     pub method: String,
     pub path: String,
     pub request_headers: Vec<(String, String)>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    pub request_body: Option<serde_json::Value>,
     pub status: u16,
     #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub response_body: serde_json::Value,
@@ -167,4 +169,55 @@ pub struct CheckRun {
     pub accepted: bool,
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub refusal: Option<Refusal>,
+}
+
+/// A credential used again when it should be dead, or planted before login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Replay {
+    /// Log out, then send the old session cookie again.
+    SessionAfterLogout,
+    /// Log out, then send the old access token again.
+    JwtAfterLogout,
+    /// Rotate a refresh token, then present the spent one again.
+    RefreshReuse,
+    /// Plant a session id before login: is it the logged-in session after?
+    SessionFixation,
+}
+
+impl Replay {
+    pub const ALL: [Replay; 4] = [
+        Replay::SessionAfterLogout,
+        Replay::JwtAfterLogout,
+        Replay::RefreshReuse,
+        Replay::SessionFixation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Replay::SessionAfterLogout => "session_after_logout",
+            Replay::JwtAfterLogout => "jwt_after_logout",
+            Replay::RefreshReuse => "refresh_reuse",
+            Replay::SessionFixation => "session_fixation",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Replay::ALL.into_iter().find(|replay| replay.as_str() == value)
+    }
+}
+
+/// Every request of a replay experiment, in order; the last one is the
+/// replay whose fate the viewer predicted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReplayRun {
+    pub replay: Replay,
+    pub steps: Vec<Exchange>,
+    /// Whether the last request (the replay) was accepted.
+    pub accepted: bool,
+    pub strict_revocation: bool,
+    /// JWT after logout: seconds the server goes on accepting the token.
+    pub token_valid_for: Option<i64>,
 }

@@ -10,7 +10,7 @@ use crate::{
         attacks::{self, ATTACKER_JWKS_PATH},
         LAB_USERNAME,
     },
-    model::lab::{AttackRun, CheckRun, Exchange, Flaw, Probe, TokenCheck},
+    model::lab::{AttackRun, CheckRun, Exchange, Flaw, Probe, Replay, ReplayRun, TokenCheck},
     services::{
         accounts,
         loopback::{send, Answer, Credential},
@@ -67,12 +67,256 @@ async fn fetch_jku(state: &AppState, token: &str) -> Option<String> {
 }
 
 fn exchange(method: Method, path: &str, token: &str, answer: &Answer) -> Exchange {
+    shown(method, path, Credential::Bearer(token), None, answer)
+}
+
+/// A request as the learner sees it. A password in the body is shown as
+/// `…`: the Lab user's password is the Lab's own.
+fn shown(method: Method, path: &str, credential: Credential<'_>, body: Option<&Value>, answer: &Answer) -> Exchange {
+    let request_headers = match credential {
+        Credential::None => Vec::new(),
+        Credential::Cookie(cookie) => vec![("Cookie".into(), cookie.to_owned())],
+        Credential::Bearer(token) => vec![("Authorization".into(), format!("Bearer {token}"))],
+    };
+    let request_body = body.map(|body| {
+        let mut body = body.clone();
+        if body.get("password").is_some() {
+            body["password"] = json!("…");
+        }
+        body
+    });
     Exchange {
         method: method.to_string(),
         path: path.to_owned(),
-        request_headers: vec![("Authorization".into(), format!("Bearer {token}"))],
+        request_headers,
+        request_body,
         status: answer.status.as_u16(),
         response_body: answer.body.clone(),
+    }
+}
+
+/// Sends one request and keeps it for the learner.
+async fn step(
+    address: SocketAddr,
+    steps: &mut Vec<Exchange>,
+    method: Method,
+    path: &str,
+    credential: Credential<'_>,
+    body: Option<Value>,
+) -> Answer {
+    let answer = send(address, method.clone(), path, credential, body.clone()).await;
+    steps.push(shown(method, path, credential, body.as_ref(), &answer));
+    answer
+}
+
+/// `name=value` of the session cookie a response set.
+fn session_cookie(answer: &Answer) -> Option<String> {
+    answer
+        .set_cookies()
+        .filter_map(|value| cookie::Cookie::parse(value.to_owned()).ok())
+        .find(|cookie| cookie.name().ends_with(crate::auth::cookies::SESSION_COOKIE) && !cookie.value().is_empty())
+        .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
+}
+
+/// Logs the Lab's user out of a login a run made, so runs leave no live login.
+async fn log_out(address: SocketAddr, credential: Credential<'_>) {
+    send(address, Method::POST, "/api/logout", credential, None).await;
+}
+
+/// Runs a replay experiment with fresh logins of the Lab's user.
+pub async fn run_replay(state: &AppState, replay: Replay) -> Result<ReplayRun, AppError> {
+    let address = listening(state)?;
+    let password = state
+        .lab
+        .demo_password(|| accounts::reset_demo_user(state, LAB_USERNAME))
+        .await?
+        .to_owned();
+    let credentials = json!({"username": LAB_USERNAME, "password": password});
+    let mut steps = Vec::new();
+    let mut token_valid_for = None;
+    let last = match replay {
+        Replay::SessionAfterLogout => {
+            let login = step(
+                address,
+                &mut steps,
+                Method::POST,
+                "/api/session/login",
+                Credential::None,
+                Some(credentials),
+            )
+            .await;
+            let cookie = session_cookie(&login).ok_or_else(|| login_failed(&login))?;
+            step(
+                address,
+                &mut steps,
+                Method::GET,
+                "/api/me",
+                Credential::Cookie(&cookie),
+                None,
+            )
+            .await;
+            step(
+                address,
+                &mut steps,
+                Method::POST,
+                "/api/logout",
+                Credential::Cookie(&cookie),
+                None,
+            )
+            .await;
+            step(
+                address,
+                &mut steps,
+                Method::GET,
+                "/api/me",
+                Credential::Cookie(&cookie),
+                None,
+            )
+            .await
+        }
+        Replay::JwtAfterLogout => {
+            let login = step(
+                address,
+                &mut steps,
+                Method::POST,
+                "/api/jwt/login",
+                Credential::None,
+                Some(credentials),
+            )
+            .await;
+            let access = login.body["access_token"]
+                .as_str()
+                .ok_or_else(|| login_failed(&login))?
+                .to_owned();
+            step(
+                address,
+                &mut steps,
+                Method::GET,
+                "/api/me",
+                Credential::Bearer(&access),
+                None,
+            )
+            .await;
+            step(
+                address,
+                &mut steps,
+                Method::POST,
+                "/api/logout",
+                Credential::Bearer(&access),
+                None,
+            )
+            .await;
+            let replayed = step(
+                address,
+                &mut steps,
+                Method::GET,
+                "/api/me",
+                Credential::Bearer(&access),
+                None,
+            )
+            .await;
+            if let Ok(claims) = state.jwt.validate(&access) {
+                token_valid_for = Some((crate::auth::jwt::refused_from(claims.exp as i64) - crate::auth::now()).max(0));
+            }
+            replayed
+        }
+        Replay::RefreshReuse => {
+            let login = step(
+                address,
+                &mut steps,
+                Method::POST,
+                "/api/jwt/login",
+                Credential::None,
+                Some(credentials),
+            )
+            .await;
+            let first = login.body["refresh_token"]
+                .as_str()
+                .ok_or_else(|| login_failed(&login))?
+                .to_owned();
+            let rotated = step(
+                address,
+                &mut steps,
+                Method::POST,
+                "/api/jwt/refresh",
+                Credential::None,
+                Some(json!({"refresh_token": first})),
+            )
+            .await;
+            let replayed = step(
+                address,
+                &mut steps,
+                Method::POST,
+                "/api/jwt/refresh",
+                Credential::None,
+                Some(json!({"refresh_token": first})),
+            )
+            .await;
+            // The family is revoked: the rightful new token is dead too.
+            if let Some(second) = rotated.body["refresh_token"].as_str() {
+                step(
+                    address,
+                    &mut steps,
+                    Method::POST,
+                    "/api/jwt/refresh",
+                    Credential::None,
+                    Some(json!({"refresh_token": second})),
+                )
+                .await;
+            }
+            replayed
+        }
+        Replay::SessionFixation => {
+            let planted = format!(
+                "{}=planted-by-an-attacker-0123",
+                crate::auth::cookies::named(crate::auth::cookies::SESSION_COOKIE, state.config.secure_cookies,)
+            );
+            step(
+                address,
+                &mut steps,
+                Method::GET,
+                "/api/me",
+                Credential::Cookie(&planted),
+                None,
+            )
+            .await;
+            let login = step(
+                address,
+                &mut steps,
+                Method::POST,
+                "/api/session/login",
+                Credential::Cookie(&planted),
+                Some(credentials),
+            )
+            .await;
+            let issued = session_cookie(&login).ok_or_else(|| login_failed(&login))?;
+            let replayed = step(
+                address,
+                &mut steps,
+                Method::GET,
+                "/api/me",
+                Credential::Cookie(&planted),
+                None,
+            )
+            .await;
+            log_out(address, Credential::Cookie(&issued)).await;
+            replayed
+        }
+    };
+    Ok(ReplayRun {
+        replay,
+        accepted: last.status.is_success(),
+        steps,
+        strict_revocation: state.settings.strict_revocation(),
+        token_valid_for,
+    })
+}
+
+fn login_failed(answer: &Answer) -> AppError {
+    if answer.status == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+        AppError::Busy
+    } else {
+        AppError::internal(format!("the Lab user could not log in: {}", answer.status))
     }
 }
 
@@ -104,12 +348,7 @@ async fn lab_tokens(state: &AppState, address: SocketAddr) -> Result<(String, St
         login.body["refresh_token"].as_str(),
     ) {
         (Some(access), Some(refresh)) => Ok((access.to_owned(), refresh.to_owned())),
-        // Every password worker is taken: the same answer as a login's.
-        _ if login.status == axum::http::StatusCode::SERVICE_UNAVAILABLE => Err(AppError::Busy),
-        _ => Err(AppError::internal(format!(
-            "the Lab user could not log in: {}",
-            login.status
-        ))),
+        _ => Err(login_failed(&login)),
     }
 }
 
@@ -142,6 +381,7 @@ pub async fn run_attack(state: &AppState, flaw: Flaw) -> Result<AttackRun, AppEr
         None,
     )
     .await;
+    log_out(address, Credential::Bearer(&real_token)).await;
     let real_refusal = serde_json::from_value(real.body["refusal"].clone()).ok();
     Ok(AttackRun {
         flaw,
@@ -215,6 +455,7 @@ pub async fn run_check(state: &AppState, check: TokenCheck) -> Result<CheckRun, 
     };
     let answer = send(address, Method::GET, "/api/me", Credential::Bearer(&token), None).await;
     let probe = send(address, Method::GET, "/api/lab/probe", Credential::Bearer(&token), None).await;
+    log_out(address, Credential::Bearer(&access)).await;
     Ok(CheckRun {
         check,
         token_header: readable_part(&token, 0),
