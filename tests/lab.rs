@@ -193,7 +193,12 @@ async fn check_run(app: &TestApp, check: &str) -> Value {
 
 async fn replay_run(app: &TestApp, replay: &str) -> Value {
     let reply = app
-        .call(Method::POST, &format!("/api/lab/replays/{replay}"), None, &Credential::Anonymous)
+        .call(
+            Method::POST,
+            &format!("/api/lab/replays/{replay}"),
+            None,
+            &Credential::Anonymous,
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{replay}: {}", reply.body);
     reply.body
@@ -225,13 +230,16 @@ async fn replays_after_logout_rotation_and_a_planted_session_id() {
     // ...unless strict revocation looks its login up.
     let admin = app.login_as("session", "admin").await;
     let strict_on = json!({"strict_revocation": true});
-    let on = app.call(Method::PUT, "/api/admin/settings", Some(strict_on), &admin).await;
+    let on = app
+        .call(Method::PUT, "/api/admin/settings", Some(strict_on), &admin)
+        .await;
     assert_eq!(on.status, StatusCode::OK);
     let strict = replay_run(&app, "jwt_after_logout").await;
     assert_eq!(statuses(&strict), [200, 200, 204, 401]);
     assert_eq!(strict["strict_revocation"], true);
     let strict_off = json!({"strict_revocation": false});
-    app.call(Method::PUT, "/api/admin/settings", Some(strict_off), &admin).await;
+    app.call(Method::PUT, "/api/admin/settings", Some(strict_off), &admin)
+        .await;
     // A spent refresh token: refused, and its whole family with it.
     let reuse = replay_run(&app, "refresh_reuse").await;
     assert_eq!(statuses(&reuse), [200, 200, 401, 401]);

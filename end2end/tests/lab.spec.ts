@@ -5,6 +5,12 @@ import { expect, test } from "@playwright/test";
 import { gotoHydrated } from "./helpers";
 
 const checks = ["tampered_payload", "alg_none", "hs512_same_key", "other_key", "expired", "not_yet_valid", "refresh_as_access"];
+const replays: [string, boolean][] = [
+  ["session_after_logout", false],
+  ["jwt_after_logout", true],
+  ["refresh_reuse", false],
+  ["session_fixation", false],
+];
 const flaws = ["decode_only", "alg_none", "weak_secret", "embedded_jwk", "jku", "kid_path", "alg_confusion"];
 
 test("every attack: the naive verifier lets the forged admin in, this app refuses it, the score counts", async ({ page }) => {
@@ -38,12 +44,21 @@ test("every attack: the naive verifier lets the forged admin in, this app refuse
     await expect(result.getByTestId("exchange")).toHaveAttribute("data-status", "401");
     await expect(result.getByTestId("check-verdict")).not.toBeEmpty();
   }
+  // The replays, each predicted right: only the access token outlives its logout.
+  for (const [replay, accepted] of replays) {
+    const card = page.locator(`[data-testid=replay][data-replay=${replay}]`);
+    await card.locator(`[data-testid=guess-real][data-guess=${accepted ? "let_in" : "refuse"}]`).check();
+    await card.getByTestId("replay-run").click();
+    await expect(card.getByTestId("replay-result")).toHaveAttribute("data-accepted", String(accepted));
+  }
+  await expect(page.locator("[data-testid=replay][data-replay=jwt_after_logout]").getByTestId("replay-valid-for")).toBeVisible();
   const score = page.getByTestId("lab-score");
-  await expect(score).toHaveAttribute("data-total", String(flaws.length * 2 + checks.length));
-  await expect(score).toHaveAttribute("data-right", String(flaws.length + checks.length));
+  await expect(score).toHaveAttribute("data-total", String(flaws.length * 2 + checks.length + replays.length));
+  const right = String(flaws.length + checks.length + replays.length);
+  await expect(score).toHaveAttribute("data-right", right);
   // The score stays in this browser.
   await page.reload();
   await page.locator("body[data-hydrated]").waitFor();
-  await expect(page.getByTestId("lab-score")).toHaveAttribute("data-right", String(flaws.length + checks.length));
+  await expect(page.getByTestId("lab-score")).toHaveAttribute("data-right", right);
   await page.screenshot({ path: test.info().outputPath("lab.png"), fullPage: true });
 });

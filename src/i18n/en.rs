@@ -5,7 +5,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
-        lab::{Flaw, TokenCheck},
+        lab::{Flaw, Replay, TokenCheck},
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
@@ -672,6 +672,52 @@ pub(super) static EN: Messages = Messages {
         TokenCheck::RefreshAsAccess => {
             "Here the refresh token is an opaque random string kept (hashed) on the \
             server, not a JWT: it opens nothing but the refresh endpoint, where it is spent."
+        }
+    },
+    lab_replays_title: "Used again: after logout, after rotation, planted before login",
+    lab_replays_lead: "Each run logs the Lab's user in afresh, so your own login is never touched. The last request \
+        is the one to predict.",
+    lab_predict_replay: "The last request will be…",
+    lab_replay_accepted: "Accepted.",
+    lab_replay_refused: "Refused.",
+    lab_valid_for: |seconds| format!("The server goes on accepting this token for {seconds} s more."),
+    replay_title: |replay| match replay {
+        Replay::SessionAfterLogout => "A session cookie after logout",
+        Replay::JwtAfterLogout => "An access token after logout",
+        Replay::RefreshReuse => "A spent refresh token, presented again",
+        Replay::SessionFixation => "A session id planted before login",
+    },
+    replay_claim: |replay| match replay {
+        Replay::SessionAfterLogout => "Log in by session, log out, then send the old cookie again.",
+        Replay::JwtAfterLogout => "Log in by JWT, log out, then send the old access token again.",
+        Replay::RefreshReuse => {
+            "Refresh once (the refresh token rotates), then present the old refresh token again, \
+            as a thief who copied it would."
+        }
+        Replay::SessionFixation => "Send a session id chosen by an attacker, log in with it, then try that id.",
+    },
+    replay_lesson: |replay, strict| match (replay, strict) {
+        (Replay::SessionAfterLogout, _) => {
+            "Logout deleted the record; the id now points at nothing. Taking a \
+            session back is immediate because the server holds it."
+        }
+        (Replay::JwtAfterLogout, false) => {
+            "Logout revoked the refresh family, but the access token is stored \
+            nowhere: its signature is still good, so it works until exp (plus the leeway). Turn strict revocation on \
+            (on /admin) and run it again."
+        }
+        (Replay::JwtAfterLogout, true) => {
+            "Strict revocation is on: every token's login is looked up, so the \
+            revoked login is refused at once. The price is a lookup on every request: state again."
+        }
+        (Replay::RefreshReuse, _) => {
+            "A refresh token is single-use. When a spent one comes back, one of the two \
+            holders is a thief, and the server cannot tell which: it revokes the whole family, so the rightful new \
+            token dies too."
+        }
+        (Replay::SessionFixation, _) => {
+            "The login issued a new session id (rotated at login), so the planted one \
+            was never logged in. An attacker who plants an id learns nothing."
         }
     },
 };

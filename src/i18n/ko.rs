@@ -6,7 +6,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
-        lab::{Flaw, TokenCheck},
+        lab::{Flaw, Replay, TokenCheck},
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
@@ -664,6 +664,53 @@ pub(super) static KO: Messages = Messages {
         TokenCheck::RefreshAsAccess => {
             "여기서 리프레시 토큰은 JWT가 아니라 서버에 (해시로) 보관하는 불투명한 무작위 \
             문자열입니다. 리프레시 엔드포인트에서 한 번 쓰이고 끝날 뿐, 다른 것은 아무것도 열지 못합니다."
+        }
+    },
+    lab_replays_title: "다시 쓰기: 로그아웃 뒤, 교체 뒤, 로그인 전에 심어 두기",
+    lab_replays_lead:
+        "실행할 때마다 실험실 사용자로 새로 로그인하므로, 여러분의 로그인은 건드리지 않습니다. 예측할 것은 \
+        마지막 요청입니다.",
+    lab_predict_replay: "마지막 요청은…",
+    lab_replay_accepted: "수락됨.",
+    lab_replay_refused: "거부됨.",
+    lab_valid_for: |seconds| format!("서버는 이 토큰을 앞으로 {seconds}초 더 받아들입니다."),
+    replay_title: |replay| match replay {
+        Replay::SessionAfterLogout => "로그아웃 뒤의 세션 쿠키",
+        Replay::JwtAfterLogout => "로그아웃 뒤의 액세스 토큰",
+        Replay::RefreshReuse => "이미 쓴 리프레시 토큰을 다시 내밀기",
+        Replay::SessionFixation => "로그인 전에 심어 둔 세션 ID",
+    },
+    replay_claim: |replay| match replay {
+        Replay::SessionAfterLogout => "세션으로 로그인하고 로그아웃한 뒤, 예전 쿠키를 다시 보냅니다.",
+        Replay::JwtAfterLogout => "JWT로 로그인하고 로그아웃한 뒤, 예전 액세스 토큰을 다시 보냅니다.",
+        Replay::RefreshReuse => {
+            "한 번 갱신해(리프레시 토큰이 교체됨) 놓고, 복사해 둔 도둑처럼 예전 리프레시 토큰을 다시 \
+            내밉니다."
+        }
+        Replay::SessionFixation => "공격자가 고른 세션 ID를 보내며 로그인한 뒤, 그 ID로 요청해 봅니다.",
+    },
+    replay_lesson: |replay, strict| match (replay, strict) {
+        (Replay::SessionAfterLogout, _) => {
+            "로그아웃이 레코드를 지웠으므로 그 ID는 이제 아무것도 가리키지 않습니다. 서버가 \
+            세션을 쥐고 있으니 회수는 즉시입니다."
+        }
+        (Replay::JwtAfterLogout, false) => {
+            "로그아웃은 리프레시 패밀리를 취소했지만, 액세스 토큰은 어디에도 저장되어 있지 \
+            않습니다. 서명이 여전히 맞으므로 exp(와 여유 시간)까지 통합니다. /admin에서 엄격한 취소를 켜고 다시 \
+            실행해 보세요."
+        }
+        (Replay::JwtAfterLogout, true) => {
+            "엄격한 취소가 켜져 있습니다. 토큰마다 로그인을 조회하므로 취소된 로그인은 바로 \
+            거부됩니다. 대가는 요청마다의 조회, 곧 다시 상태입니다."
+        }
+        (Replay::RefreshReuse, _) => {
+            "리프레시 토큰은 한 번만 씁니다. 이미 쓴 토큰이 돌아오면 두 보유자 중 하나는 \
+            도둑이지만 서버는 누구인지 알 수 없으므로, 패밀리 전체를 취소합니다. 그래서 정당한 새 토큰도 함께 \
+            죽습니다."
+        }
+        (Replay::SessionFixation, _) => {
+            "로그인이 새 세션 ID를 발급했으므로(로그인 때 교체) 심어 둔 ID는 한 번도 로그인된 \
+            적이 없습니다. ID를 심어 둔 공격자는 아무것도 얻지 못합니다."
         }
     },
 };

@@ -14,7 +14,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{CompareFacts, FlowNode, SameRequest, StoredKind},
-        lab::{Flaw, TokenCheck},
+        lab::{Flaw, Replay, TokenCheck},
         race::{RaceAction, RaceStop, RaceTick, RaceView},
         AuditDetail, AuthMode, ClientSummary, Role, Step,
     },
@@ -365,6 +365,15 @@ pub(crate) struct Messages {
     pub check_title: fn(TokenCheck) -> &'static str,
     pub check_claim: fn(TokenCheck) -> &'static str,
     pub check_lesson: fn(TokenCheck) -> &'static str,
+    pub lab_replays_title: &'static str,
+    pub lab_replays_lead: &'static str,
+    pub lab_predict_replay: &'static str,
+    pub lab_replay_accepted: &'static str,
+    pub lab_replay_refused: &'static str,
+    pub lab_valid_for: fn(i64) -> String,
+    pub replay_title: fn(Replay) -> &'static str,
+    pub replay_claim: fn(Replay) -> &'static str,
+    pub replay_lesson: fn(Replay, bool) -> &'static str,
 }
 
 impl Messages {

@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     i18n::use_messages,
     model::{
-        lab::{AttackRun, CheckRun, Exchange, Flaw, TokenCheck},
+        lab::{AttackRun, CheckRun, Exchange, Flaw, Replay, ReplayRun, TokenCheck},
         Step,
     },
 };
@@ -30,6 +30,17 @@ pub async fn run_check(check: String) -> Result<CheckRun, AppError> {
     let result = async {
         let check = TokenCheck::parse(&check).ok_or(AppError::NotFound)?;
         crate::services::lab::run_check(&ctx.state, check).await
+    }
+    .await;
+    ctx.respond(result)
+}
+
+#[server(prefix = "/rpc", endpoint = "lab_replay")]
+pub async fn run_replay(replay: String) -> Result<ReplayRun, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    let result = async {
+        let replay = Replay::parse(&replay).ok_or(AppError::NotFound)?;
+        crate::services::lab::run_replay(&ctx.state, replay).await
     }
     .await;
     ctx.respond(result)
@@ -129,6 +140,11 @@ pub fn LabPage() -> impl IntoView {
             <p>{t.lab_checks_lead}</p>
             <div class="lab-cards">
                 {TokenCheck::ALL.into_iter().map(|check| view! { <CheckCard check score/> }).collect_view()}
+            </div>
+            <h2>{t.lab_replays_title}</h2>
+            <p>{t.lab_replays_lead}</p>
+            <div class="lab-cards">
+                {Replay::ALL.into_iter().map(|replay| view! { <ReplayCard replay score/> }).collect_view()}
             </div>
             <h2>{t.lab_naive_title}</h2>
             <p>{t.lab_naive_lead}</p>
@@ -275,6 +291,72 @@ fn CheckCard(check: TokenCheck, score: Score) -> impl IntoView {
     }
 }
 
+/// A credential used again: every request of the run, the last one predicted.
+#[component]
+fn ReplayCard(replay: Replay, score: Score) -> impl IntoView {
+    let t = use_messages();
+    let run = ServerAction::<RunReplay>::new();
+    let guess = RwSignal::new(None::<Guess>);
+    Effect::new(move |_| {
+        if let Some(Ok(result)) = run.value().get() {
+            let actual = if result.accepted { Guess::LetIn } else { Guess::Refuse };
+            if let Some(guess) = guess.get_untracked() {
+                score.record(format!("replay/{}", replay.as_str()), guess == actual);
+            }
+        }
+    });
+    let result = move || {
+        run.value().get().map(|result| match result {
+            Ok(result) => view! { <ReplayResult result/> }.into_any(),
+            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
+        })
+    };
+    view! {
+        <article class="card lab-card" data-testid="replay" data-replay=replay.as_str()>
+            <h3>{(t.replay_title)(replay)}</h3>
+            <p>{(t.replay_claim)(replay)}</p>
+            <div class="guess-groups">
+                <GuessGroup group=format!("replay-{}", replay.as_str()) testid="real" guess legend=t.lab_predict_replay/>
+            </div>
+            <button
+                type="button"
+                class="button"
+                data-testid="replay-run"
+                disabled=move || run.pending().get()
+                on:click=move |_| {
+                    run.dispatch(RunReplay { replay: replay.as_str().to_owned() });
+                }
+            >
+                {t.lab_run}
+            </button>
+            {result}
+        </article>
+    }
+}
+
+#[component]
+fn ReplayResult(result: ReplayRun) -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <div class="attack-result" data-testid="replay-result" data-accepted=result.accepted.to_string()>
+            <ol class="replay-steps">
+                {result
+                    .steps
+                    .iter()
+                    .map(|exchange| view! { <li><ExchangeView exchange=exchange.clone()/></li> })
+                    .collect_view()}
+            </ol>
+            <p class=if result.accepted { "verdict side let-in" } else { "verdict side refused" } data-testid="replay-verdict">
+                {if result.accepted { t.lab_replay_accepted } else { t.lab_replay_refused }}
+                {result.token_valid_for.filter(|_| result.accepted).map(|seconds| {
+                    view! { " " <span data-testid="replay-valid-for" data-seconds=seconds>{(t.lab_valid_for)(seconds)}</span> }
+                })}
+            </p>
+            <p>{(t.replay_lesson)(result.replay, result.strict_revocation)}</p>
+        </div>
+    }
+}
+
 #[component]
 fn CheckResult(result: CheckRun) -> impl IntoView {
     let t = use_messages();
@@ -369,9 +451,14 @@ fn ExchangeView(exchange: Exchange) -> impl IntoView {
             format!("{name}: {value}\n")
         })
         .collect::<String>();
+    let body = exchange
+        .request_body
+        .as_ref()
+        .map(|body| format!("{body}\n"))
+        .unwrap_or_default();
     view! {
         <pre class="exchange" data-testid="exchange" data-status=exchange.status>
-            {format!("{} {}\n{headers}\n", exchange.method, exchange.path)}
+            {format!("{} {}\n{headers}{body}\n", exchange.method, exchange.path)}
             <strong>{format!("→ {}\n", exchange.status)}</strong>
             {serde_json::to_string_pretty(&exchange.response_body).unwrap_or_default()}
         </pre>
