@@ -460,7 +460,9 @@ fn ExchangeView(exchange: Exchange) -> impl IntoView {
         <pre class="exchange" data-testid="exchange" data-status=exchange.status>
             {format!("{} {}\n{headers}{body}\n", exchange.method, exchange.path)}
             <strong>{format!("→ {}\n", exchange.status)}</strong>
-            {serde_json::to_string_pretty(&exchange.response_body).unwrap_or_default()}
+            // A 204 has no body to show.
+            {(!exchange.response_body.is_null())
+                .then(|| serde_json::to_string_pretty(&exchange.response_body).unwrap_or_default())}
         </pre>
     }
 }
