@@ -7,6 +7,16 @@ use sqlx::{
 };
 use std::{str::FromStr, time::Duration};
 
+/// A transaction that reads and then writes. SQLite's default (deferred)
+/// transaction takes the write lock only at its first write; if another
+/// connection wrote in between, the upgrade fails at once with "database is
+/// locked", whatever the busy timeout. `IMMEDIATE` takes the write lock
+/// first, so concurrent writers wait their turn instead (seen: a role change
+/// while the race's clients refreshed, under schemathesis).
+pub async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)?

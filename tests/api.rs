@@ -7,7 +7,7 @@ use axum::{
     body::Body,
     http::{header, Method, Request, StatusCode},
 };
-use common::{app, app_with};
+use common::{app, app_with, Credential};
 use serde_json::json;
 
 #[tokio::test]
@@ -465,4 +465,38 @@ async fn parallel_requests_of_one_page_share_one_refresh_instead_of_revoking_the
     assert_eq!(still_live.status, StatusCode::OK, "the login was not revoked");
     // The JSON API has no grace: the spent token is a replay.
     assert_eq!(app.refresh(&refresh).await.error_code(), "refresh_reused");
+}
+
+/// Read-then-write transactions (a role change, a refresh) running at once
+/// wait for each other: none fails with "database is locked" (a 500).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_role_changes_and_refreshes_never_fail_on_a_lock() {
+    let app = std::sync::Arc::new(app().await);
+    let admin = app.login_as("session", "admin").await;
+    let mut tasks = Vec::new();
+    for round in 0..12 {
+        let (changer, admin) = (app.clone(), admin.clone());
+        tasks.push(tokio::spawn(async move {
+            let role = if round % 2 == 0 { "admin" } else { "user" };
+            let change = changer
+                .call(
+                    Method::PUT,
+                    "/api/admin/users/bob/role",
+                    Some(json!({"role": role})),
+                    &admin,
+                )
+                .await;
+            change.status
+        }));
+        let refresher = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let Credential::Bearer { refresh, .. } = refresher.login_as("jwt", "alice").await else {
+                unreachable!()
+            };
+            refresher.refresh(&refresh).await.status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::OK);
+    }
 }

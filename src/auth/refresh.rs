@@ -113,7 +113,7 @@ pub async fn rotate(pool: &SqlitePool, presented: &str, ttl_secs: u64, now: i64)
         return Err(invalid());
     }
     let presented_hash = hash_token(presented);
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let row: Option<PresentedToken> = sqlx::query_as(
         "SELECT t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
          FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id

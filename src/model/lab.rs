@@ -64,7 +64,8 @@ pub struct Exchange {
     #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub request_body: Option<serde_json::Value>,
     pub status: u16,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    /// The JSON answer; `null` when there was none (a 204).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub response_body: serde_json::Value,
 }
 
@@ -88,9 +89,10 @@ pub struct AttackRun {
     pub flaw: Flaw,
     /// The forged token, and its two readable parts.
     pub token: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    /// `null` when the token is not a JWT at all.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub token_header: serde_json::Value,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub token_payload: serde_json::Value,
     /// The weak secret's dictionary attack: the word found, after how many.
     pub recovered_secret: Option<String>,
@@ -160,9 +162,10 @@ impl TokenCheck {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CheckRun {
     pub check: TokenCheck,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    /// `null` when the token is not a JWT at all.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub token_header: serde_json::Value,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
     pub token_payload: serde_json::Value,
     /// `GET /api/me` with the token.
     pub exchange: Exchange,

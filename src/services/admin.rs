@@ -54,7 +54,7 @@ pub async fn set_role(
     username: &str,
     role: Role,
 ) -> Result<UserSummary, AppError> {
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
     let current: Option<(i64, String)> = sqlx::query_as("SELECT id, role FROM users WHERE username = ?")
         .bind(username)
         .fetch_optional(&mut *tx)
