@@ -3,9 +3,9 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{app, app_with, Credential, TestApp};
+use common::{app, app_with, until, Credential, TestApp};
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 async fn compare(app: &TestApp, credential: &Credential) -> Value {
     let reply = app.call(Method::GET, "/api/compare", None, credential).await;
@@ -211,15 +211,6 @@ async fn only_admins_may_see_start_steer_or_stop_a_race() {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
-}
-
-/// Polls `done` until it holds, failing after `limit`.
-async fn until(limit: Duration, what: &str, mut done: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !done().await {
-        assert!(Instant::now() < deadline, "{what}: not within {limit:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test]

@@ -230,18 +230,17 @@ async fn no_english_sentence_on_any_page_in_korean() {
     let admin_credential = Credential::SessionCookie(admin.clone());
     let race = "/api/admin/race";
     app.call(axum::http::Method::POST, race, None, &admin_credential).await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let view = app.call(axum::http::Method::GET, race, None, &admin_credential).await;
-        if ["session", "jwt"]
-            .iter()
-            .all(|lane| view.body[lane]["ticks"].as_array().is_some_and(|t| !t.is_empty()))
-        {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the race never ticked");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    common::until(
+        std::time::Duration::from_secs(10),
+        "the race ticks in both lanes",
+        async || {
+            let view = app.call(axum::http::Method::GET, race, None, &admin_credential).await;
+            ["session", "jwt"]
+                .iter()
+                .all(|lane| view.body[lane]["ticks"].as_array().is_some_and(|t| !t.is_empty()))
+        },
+    )
+    .await;
     let forced = app
         .call(
             axum::http::Method::POST,

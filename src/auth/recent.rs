@@ -21,8 +21,8 @@ struct Sample {
 #[derive(Debug, Default)]
 struct Lane {
     samples: VecDeque<Sample>,
-    latest: Option<AuthTrace>,
-    /// The latest trace per request (`GET /api/me`, ...), oldest first.
+    /// The latest trace per request (`GET /api/me`, ...), oldest first: the
+    /// last one is the latest request of all.
     by_request: VecDeque<AuthTrace>,
 }
 
@@ -97,7 +97,6 @@ impl RecentTraces {
             lane.samples.pop_front();
         }
         lane.samples.push_back(sample);
-        lane.latest = Some(trace.clone());
         lane.by_request.retain(|kept| kept.request != trace.request);
         if lane.by_request.len() == KEPT_REQUEST_KINDS {
             lane.by_request.pop_front();
@@ -118,7 +117,7 @@ impl RecentTraces {
     }
 
     pub fn latest(&self, mode: AuthMode) -> Option<AuthTrace> {
-        self.lanes.lock().ok()?[lane_index(mode)].latest.clone()
+        self.lanes.lock().ok()?[lane_index(mode)].by_request.back().cloned()
     }
 
     /// What the auth layer spent on the kept requests of `mode`.

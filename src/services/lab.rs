@@ -18,7 +18,6 @@ use crate::{
     state::AppState,
 };
 use axum::http::Method;
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 
@@ -95,27 +94,26 @@ fn shown(method: Method, path: &str, credential: Credential<'_>, body: Option<&V
     }
 }
 
-/// Sends one request and keeps it for the learner.
-async fn step(
+/// The requests of one run, kept for the learner in the order they went.
+struct Recorder {
     address: SocketAddr,
-    steps: &mut Vec<Exchange>,
-    method: Method,
-    path: &str,
-    credential: Credential<'_>,
-    body: Option<Value>,
-) -> Answer {
-    let answer = send(address, method.clone(), path, credential, body.clone()).await;
-    steps.push(shown(method, path, credential, body.as_ref(), &answer));
-    answer
+    steps: Vec<Exchange>,
 }
 
-/// `name=value` of the session cookie a response set.
-fn session_cookie(answer: &Answer) -> Option<String> {
-    answer
-        .set_cookies()
-        .filter_map(|value| cookie::Cookie::parse(value.to_owned()).ok())
-        .find(|cookie| cookie.name().ends_with(crate::auth::cookies::SESSION_COOKIE) && !cookie.value().is_empty())
-        .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
+impl Recorder {
+    async fn send(&mut self, method: Method, path: &str, credential: Credential<'_>, body: Option<Value>) -> Answer {
+        let answer = send(self.address, method.clone(), path, credential, body.clone()).await;
+        self.steps.push(shown(method, path, credential, body.as_ref(), &answer));
+        answer
+    }
+
+    async fn get(&mut self, path: &str, credential: Credential<'_>) -> Answer {
+        self.send(Method::GET, path, credential, None).await
+    }
+
+    async fn post(&mut self, path: &str, credential: Credential<'_>, body: Option<Value>) -> Answer {
+        self.send(Method::POST, path, credential, body).await
+    }
 }
 
 /// Logs the Lab's user out of a login a run made, so runs leave no live login.
@@ -132,173 +130,61 @@ pub async fn run_replay(state: &AppState, replay: Replay) -> Result<ReplayRun, A
         .await?
         .to_owned();
     let credentials = json!({"username": LAB_USERNAME, "password": password});
-    let mut steps = Vec::new();
+    let mut run = Recorder {
+        address,
+        steps: Vec::new(),
+    };
     let mut token_valid_for = None;
     let last = match replay {
         Replay::SessionAfterLogout => {
-            let login = step(
-                address,
-                &mut steps,
-                Method::POST,
-                "/api/session/login",
-                Credential::None,
-                Some(credentials),
-            )
-            .await;
-            let cookie = session_cookie(&login).ok_or_else(|| login_failed(&login))?;
-            step(
-                address,
-                &mut steps,
-                Method::GET,
-                "/api/me",
-                Credential::Cookie(&cookie),
-                None,
-            )
-            .await;
-            step(
-                address,
-                &mut steps,
-                Method::POST,
-                "/api/logout",
-                Credential::Cookie(&cookie),
-                None,
-            )
-            .await;
-            step(
-                address,
-                &mut steps,
-                Method::GET,
-                "/api/me",
-                Credential::Cookie(&cookie),
-                None,
-            )
-            .await
+            let login = run
+                .post("/api/session/login", Credential::None, Some(credentials))
+                .await;
+            let cookie = login.session_cookie().ok_or_else(|| login_failed(&login))?;
+            run.get("/api/me", Credential::Cookie(&cookie)).await;
+            run.post("/api/logout", Credential::Cookie(&cookie), None).await;
+            run.get("/api/me", Credential::Cookie(&cookie)).await
         }
         Replay::JwtAfterLogout => {
-            let login = step(
-                address,
-                &mut steps,
-                Method::POST,
-                "/api/jwt/login",
-                Credential::None,
-                Some(credentials),
-            )
-            .await;
+            let login = run.post("/api/jwt/login", Credential::None, Some(credentials)).await;
             let access = login.body["access_token"]
                 .as_str()
                 .ok_or_else(|| login_failed(&login))?
                 .to_owned();
-            step(
-                address,
-                &mut steps,
-                Method::GET,
-                "/api/me",
-                Credential::Bearer(&access),
-                None,
-            )
-            .await;
-            step(
-                address,
-                &mut steps,
-                Method::POST,
-                "/api/logout",
-                Credential::Bearer(&access),
-                None,
-            )
-            .await;
-            let replayed = step(
-                address,
-                &mut steps,
-                Method::GET,
-                "/api/me",
-                Credential::Bearer(&access),
-                None,
-            )
-            .await;
+            run.get("/api/me", Credential::Bearer(&access)).await;
+            run.post("/api/logout", Credential::Bearer(&access), None).await;
+            let replayed = run.get("/api/me", Credential::Bearer(&access)).await;
             if let Ok(claims) = state.jwt.validate(&access) {
                 token_valid_for = Some((crate::auth::jwt::refused_from(claims.exp as i64) - crate::auth::now()).max(0));
             }
             replayed
         }
         Replay::RefreshReuse => {
-            let login = step(
-                address,
-                &mut steps,
-                Method::POST,
-                "/api/jwt/login",
-                Credential::None,
-                Some(credentials),
-            )
-            .await;
+            let login = run.post("/api/jwt/login", Credential::None, Some(credentials)).await;
             let first = login.body["refresh_token"]
                 .as_str()
                 .ok_or_else(|| login_failed(&login))?
                 .to_owned();
-            let rotated = step(
-                address,
-                &mut steps,
-                Method::POST,
-                "/api/jwt/refresh",
-                Credential::None,
-                Some(json!({"refresh_token": first})),
-            )
-            .await;
-            let replayed = step(
-                address,
-                &mut steps,
-                Method::POST,
-                "/api/jwt/refresh",
-                Credential::None,
-                Some(json!({"refresh_token": first})),
-            )
-            .await;
+            let refresh = |token: &str| Some(json!({"refresh_token": token}));
+            let rotated = run.post("/api/jwt/refresh", Credential::None, refresh(&first)).await;
+            let replayed = run.post("/api/jwt/refresh", Credential::None, refresh(&first)).await;
             // The family is revoked: the rightful new token is dead too.
             if let Some(second) = rotated.body["refresh_token"].as_str() {
-                step(
-                    address,
-                    &mut steps,
-                    Method::POST,
-                    "/api/jwt/refresh",
-                    Credential::None,
-                    Some(json!({"refresh_token": second})),
-                )
-                .await;
+                run.post("/api/jwt/refresh", Credential::None, refresh(second)).await;
             }
             replayed
         }
         Replay::SessionFixation => {
             let planted = format!(
                 "{}=planted-by-an-attacker-0123",
-                crate::auth::cookies::named(crate::auth::cookies::SESSION_COOKIE, state.config.secure_cookies,)
+                crate::auth::cookies::named(crate::auth::cookies::SESSION_COOKIE, state.config.secure_cookies)
             );
-            step(
-                address,
-                &mut steps,
-                Method::GET,
-                "/api/me",
-                Credential::Cookie(&planted),
-                None,
-            )
-            .await;
-            let login = step(
-                address,
-                &mut steps,
-                Method::POST,
-                "/api/session/login",
-                Credential::Cookie(&planted),
-                Some(credentials),
-            )
-            .await;
-            let issued = session_cookie(&login).ok_or_else(|| login_failed(&login))?;
-            let replayed = step(
-                address,
-                &mut steps,
-                Method::GET,
-                "/api/me",
-                Credential::Cookie(&planted),
-                None,
-            )
-            .await;
+            run.get("/api/me", Credential::Cookie(&planted)).await;
+            let login = run
+                .post("/api/session/login", Credential::Cookie(&planted), Some(credentials))
+                .await;
+            let issued = login.session_cookie().ok_or_else(|| login_failed(&login))?;
+            let replayed = run.get("/api/me", Credential::Cookie(&planted)).await;
             log_out(address, Credential::Cookie(&issued)).await;
             replayed
         }
@@ -306,7 +192,7 @@ pub async fn run_replay(state: &AppState, replay: Replay) -> Result<ReplayRun, A
     Ok(ReplayRun {
         replay,
         accepted: last.status.is_success(),
-        steps,
+        steps: run.steps,
         strict_revocation: state.settings.strict_revocation(),
         token_valid_for,
     })
@@ -320,13 +206,9 @@ fn login_failed(answer: &Answer) -> AppError {
     }
 }
 
+/// A part of a token as the learner sees it; `null` when it is not JSON.
 fn readable_part(token: &str, index: usize) -> Value {
-    token
-        .split('.')
-        .nth(index)
-        .and_then(|part| URL_SAFE_NO_PAD.decode(part).ok())
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or(Value::Null)
+    crate::lab::token_part(token, index).unwrap_or(Value::Null)
 }
 
 /// A real token pair of the Lab's user, from the real login.
@@ -416,21 +298,10 @@ pub async fn run_check(state: &AppState, check: TokenCheck) -> Result<CheckRun, 
         role: crate::model::Role::Admin,
         ..claims.clone()
     };
-    let encode = |value: &Value| URL_SAFE_NO_PAD.encode(value.to_string());
+    let admin_payload = || serde_json::to_value(admin(&claims)).map_err(AppError::internal);
     let token = match check {
-        TokenCheck::TamperedPayload => {
-            let parts: Vec<&str> = access.split('.').collect();
-            let payload = serde_json::to_value(admin(&claims)).map_err(AppError::internal)?;
-            format!("{}.{}.{}", parts[0], encode(&payload), parts[2])
-        }
-        TokenCheck::AlgNone => {
-            let payload = serde_json::to_value(admin(&claims)).map_err(AppError::internal)?;
-            format!(
-                "{}.{}.",
-                encode(&json!({"alg": "none", "typ": "JWT"})),
-                encode(&payload)
-            )
-        }
+        TokenCheck::TamperedPayload => attacks::swap_payload(&access, &admin_payload()?),
+        TokenCheck::AlgNone => attacks::unsigned(&admin_payload()?),
         TokenCheck::Hs512SameKey => state.jwt.issue_with(jsonwebtoken::Algorithm::HS512, &admin(&claims))?,
         TokenCheck::OtherKey => {
             let mut key = [0u8; 32];

@@ -46,12 +46,15 @@ impl Answer {
         self.body.get("error").and_then(Value::as_str).map(str::to_owned)
     }
 
-    /// The raw values of every `Set-Cookie` header.
-    pub fn set_cookies(&self) -> impl Iterator<Item = &str> {
+    /// `name=value` of the session cookie this answer set (not one it removed).
+    pub fn session_cookie(&self) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| cookie::Cookie::parse(value.to_owned()).ok())
+            .find(|cookie| cookie.name().ends_with(crate::auth::cookies::SESSION_COOKIE) && !cookie.value().is_empty())
+            .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))
     }
 }
 

@@ -379,11 +379,7 @@ impl DemoClients {
             Some(credentials.clone()),
         )
         .await;
-        let session_cookie = session
-            .set_cookies()
-            .filter_map(|value| cookie::Cookie::parse(value.to_owned()).ok())
-            .find(|cookie| cookie.name().ends_with(crate::auth::cookies::SESSION_COOKIE))
-            .map(|cookie| format!("{}={}", cookie.name(), cookie.value()))?;
+        let session_cookie = session.session_cookie()?;
         let token = send(
             address,
             Method::POST,

@@ -107,6 +107,16 @@ pub async fn app_with(extra_args: &[&str]) -> TestApp {
     }
 }
 
+/// Polls `done` until it holds, failing after `limit`: for what happens
+/// in its own time (a race's ticks), never a fixed sleep.
+pub async fn until(limit: Duration, what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !done().await {
+        assert!(std::time::Instant::now() < deadline, "{what}: not within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn app() -> TestApp {
     app_with(&[]).await
 }
