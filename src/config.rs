@@ -109,8 +109,9 @@ pub struct Config {
     #[arg(long = "origin", env = "AUTHLAB_ORIGINS", value_delimiter = ',')]
     pub origins: Vec<String>,
 
-    /// Access token lifetime of the race's demo user (`/compare/race`), in
-    /// seconds: short, so that a room sees a token run out within a minute.
+    /// Access token lifetime of the race's demo user (`/compare/race`) and of
+    /// the Lab's propagation runs, in seconds: short, so that a room sees a
+    /// token run out within a minute.
     #[arg(long, env = "AUTHLAB_RACE_ACCESS_TTL", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub race_access_ttl: u64,
 
@@ -127,10 +128,16 @@ pub struct Config {
 /// real account can ever be taken over by a race.
 pub const RACE_USERNAME: &str = "race.demo";
 
+/// The user of the Lab's propagation runs (forced logout, role change),
+/// kept apart from the Lab's other user so a run revokes nobody else's login.
+pub const PROPAGATION_USERNAME: &str = "lab.propagation";
+
 impl Config {
-    /// The race's demo user gets short tokens; everyone else `access_ttl`.
+    /// The users of the race and of the Lab's propagation runs get short
+    /// tokens, so that a token's whole life fits in a lesson; everyone else
+    /// `access_ttl`.
     pub fn access_ttl_for(&self, username: &str) -> u64 {
-        if username == RACE_USERNAME {
+        if username == RACE_USERNAME || username == PROPAGATION_USERNAME {
             self.race_access_ttl
         } else {
             self.access_ttl

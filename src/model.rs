@@ -451,6 +451,8 @@ pub enum BadInput {
     UnknownAuditEvent(String),
     UnknownLanguage(String),
     UnknownAction,
+    /// A Lab run id: 8 to 64 letters, digits or `-`.
+    RunId,
     /// The body, query or path could not be read; the detail is the parser's words.
     Unreadable(String),
 }

@@ -116,6 +116,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::csrf::refuse_cross_site,
         ))
+        // Watches the Lab's CSRF target, refusals of the rule above included.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::api::lab::observe_csrf_target,
+        ))
         // Every answer, a refusal too, in the client's language.
         .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
         .layer(middleware::from_fn(crate::headers::bound_request_headers))

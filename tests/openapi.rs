@@ -11,7 +11,7 @@ use axum::{
 use common::app;
 
 /// Every route of the JSON API (DESIGN.md's contract, grown by the issues).
-const ROUTES: [(&str, &str); 34] = [
+const ROUTES: [(&str, &str); 37] = [
     ("post", "/api/session/login"),
     ("post", "/api/jwt/login"),
     ("post", "/api/jwt/refresh"),
@@ -46,6 +46,9 @@ const ROUTES: [(&str, &str); 34] = [
     ("post", "/api/lab/attacks/{flaw}"),
     ("post", "/api/lab/checks/{check}"),
     ("post", "/api/lab/replays/{replay}"),
+    ("post", "/api/lab/propagation/{experiment}"),
+    ("post", "/api/lab/csrf/target"),
+    ("get", "/api/lab/csrf/{run}"),
 ];
 
 #[tokio::test]

@@ -1,19 +1,23 @@
 //! `/api/lab/*` and the Lab's public files: the probe of the real auth
 //! layer, the naive verifier's protected page, and the attacks.
 
-use super::{ApiPath, ErrorBody};
+use super::{ApiPath, ApiQuery, ErrorBody};
 use crate::{
     auth::AuthContext,
     error::AppError,
     lab::attacks::ATTACKER_JWKS_PATH,
-    model::lab::{AttackRun, CheckRun, Flaw, Probe, Replay, ReplayRun, TokenCheck},
+    model::lab::{
+        is_run_id, AttackRun, CheckRun, CsrfAttempt, Flaw, Probe, Propagation, PropagationRun, Replay, ReplayRun,
+        TokenCheck, CSRF_ATTACKER_PATH, CSRF_TARGET_PATH,
+    },
     services::lab,
     state::AppState,
 };
 use axum::{
-    extract::State,
-    http::{header, HeaderMap},
-    response::IntoResponse,
+    extract::{Query, Request, State},
+    http::{header, HeaderMap, HeaderValue},
+    middleware::Next,
+    response::{Html, IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
@@ -25,6 +29,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/lab/attacks/{flaw}", post(attack))
         .route("/api/lab/checks/{check}", post(check))
         .route("/api/lab/replays/{replay}", post(replay))
+        .route("/api/lab/propagation/{experiment}", post(propagation))
+        .route(CSRF_TARGET_PATH, post(csrf_target))
+        .route("/api/lab/csrf/{run}", get(csrf_attempts))
+        .route(CSRF_ATTACKER_PATH, get(attacker_page))
         .route(ATTACKER_JWKS_PATH, get(attacker_jwks))
         .route("/lab/naive/public.pem", get(naive_public_key))
 }
@@ -96,6 +104,125 @@ pub async fn replay(
 ) -> Result<Json<ReplayRun>, AppError> {
     let replay = Replay::parse(&name).ok_or(AppError::NotFound)?;
     Ok(Json(lab::run_replay(&state, replay).await?))
+}
+
+/// Makes a change to a logged-in demo user (forced logout, promotion) and
+/// measures how long each mode's client takes to see it. Takes up to the
+/// access token's life plus the leeway (about 35 s by default); one run at
+/// a time.
+#[utoipa::path(post, path = "/api/lab/propagation/{experiment}", tag = "lab",
+    params(("experiment" = Propagation, Path)),
+    responses((status = 200, body = PropagationRun), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "no such experiment"), (status = 503, body = ErrorBody)))]
+pub async fn propagation(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<PropagationRun>, AppError> {
+    let experiment = Propagation::parse(&name).ok_or(AppError::NotFound)?;
+    Ok(Json(lab::run_propagation(&state, experiment).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct RunQuery {
+    /// The run the request is filed under (8 to 64 letters, digits, `-`).
+    run: String,
+}
+
+/// The CSRF experiment's target: a state-changing route that changes
+/// nothing. Like every state-changing route it passes the one CSRF rule
+/// first, so a page of another site gets 403 `csrf`; what reaches it (and
+/// what was refused) is filed under `run` for the Lab to show.
+#[utoipa::path(post, path = "/api/lab/csrf/target", tag = "lab",
+    params(RunQuery),
+    responses((status = 200, body = serde_json::Value, description = "reached: `{reached: true, as}`, `as` the user whose cookie or token came with it"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "`csrf`: sent by another site's page")),
+    security((), ("session" = []), ("bearer" = [])))]
+pub async fn csrf_target(
+    auth: AuthContext,
+    ApiQuery(query): ApiQuery<RunQuery>,
+) -> Result<impl IntoResponse, AppError> {
+    if !is_run_id(&query.run) {
+        return Err(AppError::BadRequest(crate::model::BadInput::RunId));
+    }
+    let username = auth.principal.as_ref().map(|principal| principal.username.clone());
+    Ok(Json(serde_json::json!({"reached": true, "as": username})))
+}
+
+/// What reached the CSRF target under `run`, oldest first.
+#[utoipa::path(get, path = "/api/lab/csrf/{run}", tag = "lab",
+    params(("run" = String, Path)),
+    responses((status = 200, body = Vec<CsrfAttempt>), (status = 400, body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
+pub async fn csrf_attempts(
+    State(state): State<AppState>,
+    ApiPath(run): ApiPath<String>,
+) -> Result<Json<Vec<CsrfAttempt>>, AppError> {
+    if !is_run_id(&run) {
+        return Err(AppError::BadRequest(crate::model::BadInput::RunId));
+    }
+    Ok(Json(state.lab.csrf_attempts(&run)))
+}
+
+/// Files every request to the CSRF target with how it ended, the CSRF
+/// rule's refusals included: it sits outside that rule and only watches.
+pub async fn observe_csrf_target(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.uri().path() != CSRF_TARGET_PATH {
+        return next.run(request).await;
+    }
+    let run = Query::<RunQuery>::try_from_uri(request.uri())
+        .ok()
+        .map(|Query(query)| query.run)
+        .filter(|run| is_run_id(run));
+    let headers = request.headers();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (sec_fetch_site, origin) = (header("sec-fetch-site"), header("origin"));
+    let cookies = lab::cookies_seen(headers, state.config.secure_cookies);
+    let method = request.method().to_string();
+    let response = next.run(request).await;
+    if let Some(run) = run {
+        let refused_by_origin_check = matches!(response.extensions().get::<AppError>(), Some(AppError::CrossSite));
+        let attempt = CsrfAttempt {
+            method,
+            sec_fetch_site,
+            origin,
+            cookies,
+            status: response.status().as_u16(),
+            refused_by_origin_check,
+        };
+        state.lab.record_csrf(run, attempt);
+    }
+    response
+}
+
+#[derive(serde::Deserialize)]
+struct AttackerQuery {
+    run: String,
+    lang: Option<String>,
+}
+
+/// Another site's page, served on the other name of this loopback host
+/// (`localhost` for `127.0.0.1` and back), that posts a hidden form here.
+async fn attacker_page(headers: HeaderMap, Query(query): Query<AttackerQuery>) -> Result<Response, AppError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let locale = query
+        .lang
+        .as_deref()
+        .and_then(crate::i18n::Locale::parse)
+        .unwrap_or_else(|| crate::i18n::server::request_locale(&headers));
+    let (html, policy) = lab::attacker_page(host, &query.run, locale).ok_or(AppError::NotFound)?;
+    let mut response = Html(html).into_response();
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    Ok(response)
 }
 
 /// The attacker's key set, which the `jku` attack points at.

@@ -20,7 +20,7 @@ use tower_sessions::Session;
 
 mod admin;
 mod compare;
-mod lab;
+pub mod lab;
 mod lang;
 mod me;
 pub mod openapi;

@@ -58,6 +58,9 @@ use utoipa_swagger_ui::SwaggerUi;
         super::lab::attack,
         super::lab::check,
         super::lab::replay,
+        super::lab::propagation,
+        super::lab::csrf_target,
+        super::lab::csrf_attempts,
     ),
     components(schemas(ErrorBody)),
     modifiers(&CredentialSchemes)

@@ -4,3 +4,4 @@ pub mod local_time;
 pub mod logins;
 pub mod mode_badge;
 pub mod nav;
+pub mod timeline;

@@ -5,7 +5,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
-        lab::{Flaw, Replay, TokenCheck},
+        lab::{Flaw, Propagation, Replay, TokenCheck},
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
@@ -491,17 +491,17 @@ pub(super) static EN: Messages = Messages {
         RaceAction::StrictOn => "Strict on",
         RaceAction::StrictOff => "Strict off",
     },
-    race_timeline_label: |race| {
+    race_timeline_label: |session, jwt| {
         let count =
             |lane: &crate::model::race::RaceLane, outcome| lane.ticks.iter().filter(|t| t.outcome == outcome).count();
         format!(
             "Timeline of the last minute. Session: {} accepted, {} refused. JWT: {} accepted, {} accepted after \
              revocation, {} refused.",
-            count(&race.session, TickOutcome::Accepted),
-            count(&race.session, TickOutcome::Refused),
-            count(&race.jwt, TickOutcome::Accepted),
-            count(&race.jwt, TickOutcome::AcceptedAfterRevocation),
-            count(&race.jwt, TickOutcome::Refused)
+            count(session, TickOutcome::Accepted),
+            count(session, TickOutcome::Refused),
+            count(jwt, TickOutcome::Accepted),
+            count(jwt, TickOutcome::AcceptedAfterRevocation),
+            count(jwt, TickOutcome::Refused)
         )
     },
     legend_accepted: "200",
@@ -720,6 +720,103 @@ pub(super) static EN: Messages = Messages {
             was never logged in. An attacker who plants an id learns nothing."
         }
     },
+    lab_propagation_title: "How fast a change reaches each mode",
+    lab_propagation_lead: "Each run logs a demo user in twice, by session and by JWT, makes one change to it on the \
+        server, and has both clients ask GET /api/me every half second until each shows the change. The times are \
+        measured, request by request.",
+    propagation_title: |experiment| match experiment {
+        Propagation::ForcedLogout => "Forced logout",
+        Propagation::RoleChange => "Role change (user → admin)",
+    },
+    propagation_claim: |experiment| match experiment {
+        Propagation::ForcedLogout => "An admin logs the user out of every login. When is each client refused?",
+        Propagation::RoleChange => "An admin promotes the user to admin. When does each client act as admin?",
+    },
+    lab_predict_session: "The session client will see it…",
+    lab_predict_jwt: "The JWT client will see it…",
+    lab_guess_at_once: "at its next request",
+    lab_guess_later: "only when its access token runs out",
+    lab_propagation_takes: "A run lasts until both clients showed the change: at most the demo token's life plus \
+        the leeway.",
+    lab_propagation_running: "Running: both clients are asking every half second…",
+    propagation_took: |ms, at_once| {
+        let when = if at_once { "its next request" } else { "a later request" };
+        format!("{:.1} s after the change ({when})", ms as f64 / 1000.0)
+    },
+    propagation_lesson: |experiment, strict, ttl, leeway| match (experiment, strict) {
+        (Propagation::ForcedLogout, false) => format!(
+            "The session client was refused at its next request: its record was deleted, and every request looks \
+             it up. The JWT client went on being served (amber) until its token ran out ({ttl} s life, plus {leeway} \
+             s leeway); then its refresh was refused, because the refresh family is server state. Turn strict \
+             revocation on in /admin and run it again."
+        ),
+        (Propagation::ForcedLogout, true) => format!(
+            "Strict revocation is on: every JWT request looks its login up, so both clients were refused at once. \
+             That lookup is state on every request, as with sessions. Without it the token would live up to {ttl} \
+             s (plus {leeway} s leeway)."
+        ),
+        (Propagation::RoleChange, _) => format!(
+            "The session client acted as admin at its next request: the server reads the role from the users table \
+             on every request. The JWT client's token still says role: user, signed, until it runs out ({ttl} s plus \
+             {leeway} s leeway); only the token its refresh brings says admin. A demotion is just as slow, which is \
+             the dangerous direction."
+        ),
+    },
+    lab_browser_title: "In this browser",
+    lab_browser_lead: "These two run here, in your browser, with its real cookies and a real page of another site.",
+    lab_guess_yes: "yes",
+    lab_guess_no: "no",
+    lab_script_title: "What page script can read",
+    lab_script_claim: "A script on this page (yours, or one an attacker injected) reads document.cookie and \
+        localStorage. Your login cookie is HttpOnly; a token kept in localStorage is not protected at all. A \
+        harmless demo token stands in for the real one.",
+    lab_predict_script_cookie: "Will script see your login cookie?",
+    lab_predict_script_storage: "Will script read a token kept in localStorage?",
+    lab_script_server_saw: "Cookies the server received with this page's request:",
+    lab_script_no_login: "You are not logged in, so this browser holds no login cookie. Log in (either mode) and \
+        run it again to see HttpOnly at work.",
+    lab_script_sees: "Script can read your login cookie.",
+    lab_script_hidden: "Your login cookie is invisible to script: HttpOnly.",
+    lab_script_lesson: "HttpOnly keeps the credential out of reach of any script, so an XSS hole cannot steal it \
+        (it can still send requests from the page while you are on it). A token in localStorage is one line of \
+        script away from the attacker's server. That is why this app keeps JWTs in HttpOnly cookies in the browser, \
+        and why CSRF then needs the origin check below.",
+    lab_csrf_title: "A cross-site form post (CSRF)",
+    lab_csrf_claim: "A page of another site submits a hidden form to this app's state-changing route, hoping your \
+        browser attaches your login cookie. The other site here is this same server under its other loopback name \
+        (localhost and 127.0.0.1 are different sites to a browser).",
+    lab_predict_csrf_accepted: "The other site's post will be…",
+    lab_predict_csrf_cookie: "Will your login cookie go with it?",
+    lab_guess_accepted: "accepted",
+    lab_guess_refused: "refused",
+    lab_csrf_open: "Open the other site (new tab)",
+    lab_csrf_same_site: "Send the same form from this page",
+    lab_csrf_no_second_origin: "This experiment needs a second local site: open the Lab at http://127.0.0.1:<port> \
+        or http://localhost:<port> (one is the other's second site).",
+    lab_csrf_steps: "Predict, open the other site, then come back to this tab: what the server saw appears here. \
+        Send the same form from this page to compare.",
+    lab_csrf_waiting: "Waiting for the form to arrive…",
+    lab_csrf_from_other: "From the other site",
+    lab_csrf_from_here: "From this page",
+    lab_csrf_refused_by_origin: "Refused by the origin check (403 csrf) before anything else ran.",
+    lab_csrf_reached: "Reached the route.",
+    lab_csrf_cookie_went: "Your login cookie went with it.",
+    lab_csrf_cookie_stayed: "No login cookie came with it.",
+    lab_csrf_lesson: "Two defences, each enough here. SameSite=Lax kept your cookie at home: the browser does not \
+        attach it to another site's POST. The origin check refused the request anyway (Sec-Fetch-Site: cross-site), \
+        which also covers what SameSite does not: a sibling on the same site (another port or subdomain), an older \
+        browser, a cookie set without SameSite. A bearer token in a header is not sent by any form, which is why \
+        APIs used with tokens are not exposed to CSRF.",
+    attacker_title: "Another site",
+    attacker_lead: |here, target| {
+        format!(
+        "This page is served from {here}. To your browser that is another site than {target}, as an attacker's page \
+         would be."
+    )
+    },
+    attacker_sent: |action| format!("As it opened, it submitted this hidden form to {action}:"),
+    attacker_again: "Send it again",
+    attacker_back: "Now go back to the Lab's tab: it shows what the server saw.",
 };
 
 fn error(error: &AppError) -> String {
@@ -789,6 +886,7 @@ fn bad_input(input: &BadInput) -> String {
         BadInput::UnknownAuditEvent(event) => format!("There is no audit event {event:?}."),
         BadInput::UnknownLanguage(lang) => format!("There is no language {lang:?}: choose `en` or `ko`."),
         BadInput::UnknownAction => "Unknown race action.".into(),
+        BadInput::RunId => "A run id is 8 to 64 letters, digits or dashes.".into(),
         BadInput::Unreadable(detail) => format!("The request could not be read: {detail}"),
     }
 }

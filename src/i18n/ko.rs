@@ -6,7 +6,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
-        lab::{Flaw, Replay, TokenCheck},
+        lab::{Flaw, Propagation, Replay, TokenCheck},
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
         RefreshProblem, Refusal, RevokedCounts, Role, Settings, Step, TokenRejection,
@@ -498,16 +498,16 @@ pub(super) static KO: Messages = Messages {
         RaceAction::StrictOn => "엄격한 취소 켬",
         RaceAction::StrictOff => "엄격한 취소 끔",
     },
-    race_timeline_label: |race| {
+    race_timeline_label: |session, jwt| {
         let count =
             |lane: &crate::model::race::RaceLane, outcome| lane.ticks.iter().filter(|t| t.outcome == outcome).count();
         format!(
             "최근 1분의 타임라인. 세션: 수락 {}, 거부 {}. JWT: 수락 {}, 취소 후 수락 {}, 거부 {}.",
-            count(&race.session, TickOutcome::Accepted),
-            count(&race.session, TickOutcome::Refused),
-            count(&race.jwt, TickOutcome::Accepted),
-            count(&race.jwt, TickOutcome::AcceptedAfterRevocation),
-            count(&race.jwt, TickOutcome::Refused)
+            count(session, TickOutcome::Accepted),
+            count(session, TickOutcome::Refused),
+            count(jwt, TickOutcome::Accepted),
+            count(jwt, TickOutcome::AcceptedAfterRevocation),
+            count(jwt, TickOutcome::Refused)
         )
     },
     legend_accepted: "200",
@@ -713,6 +713,111 @@ pub(super) static KO: Messages = Messages {
             적이 없습니다. ID를 심어 둔 공격자는 아무것도 얻지 못합니다."
         }
     },
+    lab_propagation_title: "변경이 각 방식에 닿기까지",
+    lab_propagation_lead: "실행할 때마다 데모 사용자가 세션과 JWT로 한 번씩 로그인하고, 서버에서 그 사용자에게 변경을 \
+        하나 가한 뒤, 두 클라이언트가 변경을 볼 때까지 0.5초마다 GET /api/me를 요청합니다. 시간은 요청 하나하나로 잰 \
+        값입니다.",
+    propagation_title: |experiment| match experiment {
+        Propagation::ForcedLogout => "강제 로그아웃",
+        Propagation::RoleChange => "역할 변경 (user → admin)",
+    },
+    propagation_claim: |experiment| match experiment {
+        Propagation::ForcedLogout => "관리자가 사용자의 모든 로그인을 끊습니다. 각 클라이언트는 언제 거부될까요?",
+        Propagation::RoleChange => "관리자가 사용자를 admin으로 올립니다. 각 클라이언트는 언제 admin으로 동작할까요?",
+    },
+    lab_predict_session: "세션 클라이언트가 알아채는 때는…",
+    lab_predict_jwt: "JWT 클라이언트가 알아채는 때는…",
+    lab_guess_at_once: "바로 다음 요청",
+    lab_guess_later: "액세스 토큰이 만료될 때",
+    lab_propagation_takes:
+        "두 클라이언트 모두 변경을 보일 때까지 실행합니다. 길어야 데모 토큰의 수명에 허용 오차를 더한 \
+        만큼입니다.",
+    lab_propagation_running: "실행 중: 두 클라이언트가 0.5초마다 요청하고 있습니다…",
+    propagation_took: |ms, at_once| {
+        let when = if at_once {
+            "바로 다음 요청"
+        } else {
+            "이후의 요청"
+        };
+        format!("변경 {:.1}초 후 ({when})", ms as f64 / 1000.0)
+    },
+    propagation_lesson: |experiment, strict, ttl, leeway| match (experiment, strict) {
+        (Propagation::ForcedLogout, false) => format!(
+            "세션 클라이언트는 바로 다음 요청에서 거부되었습니다. 레코드가 지워졌고, 요청마다 그 레코드를 조회하기 \
+             때문입니다. JWT 클라이언트는 토큰이 만료될 때까지(수명 {ttl}초, 허용 오차 {leeway}초) 계속 응답을 \
+             받았습니다(주황). 그다음 리프레시가 거부된 것은 리프레시 패밀리가 서버 상태이기 때문입니다. /admin에서 \
+             엄격한 취소를 켜고 다시 실행해 보세요."
+        ),
+        (Propagation::ForcedLogout, true) => format!(
+            "엄격한 취소가 켜져 있습니다. JWT 요청마다 로그인을 조회하므로 두 클라이언트 모두 바로 거부되었습니다. 그 \
+             조회는 세션처럼 요청마다 필요한 상태입니다. 엄격한 취소가 없으면 토큰은 최대 {ttl}초(허용 오차 \
+             {leeway}초 더) 살아 있습니다."
+        ),
+        (Propagation::RoleChange, _) => format!(
+            "세션 클라이언트는 바로 다음 요청에서 admin으로 동작했습니다. 서버가 요청마다 users 테이블에서 역할을 \
+             읽기 때문입니다. JWT 클라이언트의 토큰에는 만료될 때까지({ttl}초, 허용 오차 {leeway}초) 서명된 채로 \
+             role: user가 적혀 있고, 리프레시로 받은 새 토큰에야 admin이 적힙니다. 강등도 똑같이 느리며, 그쪽이 \
+             위험한 방향입니다."
+        ),
+    },
+    lab_browser_title: "이 브라우저에서",
+    lab_browser_lead: "이 두 실험은 여기, 여러분의 브라우저에서 실제 쿠키와 실제 다른 사이트의 페이지로 실행됩니다.",
+    lab_guess_yes: "예",
+    lab_guess_no: "아니요",
+    lab_script_title: "페이지 스크립트가 읽을 수 있는 것",
+    lab_script_claim:
+        "이 페이지의 스크립트(여러분의 것이든 공격자가 주입한 것이든)가 document.cookie와 localStorage를 \
+        읽습니다. 로그인 쿠키는 HttpOnly이고, localStorage에 둔 토큰은 아무런 보호도 받지 못합니다. 실제 토큰 대신 \
+        무해한 데모 토큰을 씁니다.",
+    lab_predict_script_cookie: "스크립트가 로그인 쿠키를 볼 수 있을까요?",
+    lab_predict_script_storage: "스크립트가 localStorage의 토큰을 읽을 수 있을까요?",
+    lab_script_server_saw: "이 페이지의 요청과 함께 서버가 받은 쿠키:",
+    lab_script_no_login: "로그인하지 않아서 이 브라우저에는 로그인 쿠키가 없습니다. 어느 방식으로든 로그인한 뒤 다시 \
+        실행하면 HttpOnly가 어떻게 동작하는지 볼 수 있습니다.",
+    lab_script_sees: "스크립트가 로그인 쿠키를 읽을 수 있습니다.",
+    lab_script_hidden: "로그인 쿠키는 스크립트에 보이지 않습니다: HttpOnly.",
+    lab_script_lesson:
+        "HttpOnly는 자격 증명을 어떤 스크립트도 닿지 못하는 곳에 두므로, XSS 취약점이 있어도 쿠키를 훔칠 \
+        수 없습니다(여러분이 페이지에 있는 동안 그 페이지에서 요청을 보낼 수는 있습니다). localStorage의 토큰은 \
+        스크립트 한 줄이면 공격자의 서버로 넘어갑니다. 그래서 이 앱은 브라우저에서 JWT를 HttpOnly 쿠키에 두고, 그 \
+        대가로 CSRF를 아래의 출처 검사로 막습니다.",
+    lab_csrf_title: "다른 사이트의 폼 POST (CSRF)",
+    lab_csrf_claim:
+        "다른 사이트의 페이지가 이 앱의 상태를 바꾸는 경로로 숨은 폼을 제출하면서, 브라우저가 로그인 쿠키를 \
+        붙여 주기를 노립니다. 여기서 다른 사이트는 같은 서버를 다른 루프백 이름으로 연 것입니다(브라우저에게 \
+        localhost와 127.0.0.1은 서로 다른 사이트입니다).",
+    lab_predict_csrf_accepted: "다른 사이트의 POST는…",
+    lab_predict_csrf_cookie: "로그인 쿠키가 함께 갈까요?",
+    lab_guess_accepted: "수락된다",
+    lab_guess_refused: "거부된다",
+    lab_csrf_open: "다른 사이트 열기 (새 탭)",
+    lab_csrf_same_site: "같은 폼을 이 페이지에서 보내기",
+    lab_csrf_no_second_origin: "이 실험에는 두 번째 로컬 사이트가 필요합니다. Lab을 http://127.0.0.1:<포트> 또는 \
+        http://localhost:<포트>로 여세요(서로가 서로의 두 번째 사이트입니다).",
+    lab_csrf_steps:
+        "예측하고, 다른 사이트를 연 다음, 이 탭으로 돌아오세요. 서버가 본 것이 여기에 나타납니다. 비교하려면 \
+        같은 폼을 이 페이지에서도 보내 보세요.",
+    lab_csrf_waiting: "폼이 도착하기를 기다리는 중…",
+    lab_csrf_from_other: "다른 사이트에서",
+    lab_csrf_from_here: "이 페이지에서",
+    lab_csrf_refused_by_origin: "출처 검사에서 거부되었습니다(403 csrf). 그 밖의 어떤 처리도 실행되지 않았습니다.",
+    lab_csrf_reached: "경로에 도달했습니다.",
+    lab_csrf_cookie_went: "로그인 쿠키가 함께 갔습니다.",
+    lab_csrf_cookie_stayed: "로그인 쿠키는 함께 가지 않았습니다.",
+    lab_csrf_lesson: "방어가 둘이고, 여기서는 각각 하나만으로도 충분합니다. SameSite=Lax가 쿠키를 붙이지 않았습니다. \
+        브라우저는 다른 사이트의 POST에 쿠키를 붙이지 않습니다. 출처 검사도 요청을 거부했습니다(Sec-Fetch-Site: \
+        cross-site). 출처 검사는 SameSite가 막지 못하는 경우도 막습니다. 같은 사이트의 형제(다른 포트나 서브도메인), \
+        오래된 브라우저, SameSite 없이 설정된 쿠키가 그렇습니다. 헤더에 담긴 Bearer 토큰은 어떤 폼도 보내지 \
+        못하므로, 토큰으로 쓰는 API는 CSRF에 노출되지 않습니다.",
+    attacker_title: "다른 사이트",
+    attacker_lead: |here, target| {
+        format!(
+        "이 페이지는 {here}에서 제공됩니다. 브라우저에게 이곳은 {target}과 다른 사이트입니다. 공격자의 페이지처럼요."
+    )
+    },
+    attacker_sent: |action| format!("이 페이지는 열리자마자 다음 숨은 폼을 {action}(으)로 제출했습니다:"),
+    attacker_again: "다시 보내기",
+    attacker_back: "이제 Lab 탭으로 돌아가세요. 서버가 본 것이 나와 있습니다.",
 };
 
 fn role_name(role: Role) -> &'static str {
@@ -785,6 +890,7 @@ fn bad_input(input: &BadInput) -> String {
         BadInput::UnknownAuditEvent(event) => format!("\"{event}\"라는 감사 이벤트는 없습니다."),
         BadInput::UnknownLanguage(lang) => format!("\"{lang}\"라는 언어는 없습니다. `en`이나 `ko`를 고르세요."),
         BadInput::UnknownAction => "알 수 없는 레이스 동작입니다.".into(),
+        BadInput::RunId => "실행 ID는 영문자, 숫자, 대시(-)로 된 8~64자여야 합니다.".into(),
         BadInput::Unreadable(detail) => format!("요청을 읽을 수 없습니다: {detail}"),
     }
 }

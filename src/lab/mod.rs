@@ -5,12 +5,12 @@
 pub mod attacks;
 pub mod naive;
 
-use crate::error::AppError;
+use crate::{error::AppError, model::lab::CsrfAttempt};
 use attacks::AttackerKeys;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use naive::{NaiveVerifier, WORDLIST};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::{collections::VecDeque, path::PathBuf};
 use tokio::sync::OnceCell;
 
 /// Part `index` of a token (0 the header, 1 the payload) as JSON, read
@@ -55,6 +55,9 @@ impl RsaKeyPair {
     }
 }
 
+/// How many requests to the CSRF target are kept (for every run together).
+pub const CSRF_ATTEMPTS_KEPT: usize = 256;
+
 /// The Lab's own user (a name sign-up refuses).
 pub const LAB_USERNAME: &str = "lab.demo";
 
@@ -64,6 +67,10 @@ pub struct Lab {
     sandbox: PathBuf,
     keys: OnceCell<LabKeys>,
     demo_password: OnceCell<String>,
+    /// Propagation runs share one demo user: one runs at a time.
+    pub propagation: tokio::sync::Mutex<()>,
+    /// The latest requests that reached the CSRF target, by run id.
+    csrf_attempts: std::sync::Mutex<VecDeque<(String, CsrfAttempt)>>,
 }
 
 pub struct LabKeys {
@@ -81,6 +88,8 @@ impl Lab {
             sandbox,
             keys: OnceCell::new(),
             demo_password: OnceCell::new(),
+            propagation: tokio::sync::Mutex::new(()),
+            csrf_attempts: std::sync::Mutex::new(VecDeque::new()),
         }
     }
 
@@ -94,6 +103,32 @@ impl Lab {
                     .map_err(AppError::internal)
             })
             .await
+    }
+
+    /// Files a request that reached the CSRF target under its run; the
+    /// oldest go first beyond [`CSRF_ATTEMPTS_KEPT`].
+    pub fn record_csrf(&self, run: String, attempt: CsrfAttempt) {
+        let mut attempts = self
+            .csrf_attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if attempts.len() == CSRF_ATTEMPTS_KEPT {
+            attempts.pop_front();
+        }
+        attempts.push_back((run, attempt));
+    }
+
+    /// The requests filed under `run`, oldest first.
+    pub fn csrf_attempts(&self, run: &str) -> Vec<CsrfAttempt> {
+        let attempts = self
+            .csrf_attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        attempts
+            .iter()
+            .filter(|(seen, _)| seen == run)
+            .map(|(_, attempt)| attempt.clone())
+            .collect()
     }
 
     /// The Lab user's password, set once per process.

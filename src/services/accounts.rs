@@ -52,8 +52,20 @@ pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String,
     .bind(now())
     .fetch_one(&state.pool)
     .await?;
-    crate::services::logins::end_demo_logins(state, user_id, username).await?;
+    crate::services::logins::end_demo_logins(state, user_id, username, "demo user reset").await?;
     Ok(password)
+}
+
+/// Sets a demo user's role. Not an admin's action on a person (that is
+/// `admin::set_role`, audited): the Lab changes its own demo user.
+pub async fn set_demo_role(state: &AppState, username: &str, role: crate::model::Role) -> Result<(), AppError> {
+    debug_assert!(username.contains('.'), "only demo users: {username}");
+    sqlx::query("UPDATE users SET role = ? WHERE username = ?")
+        .bind(role.as_str())
+        .bind(username)
+        .execute(&state.pool)
+        .await?;
+    Ok(())
 }
 
 /// Counted in characters, not bytes: 8 Korean syllables are 8 characters.

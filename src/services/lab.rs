@@ -3,17 +3,26 @@
 //! and what came back. The naive verifier is used here and nowhere else.
 
 use crate::{
-    auth::jwt::Claims,
+    auth::jwt::{self, Claims},
     auth::AuthContext,
+    config::PROPAGATION_USERNAME,
     error::AppError,
     lab::{
         attacks::{self, ATTACKER_JWKS_PATH},
         LAB_USERNAME,
     },
-    model::lab::{AttackRun, CheckRun, Exchange, Flaw, Probe, Replay, ReplayRun, TokenCheck},
+    model::{
+        lab::{
+            is_run_id, other_site, AttackRun, CheckRun, CookieSeen, CsrfRun, Exchange, Flaw, Probe, Propagation,
+            PropagationRun, Replay, ReplayRun, TokenCheck, CSRF_ATTACKER_PATH, CSRF_TARGET_PATH,
+        },
+        race::{RaceEvent, RaceLane, RaceReaction},
+        AuthMode,
+    },
     services::{
-        accounts,
+        accounts, logins,
         loopback::{send, Answer, Credential},
+        race::DemoClients,
     },
     state::AppState,
 };
@@ -155,7 +164,7 @@ pub async fn run_replay(state: &AppState, replay: Replay) -> Result<ReplayRun, A
             run.post("/api/logout", Credential::Bearer(&access), None).await;
             let replayed = run.get("/api/me", Credential::Bearer(&access)).await;
             if let Ok(claims) = state.jwt.validate(&access) {
-                token_valid_for = Some((crate::auth::jwt::refused_from(claims.exp as i64) - crate::auth::now()).max(0));
+                token_valid_for = Some((jwt::refused_from(claims.exp as i64) - crate::auth::now()).max(0));
             }
             replayed
         }
@@ -335,4 +344,189 @@ pub async fn run_check(state: &AppState, check: TokenCheck) -> Result<CheckRun, 
         exchange: exchange(Method::GET, "/api/me", &token, &answer),
         refusal: serde_json::from_value(probe.body["refusal"].clone()).ok(),
     })
+}
+
+/// How often a propagation run's clients ask.
+const PROPAGATION_TICK: std::time::Duration = std::time::Duration::from_millis(500);
+/// Requests of both clients before the change, to show the state before.
+const TICKS_BEFORE: u32 = 2;
+
+/// Logs a demo user in by session and by JWT, makes `experiment`'s change
+/// to it as `/admin` does, and has both clients ask `GET /api/me` every
+/// half second until each showed the change or the access token's life
+/// (plus the leeway) is over. One run at a time; each run starts from a
+/// fresh demo user and ends its logins.
+pub async fn run_propagation(state: &AppState, experiment: Propagation) -> Result<PropagationRun, AppError> {
+    let address = listening(state)?;
+    let _one_at_a_time = state.lab.propagation.lock().await;
+    let password = accounts::reset_demo_user(state, PROPAGATION_USERNAME).await?;
+    let mut clients = DemoClients::log_in(address, PROPAGATION_USERNAME, &password)
+        .await
+        .ok_or_else(|| AppError::internal("the propagation run's clients could not log in"))?;
+    let user = crate::db::find_user_by_name(&state.pool, PROPAGATION_USERNAME)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let access_ttl = state.config.access_ttl_for(PROPAGATION_USERNAME);
+    let lane = |mode| RaceLane {
+        mode,
+        ticks: Vec::new(),
+        token_refused_from_ms: None,
+    };
+    let (mut session, mut jwt_lane) = (lane(AuthMode::Session), lane(AuthMode::Jwt));
+    let started = std::time::Instant::now();
+    let elapsed = || started.elapsed().as_millis() as i64;
+    let mut event = None;
+    let mut ticks = tokio::time::interval(PROPAGATION_TICK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    for count in 0.. {
+        ticks.tick().await;
+        if count == TICKS_BEFORE {
+            let at_ms = elapsed();
+            match experiment {
+                Propagation::ForcedLogout => {
+                    logins::end_demo_logins(state, user.id, PROPAGATION_USERNAME, "forced logout (Lab)").await?;
+                }
+                Propagation::RoleChange => {
+                    accounts::set_demo_role(state, PROPAGATION_USERNAME, crate::model::Role::Admin).await?;
+                }
+            }
+            event = Some(RaceEvent {
+                at_ms,
+                action: experiment.action(),
+            });
+        }
+        session.ticks.push(clients.session_tick(elapsed()).await);
+        jwt_lane.ticks.push(clients.jwt_tick(state, elapsed()).await);
+        let now_ms = crate::auth::now() * 1000;
+        jwt_lane.token_refused_from_ms = clients
+            .jwt_exp
+            .map(|exp| jwt::refused_from(exp) * 1000 - now_ms + elapsed());
+        if let Some(event) = event {
+            let shown = |lane: &RaceLane| lane.reaction_ms(&event).is_some();
+            let longest = ((access_ttl + jwt::LEEWAY_SECS + 2) * 1000) as i64;
+            if (shown(&session) && shown(&jwt_lane)) || elapsed() - event.at_ms > longest {
+                break;
+            }
+        }
+    }
+    logins::end_demo_logins(state, user.id, PROPAGATION_USERNAME, "Lab run over").await?;
+    accounts::set_demo_role(state, PROPAGATION_USERNAME, crate::model::Role::User).await?;
+    let event = event.ok_or_else(|| AppError::internal("the change was never made"))?;
+    Ok(PropagationRun {
+        experiment,
+        strict_revocation: state.settings.strict_revocation(),
+        tick_ms: PROPAGATION_TICK.as_millis() as u64,
+        access_ttl,
+        leeway: jwt::LEEWAY_SECS,
+        elapsed_ms: elapsed(),
+        reaction: RaceReaction {
+            event,
+            session_ms: session.reaction_ms(&event),
+            jwt_ms: jwt_lane.reaction_ms(&event),
+        },
+        session,
+        jwt: jwt_lane,
+        event,
+    })
+}
+
+/// The cookies a request carried, by name (never a value); this app's
+/// credential cookies are HttpOnly.
+pub fn cookies_seen(headers: &axum::http::HeaderMap, secure: bool) -> Vec<CookieSeen> {
+    use crate::auth::cookies::{named, request_cookies, ACCESS_COOKIE, REFRESH_COOKIE, SESSION_COOKIE};
+    let credentials = [SESSION_COOKIE, ACCESS_COOKIE, REFRESH_COOKIE].map(|name| named(name, secure));
+    request_cookies(headers)
+        .iter()
+        .map(|cookie| CookieSeen {
+            name: cookie.name().to_owned(),
+            http_only: credentials.contains(&cookie.name()),
+        })
+        .collect()
+}
+
+/// A fresh CSRF run for a viewer of `host`: its id, and the attacker's page
+/// on the other name of this loopback host, in the viewer's language.
+pub fn csrf_run(host: Option<&str>, locale: crate::i18n::Locale) -> CsrfRun {
+    let run = uuid::Uuid::new_v4().to_string();
+    let attacker_url = host
+        .and_then(other_site)
+        .map(|other| format!("http://{other}{CSRF_ATTACKER_PATH}?run={run}&lang={}", locale.as_str()));
+    CsrfRun { run, attacker_url }
+}
+
+/// The attacker's page: another site's page that, as it opens, submits a
+/// hidden form to this app's CSRF target on the viewer's host. Plain HTML
+/// (no script but one line under a nonce), in the viewer's language.
+pub fn attacker_page(host: &str, run: &str, locale: crate::i18n::Locale) -> Option<(String, String)> {
+    let target_host = other_site(host)?;
+    if !is_run_id(run) {
+        return None;
+    }
+    let t = locale.messages();
+    let here = format!("http://{host}");
+    let target_origin = format!("http://{target_host}");
+    let action = format!("{target_origin}{CSRF_TARGET_PATH}?run={run}");
+    let form = format!(
+        "<form method=\"post\" action=\"{}\" target=\"sink\">\n  <input type=\"hidden\" name=\"action\" value=\"delete-my-account\">\n</form>",
+        escape(&action)
+    );
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce).ok()?;
+    let nonce = uuid::Uuid::from_bytes(nonce).simple().to_string();
+    let policy = format!(
+        "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; form-action {target_origin}; \
+         frame-src {target_origin}; base-uri 'none'; frame-ancestors 'none'"
+    );
+    let html = format!(
+        r#"<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style nonce="{nonce}">
+body {{ font: 18px/1.5 system-ui, "Noto Sans CJK KR", sans-serif; margin: 0; background: #2b0a0a; color: #fff5f5; }}
+main {{ max-width: 46rem; margin: 0 auto; padding: 1.5rem; }}
+h1 {{ font-size: 1.8rem; margin: 0 0 .5rem; }}
+pre {{ background: #120303; color: #ffd7d7; padding: .75rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }}
+code {{ color: #ffd7d7; }}
+button {{ font: inherit; padding: .5rem 1rem; border-radius: .4rem; border: 2px solid #fff5f5; background: #7a1616; color: #fff; cursor: pointer; }}
+button:focus-visible {{ outline: 3px solid #ffd166; outline-offset: 2px; }}
+iframe {{ display: none; }}
+</style>
+</head>
+<body>
+<main data-testid="attacker-page">
+<h1>{title}</h1>
+<p>{lead}</p>
+<p>{sent}</p>
+<pre>{form_shown}</pre>
+<form method="post" action="{action}" target="sink" id="forged">
+<input type="hidden" name="action" value="delete-my-account">
+<button type="submit" data-testid="attacker-again">{again}</button>
+</form>
+<p><strong>{back}</strong></p>
+<iframe name="sink" title="sink"></iframe>
+</main>
+<script nonce="{nonce}">document.getElementById("forged").submit();</script>
+</body>
+</html>
+"#,
+        lang = locale.as_str(),
+        title = t.attacker_title,
+        lead = escape(&(t.attacker_lead)(&here, &target_origin)),
+        sent = escape(&(t.attacker_sent)(&action)),
+        form_shown = escape(&form),
+        action = escape(&action),
+        again = t.attacker_again,
+        back = t.attacker_back,
+    );
+    Some((html, policy))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -192,10 +192,15 @@ pub async fn revoke_others_after_password_change(
     .await
 }
 
-/// Ends every login of a user that no person owns (the race's demo user)
-/// when the race that made them is over: not a user's action, not audited.
-pub async fn end_demo_logins(state: &AppState, user_id: i64, username: &str) -> Result<RevokedCounts, AppError> {
-    revoke(state, (user_id, username), Which::All, "race over").await
+/// Ends every login of a user that no person owns (the race's and the
+/// Lab's demo users): not a user's action, not audited.
+pub async fn end_demo_logins(
+    state: &AppState,
+    user_id: i64,
+    username: &str,
+    reason: &str,
+) -> Result<RevokedCounts, AppError> {
+    revoke(state, (user_id, username), Which::All, reason).await
 }
 
 /// An admin logs `username` out of every login.

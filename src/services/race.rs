@@ -320,14 +320,14 @@ async fn view(state: &AppState) -> Result<RaceView, AppError> {
 
 async fn end_demo_logins(state: &AppState) {
     if let Ok(Some(user)) = db::find_user_by_name(&state.pool, RACE_USERNAME).await {
-        if let Err(err) = logins::end_demo_logins(state, user.id, RACE_USERNAME).await {
+        if let Err(err) = logins::end_demo_logins(state, user.id, RACE_USERNAME, "race over").await {
             tracing::warn!(%err, "could not end the race's demo logins");
         }
     }
 }
 
 async fn run(state: AppState, address: SocketAddr, number: u64, password: String) {
-    let clients = DemoClients::log_in(address, &password).await;
+    let clients = DemoClients::log_in(address, RACE_USERNAME, &password).await;
     let Some(mut clients) = clients else {
         tracing::warn!("the race's demo clients could not log in");
         state.race.end(number, RaceStop::Failed, false);
@@ -359,18 +359,20 @@ async fn run(state: AppState, address: SocketAddr, number: u64, password: String
     }
 }
 
-/// The two clients: what each holds, as a real client would.
-struct DemoClients {
+/// Two clients of one demo user, one per mode: what each holds, as a real
+/// client would. The Lab's propagation runs use them too.
+pub struct DemoClients {
     address: SocketAddr,
     /// `name=value` of the session cookie.
     session_cookie: String,
     tokens: Option<(String, String)>,
-    jwt_exp: Option<i64>,
+    /// When the JWT client's access token expires (Unix seconds).
+    pub jwt_exp: Option<i64>,
 }
 
 impl DemoClients {
-    async fn log_in(address: SocketAddr, password: &str) -> Option<Self> {
-        let credentials = serde_json::json!({ "username": RACE_USERNAME, "password": password });
+    pub async fn log_in(address: SocketAddr, username: &str, password: &str) -> Option<Self> {
+        let credentials = serde_json::json!({ "username": username, "password": password });
         let session = send(
             address,
             Method::POST,
@@ -407,7 +409,7 @@ impl DemoClients {
         Some(())
     }
 
-    async fn session_tick(&mut self, at_ms: i64) -> RaceTick {
+    pub async fn session_tick(&mut self, at_ms: i64) -> RaceTick {
         let answer = send(
             self.address,
             Method::GET,
@@ -421,7 +423,7 @@ impl DemoClients {
 
     /// Asks with the access token; refused, it spends the refresh token once
     /// and asks again, as a real client does.
-    async fn jwt_tick(&mut self, state: &AppState, at_ms: i64) -> RaceTick {
+    pub async fn jwt_tick(&mut self, state: &AppState, at_ms: i64) -> RaceTick {
         let Some((access, refresh_token)) = self.tokens.clone() else {
             let answer = send(self.address, Method::GET, "/api/me", Credential::None, None).await;
             return tick(at_ms, &answer, TickOutcome::Accepted, false);

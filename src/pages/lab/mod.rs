@@ -1,17 +1,24 @@
-//! `/lab`: predict, run, and see what was sent and what came back. This
-//! first part pits seven naive verifiers against this app's real one; each
-//! run is real requests over loopback (`services::lab`).
+//! `/lab`: predict, run, and see what was sent and what came back. Broken
+//! tokens against this app's verifier, replays, how fast a change reaches
+//! each mode, what page script can read, a cross-site form post, and seven
+//! naive verifiers beside the real one. Server-side runs are real requests
+//! over loopback (`services::lab`); the browser's own run in this browser.
 
 use crate::{
     components::error_note::ErrorNote,
     error::AppError,
-    i18n::use_messages,
+    i18n::{use_messages, Messages},
     model::{
-        lab::{AttackRun, CheckRun, Exchange, Flaw, Replay, ReplayRun, TokenCheck},
+        lab::{AttackRun, CheckRun, Exchange, Flaw, Propagation, Replay, ReplayRun, TokenCheck},
         Step,
     },
 };
+use browser::{CsrfCard, ScriptCard};
 use leptos::prelude::*;
+use propagation::PropagationCard;
+
+mod browser;
+mod propagation;
 
 #[server(prefix = "/rpc", endpoint = "lab_attack")]
 pub async fn run_attack(flaw: String) -> Result<AttackRun, AppError> {
@@ -146,6 +153,20 @@ pub fn LabPage() -> impl IntoView {
             <div class="lab-cards">
                 {Replay::ALL.into_iter().map(|replay| view! { <ReplayCard replay score/> }).collect_view()}
             </div>
+            <h2>{t.lab_propagation_title}</h2>
+            <p>{t.lab_propagation_lead}</p>
+            <div class="lab-cards">
+                {Propagation::ALL
+                    .into_iter()
+                    .map(|experiment| view! { <PropagationCard experiment score/> })
+                    .collect_view()}
+            </div>
+            <h2>{t.lab_browser_title}</h2>
+            <p>{t.lab_browser_lead}</p>
+            <div class="lab-cards">
+                <ScriptCard score/>
+                <CsrfCard score/>
+            </div>
             <h2>{t.lab_naive_title}</h2>
             <p>{t.lab_naive_lead}</p>
             <div class="lab-cards">
@@ -155,11 +176,29 @@ pub fn LabPage() -> impl IntoView {
     }
 }
 
-/// What the viewer predicts a verifier does with the forged token.
+/// The viewer's prediction: the first or the second of a card's two
+/// choices (let in / refuse, at once / later, yes / no).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Guess {
-    LetIn,
-    Refuse,
+    First,
+    Second,
+}
+
+impl Guess {
+    fn of(first: bool) -> Self {
+        if first {
+            Guess::First
+        } else {
+            Guess::Second
+        }
+    }
+}
+
+/// A card's two choices: the value a test reads, the label a person reads.
+type Choices = [(&'static str, &'static str); 2];
+
+fn let_in_or_refuse(t: &Messages) -> Choices {
+    [("let_in", t.lab_guess_let_in), ("refuse", t.lab_guess_refuse)]
 }
 
 #[component]
@@ -171,10 +210,9 @@ fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
     // Scores each finished run against the predictions made before it.
     Effect::new(move |_| {
         if let Some(Ok(result)) = run.value().get() {
-            let outcome = |let_in: bool| if let_in { Guess::LetIn } else { Guess::Refuse };
             for (verifier, guess, actual) in [
-                ("naive", naive_guess.get_untracked(), outcome(result.naive_let_in)),
-                ("real", real_guess.get_untracked(), outcome(result.real_let_in)),
+                ("naive", naive_guess.get_untracked(), Guess::of(result.naive_let_in)),
+                ("real", real_guess.get_untracked(), Guess::of(result.real_let_in)),
             ] {
                 if let Some(guess) = guess {
                     score.record(format!("{}/{verifier}", flaw.as_str()), guess == actual);
@@ -183,7 +221,7 @@ fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
         }
     });
     let guess_group = move |name: &'static str, guess: RwSignal<Option<Guess>>, legend: &'static str| {
-        view! { <GuessGroup group=format!("{}-{name}", flaw.as_str()) testid=name guess legend/> }
+        view! { <GuessGroup group=format!("{}-{name}", flaw.as_str()) testid=name guess legend choices=let_in_or_refuse(t)/> }
     };
     let result = move || {
         run.value().get().map(|result| match result {
@@ -215,23 +253,23 @@ fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
     }
 }
 
-/// Two radio buttons: the verifier lets the token in, or refuses it.
+/// Two radio buttons, one per choice.
 #[component]
 fn GuessGroup(
     group: String,
     testid: &'static str,
     guess: RwSignal<Option<Guess>>,
     legend: &'static str,
+    choices: Choices,
 ) -> impl IntoView {
-    let t = use_messages();
-    let option = move |value: Guess, label: &'static str| {
+    let option = move |value: Guess, (data, label): (&'static str, &'static str)| {
         view! {
             <label class="guess">
                 <input
                     type="radio"
                     name=group.clone()
                     data-testid=format!("guess-{testid}")
-                    data-guess=if value == Guess::LetIn { "let_in" } else { "refuse" }
+                    data-guess=data
                     prop:checked=move || guess.get() == Some(value)
                     on:change=move |_| guess.set(Some(value))
                 />
@@ -242,8 +280,8 @@ fn GuessGroup(
     view! {
         <fieldset class="guesses">
             <legend>{legend}</legend>
-            {option(Guess::LetIn, t.lab_guess_let_in)}
-            {option(Guess::Refuse, t.lab_guess_refuse)}
+            {option(Guess::First, choices[0])}
+            {option(Guess::Second, choices[1])}
         </fieldset>
     }
 }
@@ -256,7 +294,7 @@ fn CheckCard(check: TokenCheck, score: Score) -> impl IntoView {
     let guess = RwSignal::new(None::<Guess>);
     Effect::new(move |_| {
         if let Some(Ok(result)) = run.value().get() {
-            let actual = if result.accepted { Guess::LetIn } else { Guess::Refuse };
+            let actual = Guess::of(result.accepted);
             if let Some(guess) = guess.get_untracked() {
                 score.record(format!("check/{}", check.as_str()), guess == actual);
             }
@@ -273,7 +311,7 @@ fn CheckCard(check: TokenCheck, score: Score) -> impl IntoView {
             <h3>{(t.check_title)(check)}</h3>
             <p>{(t.check_claim)(check)}</p>
             <div class="guess-groups">
-                <GuessGroup group=format!("check-{}", check.as_str()) testid="real" guess legend=t.lab_predict_real/>
+                <GuessGroup group=format!("check-{}", check.as_str()) testid="real" guess legend=t.lab_predict_real choices=let_in_or_refuse(t)/>
             </div>
             <button
                 type="button"
@@ -299,7 +337,7 @@ fn ReplayCard(replay: Replay, score: Score) -> impl IntoView {
     let guess = RwSignal::new(None::<Guess>);
     Effect::new(move |_| {
         if let Some(Ok(result)) = run.value().get() {
-            let actual = if result.accepted { Guess::LetIn } else { Guess::Refuse };
+            let actual = Guess::of(result.accepted);
             if let Some(guess) = guess.get_untracked() {
                 score.record(format!("replay/{}", replay.as_str()), guess == actual);
             }
@@ -316,7 +354,7 @@ fn ReplayCard(replay: Replay, score: Score) -> impl IntoView {
             <h3>{(t.replay_title)(replay)}</h3>
             <p>{(t.replay_claim)(replay)}</p>
             <div class="guess-groups">
-                <GuessGroup group=format!("replay-{}", replay.as_str()) testid="real" guess legend=t.lab_predict_replay/>
+                <GuessGroup group=format!("replay-{}", replay.as_str()) testid="real" guess legend=t.lab_predict_replay choices=let_in_or_refuse(t)/>
             </div>
             <button
                 type="button"
