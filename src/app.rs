@@ -4,8 +4,8 @@ use crate::{
     components::nav::Nav,
     i18n::{use_messages, Locale},
     pages::{
-        admin::AdminPage, board::BoardPage, compare::ComparePage, home::HomePage, lab::LabPage, login::LoginPage,
-        me::MePage, race::RacePage, signup::SignupPage,
+        admin::AdminPage, board::BoardPage, compare::ComparePage, guide::GuidePage, home::HomePage, lab::LabPage,
+        login::LoginPage, me::MePage, race::RacePage, signup::SignupPage,
     },
 };
 use leptos::prelude::*;
@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/compare/race") view=RacePage ssr=SsrMode::Async/>
                     <Route path=path!("/lab") view=LabPage/>
+                    <Route path=path!("/guide") view=GuidePage/>
                 </Routes>
             </main>
         </Router>

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub mod compare;
+pub mod guide;
 pub mod lab;
 pub mod race;
 

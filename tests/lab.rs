@@ -251,3 +251,183 @@ async fn replays_after_logout_rotation_and_a_planted_session_id() {
     // The password of the Lab's user is never shown.
     assert_eq!(session["steps"][0]["request_body"]["password"], "…");
 }
+
+async fn propagation_run(app: &TestApp, experiment: &str) -> Value {
+    let reply = app
+        .call(
+            Method::POST,
+            &format!("/api/lab/propagation/{experiment}"),
+            None,
+            &Credential::Anonymous,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{experiment}: {}", reply.body);
+    reply.body
+}
+
+/// The lane's requests after the change: (outcome, role, refreshed).
+fn after_change(run: &Value, mode: &str) -> Vec<(String, Option<String>, bool)> {
+    let at = run["event"]["at_ms"].as_i64().unwrap();
+    run[mode]["ticks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|tick| tick["at_ms"].as_i64().unwrap() >= at)
+        .map(|tick| {
+            (
+                tick["outcome"].as_str().unwrap().to_owned(),
+                tick["role"].as_str().map(str::to_owned),
+                tick["refreshed"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_forced_logout_reaches_a_session_at_once_and_a_token_when_it_runs_out() {
+    // Tokens of the propagation user live 1 s (plus the 5 s leeway).
+    let app = common::app_with(&["--race-access-ttl", "1"]).await;
+    app.serve().await;
+    let run = propagation_run(&app, "forced_logout").await;
+    let session = after_change(&run, "session");
+    assert_eq!(session[0].0, "refused", "{session:?}");
+    let jwt = after_change(&run, "jwt");
+    // Served, although the login was revoked, until the token ran out...
+    assert_eq!(jwt[0].0, "accepted_after_revocation", "{jwt:?}");
+    // ...and then refused for good: its refresh family is revoked.
+    assert_eq!(jwt.last().unwrap().0, "refused", "{jwt:?}");
+    let session_ms = run["reaction"]["session_ms"].as_i64().unwrap();
+    let jwt_ms = run["reaction"]["jwt_ms"].as_i64().unwrap();
+    assert!(session_ms < 1_000, "{session_ms}");
+    assert!(jwt_ms > session_ms + 1_000, "{jwt_ms} vs {session_ms}");
+    // With strict revocation, both at once.
+    let admin = app.login_as("session", "admin").await;
+    let strict_on = json!({"strict_revocation": true});
+    app.call(Method::PUT, "/api/admin/settings", Some(strict_on), &admin)
+        .await;
+    let strict = propagation_run(&app, "forced_logout").await;
+    assert_eq!(strict["strict_revocation"], true);
+    assert_eq!(after_change(&strict, "jwt")[0].0, "refused");
+    assert!(strict["reaction"]["jwt_ms"].as_i64().unwrap() < 1_000);
+    // The run's user has no login left, and is a plain user again.
+    let logins = app
+        .call(Method::GET, "/api/admin/sessions?user=lab.propagation", None, &admin)
+        .await;
+    assert_eq!(logins.status, StatusCode::OK, "{}", logins.body);
+    assert_eq!(logins.body.as_array().map(Vec::len), Some(0), "{}", logins.body);
+}
+
+#[tokio::test]
+async fn a_role_change_reaches_a_session_at_once_and_a_token_after_its_refresh() {
+    let app = common::app_with(&["--race-access-ttl", "1"]).await;
+    app.serve().await;
+    let run = propagation_run(&app, "role_change").await;
+    assert_eq!(run["event"]["action"], "promote");
+    let session = after_change(&run, "session");
+    assert_eq!(session[0].1.as_deref(), Some("admin"), "{session:?}");
+    let jwt = after_change(&run, "jwt");
+    assert_eq!(jwt[0].1.as_deref(), Some("user"), "{jwt:?}");
+    // The first answer as admin came with a token that a refresh brought.
+    let first_admin = jwt.iter().find(|tick| tick.1.as_deref() == Some("admin")).unwrap();
+    assert!(first_admin.2, "{jwt:?}");
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE username = 'lab.propagation'")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(role, "user");
+    let unknown = app
+        .call(Method::POST, "/api/lab/propagation/nope", None, &Credential::Anonymous)
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+/// A form post to the CSRF target with the headers a browser would send.
+async fn csrf_post(app: &TestApp, run: &str, site: &str, origin: &str, cookie: Option<&str>) -> common::Reply {
+    use axum::{body::Body, http::header, http::Request};
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/lab/csrf/target?run={run}"))
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", site)
+        .header(header::ORIGIN, origin);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    app.send(request.body(Body::from("action=delete-my-account")).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn the_csrf_target_passes_the_one_rule_and_files_what_reached_it() {
+    let app = app().await;
+    let Credential::SessionCookie(cookie) = app.login_as("session", "alice").await else {
+        unreachable!()
+    };
+    let run = "0b6f0c7e-5f8a-4d51-9b8e-3b1f2a7c9d10";
+    // From this site: it reaches the route, as alice.
+    let here = csrf_post(&app, run, "same-origin", "http://127.0.0.1:3000", Some(&cookie)).await;
+    assert_eq!(here.status, StatusCode::OK, "{}", here.body);
+    assert_eq!(here.body["as"], "alice");
+    // From another site, even with the cookie (a browser without SameSite):
+    // the origin check refuses it first.
+    let cross = csrf_post(&app, run, "cross-site", "http://localhost:3000", Some(&cookie)).await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    assert_eq!(cross.error_code(), "csrf");
+    let attempts = app.get(&format!("/api/lab/csrf/{run}"), &[]).await;
+    assert_eq!(attempts.status, StatusCode::OK);
+    let attempts = attempts.body.as_array().unwrap().clone();
+    assert_eq!(attempts.len(), 2, "{attempts:?}");
+    assert_eq!(attempts[0]["status"], 200);
+    assert_eq!(attempts[0]["refused_by_origin_check"], false);
+    assert_eq!(attempts[1]["status"], 403);
+    assert_eq!(attempts[1]["refused_by_origin_check"], true);
+    assert_eq!(attempts[1]["sec_fetch_site"], "cross-site");
+    assert_eq!(attempts[1]["origin"], "http://localhost:3000");
+    // Cookie names only, never a value.
+    assert_eq!(
+        attempts[1]["cookies"],
+        json!([{"name": "authlab_sid", "http_only": true}])
+    );
+    assert!(!attempts[1].to_string().contains(cookie.split('=').nth(1).unwrap()));
+    // Another run sees none of them; a bad run id is a clear 400.
+    let other = app.get("/api/lab/csrf/1111111111111111", &[]).await;
+    assert_eq!(other.body, json!([]));
+    let bad = app.get("/api/lab/csrf/no", &[]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let unfiled = csrf_post(&app, "no", "same-origin", "http://127.0.0.1:3000", None).await;
+    assert_eq!(unfiled.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_attacker_page_lives_on_the_other_loopback_name_and_posts_here() {
+    use axum::http::header;
+    let app = app().await;
+    let run = "0b6f0c7e-5f8a-4d51-9b8e-3b1f2a7c9d10";
+    let page = app
+        .get(
+            &format!("/lab/csrf/attacker?run={run}&lang=ko"),
+            &[(header::HOST, "localhost:3000")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body.as_str().unwrap();
+    assert!(html.contains(&format!(
+        "action=\"http://127.0.0.1:3000/api/lab/csrf/target?run={run}\""
+    )));
+    assert!(html.contains("<html lang=\"ko\">"));
+    let policy = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(policy.contains("form-action http://127.0.0.1:3000;"), "{policy}");
+    // Only for a loopback name with a second site, and a valid run.
+    let elsewhere = app
+        .get(
+            &format!("/lab/csrf/attacker?run={run}"),
+            &[(header::HOST, "authlab.example")],
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+    let bad_run = app
+        .get("/lab/csrf/attacker?run=x%3Cy", &[(header::HOST, "127.0.0.1:3000")])
+        .await;
+    assert_eq!(bad_run.status, StatusCode::NOT_FOUND);
+}

@@ -48,6 +48,7 @@ pub fn Nav() -> impl IntoView {
                                 <A href="/board" attr:data-testid="nav-board">{t.nav_board}</A>
                                 <A href="/compare" attr:data-testid="nav-compare">{t.nav_compare}</A>
                                 <A href="/lab" attr:data-testid="nav-lab">{t.nav_lab}</A>
+                                <A href="/guide" attr:data-testid="nav-guide">{t.nav_guide}</A>
                                 <Show when=move || is_admin>
                                     <A href="/admin" attr:data-testid="nav-admin">{t.nav_admin}</A>
                                 </Show>
@@ -69,6 +70,7 @@ pub fn Nav() -> impl IntoView {
                             view! {
                                 <A href="/compare" attr:data-testid="nav-compare">{t.nav_compare}</A>
                                 <A href="/lab" attr:data-testid="nav-lab">{t.nav_lab}</A>
+                                <A href="/guide" attr:data-testid="nav-guide">{t.nav_guide}</A>
                                 <span class="spacer"></span>
                                 <A href="/signup" attr:data-testid="nav-signup">{t.nav_signup}</A>
                                 <A href="/login" attr:class="button" attr:data-testid="nav-login">{t.nav_login}</A>

@@ -1,10 +1,11 @@
 //! English.
 
-use super::Messages;
+use super::{GuideText, Messages};
 use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
+        guide::GuideStep,
         lab::{Flaw, Propagation, Replay, TokenCheck},
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
@@ -362,6 +363,8 @@ pub(super) static EN: Messages = Messages {
     trade_title: "The trade-offs, as this server answers them",
     trade_question: "Question",
     trade_see: "See it",
+    trade_experiment: "Experiment",
+    trade_run_it: "Run it in the Lab",
     trade_row: |row| match row {
         "size" => "Credential size per request",
         "state" => "Where the state lives",
@@ -817,6 +820,114 @@ pub(super) static EN: Messages = Messages {
     attacker_sent: |action| format!("As it opened, it submitted this hidden form to {action}:"),
     attacker_again: "Send it again",
     attacker_back: "Now go back to the Lab's tab: it shows what the server saw.",
+    nav_guide: "Guide",
+    guide_title: "Study guide: session vs token in an hour",
+    guide_lead: "Nine steps, one per claim of the debate. Each step says what the claim is, which experiment tests \
+        it, what to look for, and a question for the group. Predict before you run: the Lab keeps each browser's \
+        score, so you can compare at the end.",
+    guide_how: "Run it with one laptop on a projector, or everyone on their own phone or laptop against the same \
+        server. Only a browser is needed. Log in once by session and once by JWT (two browsers, or one after the \
+        other) where a step asks for it.",
+    guide_print: "Print this guide",
+    guide_plan: "The hour at a glance",
+    guide_step_col: "Step",
+    guide_minutes_col: "Minutes",
+    guide_from_col: "Starts at",
+    guide_minutes: |minutes| format!("{minutes} min"),
+    guide_claim_label: "The claim",
+    guide_try_label: "Try it",
+    guide_look_label: "Look for",
+    guide_question_label: "Discuss",
+    guide_step: |step| match step {
+        GuideStep::Stateless => GuideText {
+            title: "HTTP forgets you: why credentials exist",
+            claim: "HTTP is stateless: each request stands alone, so every request after login must carry proof of \
+                who sends it: a session id that points at server state, or a signed token that carries the claims.",
+            look_for: "On /compare, the flow of each mode and the box your own request went through. In the Lab, \
+                send a token whose payload says admin and see which check refuses it.",
+            question: "If the server kept nothing at all, what would a logout even mean?",
+        },
+        GuideStep::Storage => GuideText {
+            title: "What each mode stores, and where",
+            claim: "Sessions keep state on the server and give the browser only an id; JWT keeps the claims in the \
+                token and (almost) nothing on the server.",
+            look_for: "On /compare: the session rows and bytes per login, and the JWT column's refresh families. \
+                Then the session-fixation replay: a planted id is never adopted, because login issues a new one.",
+            question: "JWT mode here still stores a refresh family per login. Is it still 'stateless'?",
+        },
+        GuideStep::Traffic => GuideText {
+            title: "Traffic: how many bytes a credential costs",
+            claim: "A token makes every request bigger (\"about 50% more traffic\").",
+            look_for: "On /compare, the credential header bytes and all request header bytes of the same request in \
+                both modes, measured on this server, and why they differ (claims, signature, the refresh cookie).",
+            question: "For which clients and networks would the difference matter, and for which not at all?",
+        },
+        GuideStep::ForcedLogout => GuideText {
+            title: "Forced logout",
+            claim: "A session is taken back at once; a JWT lives until it expires.",
+            look_for: "The forced-logout run: the session client refused at its next request, the JWT client served \
+                (amber) until its token runs out. Run it again with strict revocation on (an admin turns it on in \
+                /admin). Presenters: the race shows it live.",
+            question: "What does strict revocation cost, and what is left of the 'no server state' argument with it \
+                on?",
+        },
+        GuideStep::RoleChange => GuideText {
+            title: "Role change",
+            claim: "A new role reaches a session at once; a token keeps the role it was signed with.",
+            look_for: "The role-change run: when each client first acts as admin, and that the JWT client only does \
+                after a refresh.",
+            question: "Promotion late is an annoyance. Demotion late is a hole. How short must tokens live here?",
+        },
+        GuideStep::Servers => GuideText {
+            title: "Several servers",
+            claim: "A session made on server A is unknown on server B unless they share a store (or the balancer is \
+                sticky); a JWT verifies anywhere that has the key.",
+            look_for: "On /compare, the trade-off table's row for several servers: what this server uses for its \
+                session store, and what JWT needs once strict revocation is on.",
+            question: "Sticky sessions 'work'. What happens to the logged-in users of a server that restarts?",
+        },
+        GuideStep::CsrfXss => GuideText {
+            title: "CSRF vs XSS: where the credential lives",
+            claim: "Cookies invite CSRF; localStorage invites XSS theft. You choose which attack to defend against.",
+            look_for: "What page script can read: the HttpOnly cookie is invisible, the demo token in localStorage \
+                is not. Then the cross-site form: does your cookie travel, and which defence refuses the request?",
+            question: "This app keeps JWTs in HttpOnly cookies in the browser. What did it gain, and what did it \
+                have to add?",
+        },
+        GuideStep::Refresh => GuideText {
+            title: "Refresh tokens",
+            claim: "Short access tokens plus a refresh token give both: quick expiry and long logins.",
+            look_for: "The spent-refresh-token replay: the old token is refused and the whole family is revoked, so \
+                even the rightful new token dies. On /me, your devices and how long a revoked token still works.",
+            question: "Why revoke the whole family instead of just refusing the one reused token?",
+        },
+        GuideStep::Attacks => GuideText {
+            title: "The classic JWT attacks",
+            claim: "JWT is secure if the verifier is; most JWT breaches are verifier mistakes.",
+            look_for: "The broken tokens against this app's verifier (each refused, naming the check), then the \
+                naive verifiers: each attack lets you in there and is refused by the real one, with the rule that \
+                stops it.",
+            question: "Which of the seven naive mistakes would a code review catch, and which only a test?",
+        },
+    },
+    guide_link: |link| match link {
+        "/compare" => "Compare: the flows",
+        "/compare#stored-session" => "Compare: what the server stores",
+        "/compare#wire" => "Compare: bytes on the wire",
+        "/compare#trade-offs" => "Compare: the trade-offs",
+        "/compare/race" => "The race (admins)",
+        "/lab#lab-checks" => "Lab: broken tokens",
+        "/lab#lab-naive" => "Lab: the naive verifier",
+        "/lab#replay-session_fixation" => "Lab: session fixation",
+        "/lab#replay-jwt_after_logout" => "Lab: a token after logout",
+        "/lab#replay-refresh_reuse" => "Lab: a spent refresh token",
+        "/lab#propagation-forced_logout" => "Lab: forced logout",
+        "/lab#propagation-role_change" => "Lab: role change",
+        "/lab#script-read" => "Lab: what script can read",
+        "/lab#csrf" => "Lab: a cross-site form post",
+        "/me" => "My page: devices",
+        _ => "Open",
+    },
 };
 
 fn error(error: &AppError) -> String {

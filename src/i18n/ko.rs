@@ -1,11 +1,12 @@
 //! 한국어. 기술 용어는 한국 개발자들이 쓰는 대로 둔다: 세션, 쿠키, 토큰, JWT,
 //! 액세스 토큰, 리프레시 토큰.
 
-use super::Messages;
+use super::{GuideText, Messages};
 use crate::{
     error::AppError,
     model::{
         compare::{FlowNode, StoredKind},
+        guide::GuideStep,
         lab::{Flaw, Propagation, Replay, TokenCheck},
         race::{RaceAction, RaceStop, TickOutcome},
         AuditDetail, AuditEvent, AuthMode, BadInput, ClientSummary, Denial, DeniedBecause, RefreshFailure,
@@ -363,6 +364,8 @@ pub(super) static KO: Messages = Messages {
     trade_title: "장단점, 이 서버의 답으로",
     trade_question: "질문",
     trade_see: "확인하기",
+    trade_experiment: "실험",
+    trade_run_it: "Lab에서 실행",
     trade_row: |row| match row {
         "size" => "요청당 자격 증명 크기",
         "state" => "상태가 있는 곳",
@@ -818,6 +821,116 @@ pub(super) static KO: Messages = Messages {
     attacker_sent: |action| format!("이 페이지는 열리자마자 다음 숨은 폼을 {action}(으)로 제출했습니다:"),
     attacker_again: "다시 보내기",
     attacker_back: "이제 Lab 탭으로 돌아가세요. 서버가 본 것이 나와 있습니다.",
+    nav_guide: "가이드",
+    guide_title: "스터디 가이드: 한 시간에 보는 세션 vs 토큰",
+    guide_lead: "논쟁의 주장마다 한 단계씩, 모두 아홉 단계입니다. 단계마다 주장이 무엇인지, 어느 실험이 그것을 \
+        검증하는지, 무엇을 볼지, 함께 토론할 질문을 적었습니다. 실행하기 전에 먼저 예측하세요. Lab이 브라우저마다 \
+        점수를 기록하므로 마지막에 서로 비교할 수 있습니다.",
+    guide_how: "노트북 한 대를 프로젝터에 연결해 진행해도 되고, 모두가 각자의 휴대폰이나 노트북으로 같은 서버에 \
+        접속해도 됩니다. 브라우저만 있으면 됩니다. 단계에서 요구하면 세션으로 한 번, JWT로 한 번 로그인하세요(브라우저 \
+        두 개, 또는 하나로 차례로).",
+    guide_print: "이 가이드 인쇄하기",
+    guide_plan: "한눈에 보는 한 시간",
+    guide_step_col: "단계",
+    guide_minutes_col: "시간",
+    guide_from_col: "시작",
+    guide_minutes: |minutes| format!("{minutes}분"),
+    guide_claim_label: "주장",
+    guide_try_label: "실험",
+    guide_look_label: "볼 것",
+    guide_question_label: "토론",
+    guide_step: |step| match step {
+        GuideStep::Stateless => GuideText {
+            title: "HTTP는 기억하지 않는다: 자격 증명이 필요한 이유",
+            claim: "HTTP는 무상태입니다. 요청 하나하나가 독립적이므로, 로그인 후의 모든 요청은 누가 보냈는지 증명을 \
+                실어야 합니다. 서버 상태를 가리키는 세션 ID, 또는 클레임을 담은 서명된 토큰입니다.",
+            look_for: "/compare에서 각 방식의 흐름과 여러분의 요청이 지나간 상자를 보세요. Lab에서는 페이로드에 \
+                admin이라고 적은 토큰을 보내고 어느 검사가 거부하는지 보세요.",
+            question: "서버가 아무것도 기억하지 않는다면 로그아웃은 무엇을 뜻할까요?",
+        },
+        GuideStep::Storage => GuideText {
+            title: "각 방식이 저장하는 것과 그 위치",
+            claim: "세션은 서버에 상태를 두고 브라우저에는 ID만 줍니다. JWT는 클레임을 토큰에 담고 서버에는 (거의) \
+                아무것도 두지 않습니다.",
+            look_for: "/compare에서 세션 행과 로그인당 바이트, JWT 열의 리프레시 패밀리를 보세요. 그다음 세션 고정 \
+                실험: 로그인할 때 새 ID를 발급하므로 심어 둔 ID는 절대 채택되지 않습니다.",
+            question: "이 앱의 JWT 방식도 로그인마다 리프레시 패밀리를 저장합니다. 그래도 '무상태'일까요?",
+        },
+        GuideStep::Traffic => GuideText {
+            title: "트래픽: 자격 증명의 바이트 비용",
+            claim: "토큰은 모든 요청을 크게 만든다(\"트래픽이 50% 정도 늘어난다\").",
+            look_for: "/compare에서 같은 요청을 두 방식으로 보냈을 때의 자격 증명 헤더 바이트와 전체 요청 헤더 \
+                바이트(이 서버에서 잰 값), 그리고 차이가 나는 이유(클레임, 서명, 함께 가는 리프레시 쿠키)를 보세요.",
+            question: "어떤 클라이언트와 네트워크에서 이 차이가 중요하고, 어디서는 전혀 중요하지 않을까요?",
+        },
+        GuideStep::ForcedLogout => GuideText {
+            title: "강제 로그아웃",
+            claim: "세션은 바로 회수되고, JWT는 만료될 때까지 살아 있다.",
+            look_for: "강제 로그아웃 실험: 세션 클라이언트는 바로 다음 요청에서 거부되고, JWT 클라이언트는 토큰이 \
+                만료될 때까지 응답을 받습니다(주황). 엄격한 취소를 켜고(관리자가 /admin에서) 다시 실행하세요. \
+                발표자라면 레이스로 실시간으로 보여 줄 수 있습니다.",
+            question: "엄격한 취소의 비용은 무엇이고, 그것을 켜면 '서버 상태가 없다'는 주장에서 무엇이 남을까요?",
+        },
+        GuideStep::RoleChange => GuideText {
+            title: "역할 변경",
+            claim: "새 역할은 세션에 바로 반영되고, 토큰은 서명될 때의 역할을 유지한다.",
+            look_for: "역할 변경 실험: 각 클라이언트가 처음 admin으로 동작하는 때, 그리고 JWT 클라이언트는 리프레시 \
+                뒤에야 그렇게 된다는 점을 보세요.",
+            question: "승격이 늦으면 불편할 뿐이지만 강등이 늦으면 구멍입니다. 여기서 토큰 수명은 얼마나 짧아야 \
+                할까요?",
+        },
+        GuideStep::Servers => GuideText {
+            title: "서버가 여러 대일 때",
+            claim: "서버 A에서 만든 세션은 저장소를 공유하지 않으면(또는 로드 밸런서가 스티키가 아니면) 서버 B가 \
+                모릅니다. JWT는 키만 있으면 어디서나 검증됩니다.",
+            look_for:
+                "/compare의 트레이드오프 표에서 서버 여러 대 행을 보세요. 이 서버가 세션 저장소로 무엇을 쓰는지, \
+                엄격한 취소를 켜면 JWT에 무엇이 필요한지 나와 있습니다.",
+            question: "스티키 세션은 '동작'합니다. 그 서버가 재시작하면 로그인한 사용자들은 어떻게 될까요?",
+        },
+        GuideStep::CsrfXss => GuideText {
+            title: "CSRF vs XSS: 자격 증명을 어디에 둘까",
+            claim: "쿠키는 CSRF를, localStorage는 XSS 탈취를 부른다. 어느 공격을 막을지 고르는 것이다.",
+            look_for: "페이지 스크립트가 읽을 수 있는 것: HttpOnly 쿠키는 보이지 않고, localStorage의 데모 토큰은 \
+                보입니다. 그다음 다른 사이트의 폼: 쿠키가 함께 가는지, 어느 방어가 요청을 거부하는지 보세요.",
+            question: "이 앱은 브라우저에서 JWT를 HttpOnly 쿠키에 둡니다. 그래서 얻은 것은 무엇이고, 대신 무엇을 \
+                더해야 했을까요?",
+        },
+        GuideStep::Refresh => GuideText {
+            title: "리프레시 토큰",
+            claim: "짧은 액세스 토큰과 리프레시 토큰을 함께 쓰면 빠른 만료와 긴 로그인을 모두 얻는다.",
+            look_for:
+                "사용한 리프레시 토큰 재사용 실험: 옛 토큰이 거부되고 패밀리 전체가 취소되어, 정당한 새 토큰까지 \
+                죽습니다. /me에서는 내 기기와 취소된 토큰이 아직 얼마나 동작하는지 보세요.",
+            question: "재사용된 토큰 하나만 거부하지 않고 패밀리 전체를 취소하는 이유는 무엇일까요?",
+        },
+        GuideStep::Attacks => GuideText {
+            title: "고전적인 JWT 공격",
+            claim: "JWT는 검증기가 안전한 만큼만 안전하다. JWT 사고의 대부분은 검증기의 실수다.",
+            look_for: "이 앱의 검증기에 보내는 망가진 토큰(각각 검사 이름과 함께 거부됨), 그다음 순진한 검증기: \
+                공격마다 그쪽은 통과하고 진짜 검증기는 그 공격을 막는 규칙과 함께 거부합니다.",
+            question: "일곱 가지 순진한 실수 중 코드 리뷰로 잡을 수 있는 것은 무엇이고, 테스트로만 잡히는 것은 \
+                무엇일까요?",
+        },
+    },
+    guide_link: |link| match link {
+        "/compare" => "비교: 흐름",
+        "/compare#stored-session" => "비교: 서버가 저장하는 것",
+        "/compare#wire" => "비교: 전송되는 바이트",
+        "/compare#trade-offs" => "비교: 트레이드오프",
+        "/compare/race" => "레이스 (관리자)",
+        "/lab#lab-checks" => "Lab: 망가진 토큰",
+        "/lab#lab-naive" => "Lab: 순진한 검증기",
+        "/lab#replay-session_fixation" => "Lab: 세션 고정",
+        "/lab#replay-jwt_after_logout" => "Lab: 로그아웃 후의 토큰",
+        "/lab#replay-refresh_reuse" => "Lab: 사용한 리프레시 토큰",
+        "/lab#propagation-forced_logout" => "Lab: 강제 로그아웃",
+        "/lab#propagation-role_change" => "Lab: 역할 변경",
+        "/lab#script-read" => "Lab: 스크립트가 읽을 수 있는 것",
+        "/lab#csrf" => "Lab: 다른 사이트의 폼 POST",
+        "/me" => "내 페이지: 기기",
+        _ => "열기",
+    },
 };
 
 fn role_name(role: Role) -> &'static str {

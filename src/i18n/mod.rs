@@ -14,6 +14,7 @@ use crate::{
     error::AppError,
     model::{
         compare::{CompareFacts, FlowNode, SameRequest, StoredKind},
+        guide::GuideStep,
         lab::{Flaw, Propagation, Replay, TokenCheck},
         race::{RaceAction, RaceLane, RaceStop, RaceTick},
         AuditDetail, AuthMode, ClientSummary, Role, Step,
@@ -292,6 +293,8 @@ pub(crate) struct Messages {
     pub trade_title: &'static str,
     pub trade_question: &'static str,
     pub trade_see: &'static str,
+    pub trade_experiment: &'static str,
+    pub trade_run_it: &'static str,
     pub trade_row: fn(&str) -> &'static str,
     pub trade_link: fn(&str) -> &'static str,
     pub trade_size: fn(AuthMode, Option<usize>) -> String,
@@ -428,6 +431,33 @@ pub(crate) struct Messages {
     pub attacker_again: &'static str,
     #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
     pub attacker_back: &'static str,
+    pub nav_guide: &'static str,
+    pub guide_title: &'static str,
+    pub guide_lead: &'static str,
+    pub guide_how: &'static str,
+    pub guide_print: &'static str,
+    pub guide_plan: &'static str,
+    pub guide_step_col: &'static str,
+    pub guide_minutes_col: &'static str,
+    pub guide_from_col: &'static str,
+    pub guide_minutes: fn(u32) -> String,
+    pub guide_claim_label: &'static str,
+    pub guide_try_label: &'static str,
+    pub guide_look_label: &'static str,
+    pub guide_question_label: &'static str,
+    pub guide_step: fn(GuideStep) -> GuideText,
+    pub guide_link: fn(&str) -> &'static str,
+}
+
+/// One step of `/guide` in one language.
+pub struct GuideText {
+    pub title: &'static str,
+    /// What the claim of the debate says.
+    pub claim: &'static str,
+    /// What to look for in the experiment.
+    pub look_for: &'static str,
+    /// A question for the group.
+    pub question: &'static str,
 }
 
 impl Messages {

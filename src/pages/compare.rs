@@ -469,8 +469,9 @@ fn wire_reason(t: &Messages, data: &CompareView, same: &SameRequest) -> String {
     }
 }
 
-/// One row of the trade-off table: key, session cell, JWT cell, link.
-type TradeOff = (&'static str, String, String, &'static str);
+/// One row of the trade-off table: key, session cell, JWT cell, where this
+/// server shows it, and the Lab experiment that tests it (if one does).
+type TradeOff = (&'static str, String, String, &'static str, Option<&'static str>);
 
 fn trade_off_rows(t: &Messages, data: &CompareView) -> Vec<TradeOff> {
     let facts = &data.facts;
@@ -489,39 +490,57 @@ fn trade_off_rows(t: &Messages, data: &CompareView) -> Vec<TradeOff> {
             (t.trade_size)(AuthMode::Session, bytes(AuthMode::Session)),
             (t.trade_size)(AuthMode::Jwt, bytes(AuthMode::Jwt)),
             "#wire",
+            None,
         ),
         (
             "state",
             (t.trade_state)(AuthMode::Session, per_login(AuthMode::Session), &facts.session_store),
             (t.trade_state)(AuthMode::Jwt, per_login(AuthMode::Jwt), &facts.session_store),
             "#stored-session",
+            None,
         ),
         (
             "forced_logout",
             (t.trade_logout)(AuthMode::Session, facts),
             (t.trade_logout)(AuthMode::Jwt, facts),
             race_or_admin,
+            Some("/lab#propagation-forced_logout"),
         ),
         (
             "role_change",
             (t.trade_role)(AuthMode::Session, facts),
             (t.trade_role)(AuthMode::Jwt, facts),
             race_or_admin,
+            Some("/lab#propagation-role_change"),
         ),
         (
             "servers",
             (t.trade_servers)(AuthMode::Session, facts),
             (t.trade_servers)(AuthMode::Jwt, facts),
             "#stored-jwt",
+            None,
         ),
         (
             "login_limit",
             (t.trade_limit)(facts.max_logins_per_user),
             (t.trade_limit)(facts.max_logins_per_user),
             "/me",
+            None,
         ),
-        ("csrf", t.trade_csrf.0.to_owned(), t.trade_csrf.1.to_owned(), "/me"),
-        ("xss", t.trade_xss.0.to_owned(), t.trade_xss.1.to_owned(), "/me"),
+        (
+            "csrf",
+            t.trade_csrf.0.to_owned(),
+            t.trade_csrf.1.to_owned(),
+            "/me",
+            Some("/lab#csrf"),
+        ),
+        (
+            "xss",
+            t.trade_xss.0.to_owned(),
+            t.trade_xss.1.to_owned(),
+            "/me",
+            Some("/lab#script-read"),
+        ),
     ]
 }
 
@@ -539,17 +558,26 @@ fn TradeOffs(rows: Vec<TradeOff>) -> impl IntoView {
                             <th scope="col"><ModeBadge mode=AuthMode::Session/></th>
                             <th scope="col"><ModeBadge mode=AuthMode::Jwt/></th>
                             <th scope="col">{t.trade_see}</th>
+                            <th scope="col">{t.trade_experiment}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {rows
                             .into_iter()
-                            .map(|(key, session, jwt, link)| view! {
+                            .map(|(key, session, jwt, link, experiment)| view! {
                                 <tr data-testid="trade-row" data-row=key>
                                     <th scope="row">{(t.trade_row)(key)}</th>
                                     <td data-mode="session">{session}</td>
                                     <td data-mode="jwt">{jwt}</td>
                                     <td><a href=link>{(t.trade_link)(link)}</a></td>
+                                    <td>
+                                        {match experiment {
+                                            Some(experiment) => view! {
+                                                <a href=experiment data-testid="trade-experiment">{t.trade_run_it}</a>
+                                            }.into_any(),
+                                            None => "—".into_any(),
+                                        }}
+                                    </td>
                                 </tr>
                             })
                             .collect_view()}

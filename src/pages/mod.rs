@@ -2,6 +2,7 @@ pub mod admin;
 pub mod board;
 pub mod compare;
 pub mod devices;
+pub mod guide;
 pub mod home;
 pub mod lab;
 pub mod login;

@@ -167,7 +167,7 @@ pub(super) fn ScriptCard(score: Score) -> impl IntoView {
         })
     };
     view! {
-        <article class="card lab-card" data-testid="script-read">
+        <article class="card lab-card" id="script-read" data-testid="script-read">
             <h3>{t.lab_script_title}</h3>
             <p>{t.lab_script_claim}</p>
             <div class="guess-groups">
@@ -235,7 +235,7 @@ pub(super) fn CsrfCard(score: Score) -> impl IntoView {
     let t = use_messages();
     let csrf_run = Resource::new(|| (), |_| new_csrf_run());
     view! {
-        <article class="card lab-card lab-card-wide" data-testid="csrf">
+        <article class="card lab-card lab-card-wide" id="csrf" data-testid="csrf">
             <h3>{t.lab_csrf_title}</h3>
             <p>{t.lab_csrf_claim}</p>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>

@@ -143,17 +143,17 @@ pub fn LabPage() -> impl IntoView {
                     {t.lab_score_reset}
                 </button>
             </p>
-            <h2>{t.lab_checks_title}</h2>
+            <h2 id="lab-checks">{t.lab_checks_title}</h2>
             <p>{t.lab_checks_lead}</p>
             <div class="lab-cards">
                 {TokenCheck::ALL.into_iter().map(|check| view! { <CheckCard check score/> }).collect_view()}
             </div>
-            <h2>{t.lab_replays_title}</h2>
+            <h2 id="lab-replays">{t.lab_replays_title}</h2>
             <p>{t.lab_replays_lead}</p>
             <div class="lab-cards">
                 {Replay::ALL.into_iter().map(|replay| view! { <ReplayCard replay score/> }).collect_view()}
             </div>
-            <h2>{t.lab_propagation_title}</h2>
+            <h2 id="lab-propagation">{t.lab_propagation_title}</h2>
             <p>{t.lab_propagation_lead}</p>
             <div class="lab-cards">
                 {Propagation::ALL
@@ -161,13 +161,13 @@ pub fn LabPage() -> impl IntoView {
                     .map(|experiment| view! { <PropagationCard experiment score/> })
                     .collect_view()}
             </div>
-            <h2>{t.lab_browser_title}</h2>
+            <h2 id="lab-browser">{t.lab_browser_title}</h2>
             <p>{t.lab_browser_lead}</p>
             <div class="lab-cards">
                 <ScriptCard score/>
                 <CsrfCard score/>
             </div>
-            <h2>{t.lab_naive_title}</h2>
+            <h2 id="lab-naive">{t.lab_naive_title}</h2>
             <p>{t.lab_naive_lead}</p>
             <div class="lab-cards">
                 {Flaw::ALL.into_iter().map(|flaw| view! { <AttackCard flaw score/> }).collect_view()}
@@ -230,7 +230,7 @@ fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
         })
     };
     view! {
-        <article class="card lab-card" data-testid="attack" data-flaw=flaw.as_str()>
+        <article class="card lab-card" id=format!("attack-{}", flaw.as_str()) data-testid="attack" data-flaw=flaw.as_str()>
             <h3>{(t.flaw_title)(flaw)}</h3>
             <p>{(t.flaw_claim)(flaw)}</p>
             <div class="guess-groups">
@@ -307,7 +307,7 @@ fn CheckCard(check: TokenCheck, score: Score) -> impl IntoView {
         })
     };
     view! {
-        <article class="card lab-card" data-testid="check" data-check=check.as_str()>
+        <article class="card lab-card" id=format!("check-{}", check.as_str()) data-testid="check" data-check=check.as_str()>
             <h3>{(t.check_title)(check)}</h3>
             <p>{(t.check_claim)(check)}</p>
             <div class="guess-groups">
@@ -350,7 +350,7 @@ fn ReplayCard(replay: Replay, score: Score) -> impl IntoView {
         })
     };
     view! {
-        <article class="card lab-card" data-testid="replay" data-replay=replay.as_str()>
+        <article class="card lab-card" id=format!("replay-{}", replay.as_str()) data-testid="replay" data-replay=replay.as_str()>
             <h3>{(t.replay_title)(replay)}</h3>
             <p>{(t.replay_claim)(replay)}</p>
             <div class="guess-groups">

@@ -49,7 +49,12 @@ pub(super) fn PropagationCard(experiment: Propagation, score: Score) -> impl Int
         })
     };
     view! {
-        <article class="card lab-card lab-card-wide" data-testid="propagation" data-experiment=experiment.as_str()>
+        <article
+            class="card lab-card lab-card-wide"
+            id=format!("propagation-{}", experiment.as_str())
+            data-testid="propagation"
+            data-experiment=experiment.as_str()
+        >
             <h3>{(t.propagation_title)(experiment)}</h3>
             <p>{(t.propagation_claim)(experiment)}</p>
             <div class="guess-groups">
