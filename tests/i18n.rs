@@ -267,6 +267,9 @@ async fn no_english_sentence_on_any_page_in_korean() {
         ("/compare/race", admin.as_str()),
         ("/compare/race", jwt_cookies.as_str()),
         ("/lab", ""),
+        ("/lab", admin.as_str()),
+        ("/guide", ""),
+        ("/guide", jwt_cookies.as_str()),
     ];
     for (path, cookie) in pages {
         let html = korean_page(&app, path, cookie).await;

@@ -85,7 +85,8 @@ async fn the_spec_documents_every_route_with_its_errors_and_both_credentials() {
 
 #[tokio::test]
 async fn every_documented_operation_is_routed() {
-    let app = app().await;
+    // Short demo tokens: a Lab propagation run lasts one token's life.
+    let app = common::app_with(&["--race-access-ttl", "1"]).await;
     // The Lab's attacks send their requests to the listening server.
     app.serve().await;
     for (method, path) in ROUTES {
@@ -94,7 +95,9 @@ async fn every_documented_operation_is_routed() {
             .replace("{username}", "alice")
             .replace("{flaw}", "decode_only")
             .replace("{check}", "expired")
-            .replace("{replay}", "refresh_reuse");
+            .replace("{replay}", "refresh_reuse")
+            .replace("{experiment}", "role_change")
+            .replace("{run}", "0b6f0c7e-5f8a-4d51");
         let request = Request::builder()
             .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
             .uri(&uri)

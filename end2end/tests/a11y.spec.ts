@@ -54,6 +54,10 @@ test("/lab is accessible", async ({ page }, testInfo) => {
   await check(page, "/lab", "lab", testInfo);
 });
 
+test("/guide is accessible", async ({ page }, testInfo) => {
+  await check(page, "/guide", "guide", testInfo);
+});
+
 test("/compare/race is accessible", async ({ admin }, testInfo) => {
   await check(admin.page, "/compare/race", "race", testInfo);
 });
