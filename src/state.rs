@@ -92,6 +92,15 @@ impl ServerFnContext {
         crate::auth::AuthContext::from_parts(&self.parts)
     }
 
+    /// The language this request was answered in (`i18n::server::negotiate_locale`).
+    pub fn locale(&self) -> crate::i18n::Locale {
+        self.parts
+            .extensions
+            .get::<crate::i18n::Locale>()
+            .copied()
+            .unwrap_or_default()
+    }
+
     pub fn session(&self) -> Option<tower_sessions::Session> {
         self.parts.extensions.get::<tower_sessions::Session>().cloned()
     }

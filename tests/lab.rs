@@ -431,3 +431,25 @@ async fn the_attacker_page_lives_on_the_other_loopback_name_and_posts_here() {
         .await;
     assert_eq!(bad_run.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_run_answers_in_the_viewers_language() {
+    use axum::{body::Body, http::header, http::Request};
+    let app = app().await;
+    app.serve().await;
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/lab/replays/session_after_logout")
+        .header(header::ACCEPT_LANGUAGE, "ko-KR,ko;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    let run = app.send(request).await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    let refused = &run.body["steps"][3]["response_body"];
+    assert_eq!(refused["error"], "unauthenticated");
+    let message = refused["message"].as_str().unwrap();
+    assert!(
+        message.chars().any(|c| ('가'..='힣').contains(&c)),
+        "not Korean: {message}"
+    );
+}

@@ -5,6 +5,7 @@ use super::{ApiPath, ApiQuery, ErrorBody};
 use crate::{
     auth::AuthContext,
     error::AppError,
+    i18n::Locale,
     lab::attacks::ATTACKER_JWKS_PATH,
     model::lab::{
         is_run_id, AttackRun, CheckRun, CsrfAttempt, Flaw, Probe, Propagation, PropagationRun, Replay, ReplayRun,
@@ -19,7 +20,7 @@ use axum::{
     middleware::Next,
     response::{Html, IntoResponse, Response},
     routing::{get, post},
-    Json, Router,
+    Extension, Json, Router,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -76,9 +77,10 @@ pub async fn naive_protected(
         (status = 404, body = ErrorBody, description = "no such flaw"), (status = 503, body = ErrorBody)))]
 pub async fn attack(
     State(state): State<AppState>,
+    Extension(locale): Extension<Locale>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<AttackRun>, AppError> {
-    Ok(Json(lab::run_attack(&state, flaw(&name)?).await?))
+    Ok(Json(lab::run_attack(&state, flaw(&name)?, locale).await?))
 }
 
 /// Sends one forged or broken access token to `GET /api/me`: what this
@@ -87,9 +89,13 @@ pub async fn attack(
     params(("check" = TokenCheck, Path)),
     responses((status = 200, body = CheckRun), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "no such check"), (status = 503, body = ErrorBody)))]
-pub async fn check(State(state): State<AppState>, ApiPath(name): ApiPath<String>) -> Result<Json<CheckRun>, AppError> {
+pub async fn check(
+    State(state): State<AppState>,
+    Extension(locale): Extension<Locale>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<CheckRun>, AppError> {
     let check = TokenCheck::parse(&name).ok_or(AppError::NotFound)?;
-    Ok(Json(lab::run_check(&state, check).await?))
+    Ok(Json(lab::run_check(&state, check, locale).await?))
 }
 
 /// Uses a credential again after it should be dead (or plants one before
@@ -100,10 +106,11 @@ pub async fn check(State(state): State<AppState>, ApiPath(name): ApiPath<String>
         (status = 404, body = ErrorBody, description = "no such experiment"), (status = 503, body = ErrorBody)))]
 pub async fn replay(
     State(state): State<AppState>,
+    Extension(locale): Extension<Locale>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<ReplayRun>, AppError> {
     let replay = Replay::parse(&name).ok_or(AppError::NotFound)?;
-    Ok(Json(lab::run_replay(&state, replay).await?))
+    Ok(Json(lab::run_replay(&state, replay, locale).await?))
 }
 
 /// Makes a change to a logged-in demo user (forced logout, promotion) and
@@ -215,7 +222,7 @@ async fn attacker_page(headers: HeaderMap, Query(query): Query<AttackerQuery>) -
     let locale = query
         .lang
         .as_deref()
-        .and_then(crate::i18n::Locale::parse)
+        .and_then(Locale::parse)
         .unwrap_or_else(|| crate::i18n::server::request_locale(&headers));
     let (html, policy) = lab::attacker_page(host, &query.run, locale).ok_or(AppError::NotFound)?;
     let mut response = Html(html).into_response();

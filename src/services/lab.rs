@@ -2,6 +2,7 @@
 //! loopback to this server, through every layer, and reports what was sent
 //! and what came back. The naive verifier is used here and nowhere else.
 
+use crate::i18n::Locale;
 use crate::{
     auth::jwt::{self, Claims},
     auth::AuthContext,
@@ -21,7 +22,7 @@ use crate::{
     },
     services::{
         accounts, logins,
-        loopback::{send, Answer, Credential},
+        loopback::{send, send_in, Answer, Credential},
         race::DemoClients,
     },
     state::AppState,
@@ -103,15 +104,37 @@ fn shown(method: Method, path: &str, credential: Credential<'_>, body: Option<&V
     }
 }
 
+/// Where a run's requests go, and the language their answers come in (the
+/// viewer's, so that the messages shown match the page).
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    address: SocketAddr,
+    locale: Locale,
+}
+
+impl Target {
+    async fn send(self, method: Method, path: &str, credential: Credential<'_>, body: Option<Value>) -> Answer {
+        send_in(self.address, Some(self.locale), method, path, credential, body).await
+    }
+}
+
+/// This server, as the Lab's runs reach it, in the viewer's language.
+fn target(state: &AppState, locale: Locale) -> Result<Target, AppError> {
+    Ok(Target {
+        address: listening(state)?,
+        locale,
+    })
+}
+
 /// The requests of one run, kept for the learner in the order they went.
 struct Recorder {
-    address: SocketAddr,
+    target: Target,
     steps: Vec<Exchange>,
 }
 
 impl Recorder {
     async fn send(&mut self, method: Method, path: &str, credential: Credential<'_>, body: Option<Value>) -> Answer {
-        let answer = send(self.address, method.clone(), path, credential, body.clone()).await;
+        let answer = self.target.send(method.clone(), path, credential, body.clone()).await;
         self.steps.push(shown(method, path, credential, body.as_ref(), &answer));
         answer
     }
@@ -126,13 +149,13 @@ impl Recorder {
 }
 
 /// Logs the Lab's user out of a login a run made, so runs leave no live login.
-async fn log_out(address: SocketAddr, credential: Credential<'_>) {
-    send(address, Method::POST, "/api/logout", credential, None).await;
+async fn log_out(target: Target, credential: Credential<'_>) {
+    target.send(Method::POST, "/api/logout", credential, None).await;
 }
 
 /// Runs a replay experiment with fresh logins of the Lab's user.
-pub async fn run_replay(state: &AppState, replay: Replay) -> Result<ReplayRun, AppError> {
-    let address = listening(state)?;
+pub async fn run_replay(state: &AppState, replay: Replay, locale: Locale) -> Result<ReplayRun, AppError> {
+    let target = target(state, locale)?;
     let password = state
         .lab
         .demo_password(|| accounts::reset_demo_user(state, LAB_USERNAME))
@@ -140,7 +163,7 @@ pub async fn run_replay(state: &AppState, replay: Replay) -> Result<ReplayRun, A
         .to_owned();
     let credentials = json!({"username": LAB_USERNAME, "password": password});
     let mut run = Recorder {
-        address,
+        target,
         steps: Vec::new(),
     };
     let mut token_valid_for = None;
@@ -194,7 +217,7 @@ pub async fn run_replay(state: &AppState, replay: Replay) -> Result<ReplayRun, A
                 .await;
             let issued = login.session_cookie().ok_or_else(|| login_failed(&login))?;
             let replayed = run.get("/api/me", Credential::Cookie(&planted)).await;
-            log_out(address, Credential::Cookie(&issued)).await;
+            log_out(target, Credential::Cookie(&issued)).await;
             replayed
         }
     };
@@ -221,19 +244,15 @@ fn readable_part(token: &str, index: usize) -> Value {
 }
 
 /// A real token pair of the Lab's user, from the real login.
-async fn lab_tokens(state: &AppState, address: SocketAddr) -> Result<(String, String), AppError> {
+async fn lab_tokens(state: &AppState, target: Target) -> Result<(String, String), AppError> {
     let password = state
         .lab
         .demo_password(|| accounts::reset_demo_user(state, LAB_USERNAME))
         .await?;
-    let login = send(
-        address,
-        Method::POST,
-        "/api/jwt/login",
-        Credential::None,
-        Some(json!({"username": LAB_USERNAME, "password": password})),
-    )
-    .await;
+    let credentials = json!({"username": LAB_USERNAME, "password": password});
+    let login = target
+        .send(Method::POST, "/api/jwt/login", Credential::None, Some(credentials))
+        .await;
     match (
         login.body["access_token"].as_str(),
         login.body["refresh_token"].as_str(),
@@ -245,34 +264,29 @@ async fn lab_tokens(state: &AppState, address: SocketAddr) -> Result<(String, St
 
 /// Runs `flaw`'s attack against its naive verifier and, with the claims of
 /// a real token of the Lab's user, against this app's real verifier.
-pub async fn run_attack(state: &AppState, flaw: Flaw) -> Result<AttackRun, AppError> {
-    let address = listening(state)?;
+pub async fn run_attack(state: &AppState, flaw: Flaw, locale: Locale) -> Result<AttackRun, AppError> {
+    let target = target(state, locale)?;
     let keys = state.lab.keys().await?;
-    let (real_token, _) = lab_tokens(state, address).await?;
+    let (real_token, _) = lab_tokens(state, target).await?;
     let real_claims = readable_part(&real_token, 1);
 
     let forge = |claims: &Value| attacks::forge(flaw, &keys.naive, &keys.attacker, claims).map_err(AppError::internal);
     let against_naive = forge(&json!({"sub": "lab", "name": LAB_USERNAME, "role": "user"}))?;
     let naive_path = format!("/api/lab/naive/{}/protected", flaw.as_str());
-    let naive = send(
-        address,
-        Method::GET,
-        &naive_path,
-        Credential::Bearer(&against_naive.token),
-        None,
-    )
-    .await;
+    let naive = target
+        .send(Method::GET, &naive_path, Credential::Bearer(&against_naive.token), None)
+        .await;
 
     let against_real = forge(&real_claims)?;
-    let real = send(
-        address,
-        Method::GET,
-        "/api/lab/probe",
-        Credential::Bearer(&against_real.token),
-        None,
-    )
-    .await;
-    log_out(address, Credential::Bearer(&real_token)).await;
+    let real = target
+        .send(
+            Method::GET,
+            "/api/lab/probe",
+            Credential::Bearer(&against_real.token),
+            None,
+        )
+        .await;
+    log_out(target, Credential::Bearer(&real_token)).await;
     let real_refusal = serde_json::from_value(real.body["refusal"].clone()).ok();
     Ok(AttackRun {
         flaw,
@@ -298,9 +312,9 @@ fn listening(state: &AppState) -> Result<SocketAddr, AppError> {
 
 /// Sends `check`'s token to `GET /api/me`, and to the probe for the check
 /// that refused it. The token is made from a real login of the Lab's user.
-pub async fn run_check(state: &AppState, check: TokenCheck) -> Result<CheckRun, AppError> {
-    let address = listening(state)?;
-    let (access, refresh) = lab_tokens(state, address).await?;
+pub async fn run_check(state: &AppState, check: TokenCheck, locale: Locale) -> Result<CheckRun, AppError> {
+    let target = target(state, locale)?;
+    let (access, refresh) = lab_tokens(state, target).await?;
     let claims: Claims = serde_json::from_value(readable_part(&access, 1)).map_err(AppError::internal)?;
     let now = crate::auth::now() as u64;
     let admin = |claims: &Claims| Claims {
@@ -333,9 +347,13 @@ pub async fn run_check(state: &AppState, check: TokenCheck) -> Result<CheckRun, 
         })?,
         TokenCheck::RefreshAsAccess => refresh,
     };
-    let answer = send(address, Method::GET, "/api/me", Credential::Bearer(&token), None).await;
-    let probe = send(address, Method::GET, "/api/lab/probe", Credential::Bearer(&token), None).await;
-    log_out(address, Credential::Bearer(&access)).await;
+    let answer = target
+        .send(Method::GET, "/api/me", Credential::Bearer(&token), None)
+        .await;
+    let probe = target
+        .send(Method::GET, "/api/lab/probe", Credential::Bearer(&token), None)
+        .await;
+    log_out(target, Credential::Bearer(&access)).await;
     Ok(CheckRun {
         check,
         token_header: readable_part(&token, 0),
@@ -446,7 +464,7 @@ pub fn cookies_seen(headers: &axum::http::HeaderMap, secure: bool) -> Vec<Cookie
 
 /// A fresh CSRF run for a viewer of `host`: its id, and the attacker's page
 /// on the other name of this loopback host, in the viewer's language.
-pub fn csrf_run(host: Option<&str>, locale: crate::i18n::Locale) -> CsrfRun {
+pub fn csrf_run(host: Option<&str>, locale: Locale) -> CsrfRun {
     let run = uuid::Uuid::new_v4().to_string();
     let attacker_url = host
         .and_then(other_site)
@@ -457,7 +475,7 @@ pub fn csrf_run(host: Option<&str>, locale: crate::i18n::Locale) -> CsrfRun {
 /// The attacker's page: another site's page that, as it opens, submits a
 /// hidden form to this app's CSRF target on the viewer's host. Plain HTML
 /// (no script but one line under a nonce), in the viewer's language.
-pub fn attacker_page(host: &str, run: &str, locale: crate::i18n::Locale) -> Option<(String, String)> {
+pub fn attacker_page(host: &str, run: &str, locale: Locale) -> Option<(String, String)> {
     let target_host = other_site(host)?;
     if !is_run_id(run) {
         return None;

@@ -2,6 +2,7 @@
 //! race, the Lab): each request goes over loopback to the address this
 //! server listens on, so it passes every layer a browser's request passes.
 
+use crate::i18n::Locale;
 use axum::{
     body::Body,
     http::{header, HeaderMap, Method, Request, StatusCode},
@@ -66,7 +67,20 @@ pub async fn send(
     credential: Credential<'_>,
     body: Option<Value>,
 ) -> Answer {
-    match tokio::time::timeout(REQUEST_DEADLINE, exchange(address, method, path, credential, body)).await {
+    send_in(address, None, method, path, credential, body).await
+}
+
+/// [`send`], asking for the answer's messages in `language`.
+pub async fn send_in(
+    address: SocketAddr,
+    language: Option<Locale>,
+    method: Method,
+    path: &str,
+    credential: Credential<'_>,
+    body: Option<Value>,
+) -> Answer {
+    let exchange = exchange(address, language, method, path, credential, body);
+    match tokio::time::timeout(REQUEST_DEADLINE, exchange).await {
         Ok(Some(answer)) => answer,
         _ => Answer::none(),
     }
@@ -74,6 +88,7 @@ pub async fn send(
 
 async fn exchange(
     address: SocketAddr,
+    language: Option<Locale>,
     method: Method,
     path: &str,
     credential: Credential<'_>,
@@ -84,6 +99,9 @@ async fn exchange(
         .uri(path)
         .header(header::HOST, address.to_string())
         .header(header::USER_AGENT, "Auth Lab demo client");
+    if let Some(language) = language {
+        request = request.header(header::ACCEPT_LANGUAGE, language.as_str());
+    }
     request = match credential {
         Credential::None => request,
         Credential::Cookie(cookie) => request.header(header::COOKIE, cookie),

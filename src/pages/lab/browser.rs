@@ -32,13 +32,7 @@ pub async fn new_csrf_run() -> Result<CsrfRun, AppError> {
         .headers
         .get(axum::http::header::HOST)
         .and_then(|value| value.to_str().ok());
-    let locale = ctx
-        .parts
-        .extensions
-        .get::<crate::i18n::Locale>()
-        .copied()
-        .unwrap_or_default();
-    Ok(crate::services::lab::csrf_run(host, locale))
+    Ok(crate::services::lab::csrf_run(host, ctx.locale()))
 }
 
 #[server(prefix = "/rpc", endpoint = "lab_csrf_attempts")]

@@ -25,7 +25,7 @@ pub async fn run_attack(flaw: String) -> Result<AttackRun, AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
     let result = async {
         let flaw = Flaw::parse(&flaw).ok_or(AppError::NotFound)?;
-        crate::services::lab::run_attack(&ctx.state, flaw).await
+        crate::services::lab::run_attack(&ctx.state, flaw, ctx.locale()).await
     }
     .await;
     ctx.respond(result)
@@ -36,7 +36,7 @@ pub async fn run_check(check: String) -> Result<CheckRun, AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
     let result = async {
         let check = TokenCheck::parse(&check).ok_or(AppError::NotFound)?;
-        crate::services::lab::run_check(&ctx.state, check).await
+        crate::services::lab::run_check(&ctx.state, check, ctx.locale()).await
     }
     .await;
     ctx.respond(result)
@@ -47,7 +47,7 @@ pub async fn run_replay(replay: String) -> Result<ReplayRun, AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
     let result = async {
         let replay = Replay::parse(&replay).ok_or(AppError::NotFound)?;
-        crate::services::lab::run_replay(&ctx.state, replay).await
+        crate::services::lab::run_replay(&ctx.state, replay, ctx.locale()).await
     }
     .await;
     ctx.respond(result)
