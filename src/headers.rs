@@ -34,7 +34,8 @@ pub fn is_build_asset(path: &str) -> bool {
 /// inline scripts, `app::shell`); every other answer may load nothing.
 const STRICT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/// `nosniff`, no framing, no referrer beyond this site, and `no-store` on
+/// `nosniff`, no framing, no referrer beyond this site (unless an answer
+/// set its own: the Lab's attacker page), and `no-store` on
 /// everything but the build's static assets: pages and API answers depend
 /// on who asks, so no cache (shared or the browser's back button after a
 /// logout) may keep them.
@@ -44,7 +45,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !headers.contains_key(header::REFERRER_POLICY) {
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    }
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_POLICY));
     }

@@ -418,6 +418,8 @@ async fn the_attacker_page_lives_on_the_other_loopback_name_and_posts_here() {
     assert!(html.contains("<html lang=\"ko\">"));
     let policy = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     assert!(policy.contains("form-action http://127.0.0.1:3000;"), "{policy}");
+    // An attacker's site keeps the browser's default, so its posts name it.
+    assert_eq!(page.headers[header::REFERRER_POLICY], "strict-origin-when-cross-origin");
     // Only for a loopback name with a second site, and a valid run.
     let elsewhere = app
         .get(

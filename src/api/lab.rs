@@ -229,6 +229,12 @@ async fn attacker_page(headers: HeaderMap, Query(query): Query<AttackerQuery>) -
     if let Ok(policy) = HeaderValue::from_str(&policy) {
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
     }
+    // The browser's default, as an attacker's site would have it: its form
+    // posts then carry `Origin: http://localhost:<port>`, not `null`.
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     Ok(response)
 }
 

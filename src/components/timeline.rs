@@ -10,9 +10,6 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// What the timeline shows, in milliseconds.
-const SHOWN_MS: i64 = 60_000;
-
 /// Both streams on one time axis: a box per request, coloured by outcome,
 /// the presenter's actions as vertical lines.
 #[component]
@@ -22,6 +19,9 @@ pub fn Timeline(
     events: Vec<RaceEvent>,
     elapsed_ms: i64,
     tick_ms: u64,
+    /// How much time the axis spans, in milliseconds: a multiple of 6 s
+    /// (the axis has six steps); the latest `shown_ms` are drawn.
+    shown_ms: i64,
 ) -> impl IntoView {
     let t = use_messages();
     const WIDTH: f64 = 960.0;
@@ -29,11 +29,11 @@ pub fn Timeline(
     const LANE: f64 = 56.0;
     const TOP: f64 = 26.0;
     let height = TOP + 2.0 * LANE + 30.0;
-    let end_ms = elapsed_ms.max(SHOWN_MS);
-    let start_ms = end_ms - SHOWN_MS;
+    let end_ms = elapsed_ms.max(shown_ms);
+    let start_ms = end_ms - shown_ms;
     const RIGHT: f64 = 30.0;
-    let x = move |at_ms: i64| LEFT + (at_ms - start_ms) as f64 / SHOWN_MS as f64 * (WIDTH - LEFT - RIGHT);
-    let tick_width = (WIDTH - LEFT - RIGHT) * tick_ms as f64 / SHOWN_MS as f64 * 0.8;
+    let x = move |at_ms: i64| LEFT + (at_ms - start_ms) as f64 / shown_ms as f64 * (WIDTH - LEFT - RIGHT);
+    let tick_width = (WIDTH - LEFT - RIGHT) * tick_ms as f64 / shown_ms as f64 * 0.8;
     let lane_view = |index: usize, lane: &RaceLane| {
         let y = TOP + index as f64 * LANE;
         let boxes = lane
@@ -89,12 +89,13 @@ pub fn Timeline(
         .collect_view();
     let seconds_axis = (0..=6)
         .map(|step| {
-            let at = start_ms + step * 10_000;
+            let at = start_ms + step * shown_ms / 6;
             view! { <text x=x(at) y=height - 6.0 class="axis-label axis-second">{(t.seconds)(at / 1000)}</text> }
         })
         .collect_view();
     view! {
-        <figure class="card timeline">
+        // Focusable: on a phone it scrolls sideways, by keyboard too.
+        <figure class="card timeline" tabindex="0">
             <svg
                 viewBox=format!("0 0 {WIDTH} {height}")
                 role="img"

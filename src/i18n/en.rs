@@ -498,7 +498,7 @@ pub(super) static EN: Messages = Messages {
         let count =
             |lane: &crate::model::race::RaceLane, outcome| lane.ticks.iter().filter(|t| t.outcome == outcome).count();
         format!(
-            "Timeline of the last minute. Session: {} accepted, {} refused. JWT: {} accepted, {} accepted after \
+            "Timeline. Session: {} accepted, {} refused. JWT: {} accepted, {} accepted after \
              revocation, {} refused.",
             count(session, TickOutcome::Accepted),
             count(session, TickOutcome::Refused),

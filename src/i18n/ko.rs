@@ -505,7 +505,7 @@ pub(super) static KO: Messages = Messages {
         let count =
             |lane: &crate::model::race::RaceLane, outcome| lane.ticks.iter().filter(|t| t.outcome == outcome).count();
         format!(
-            "최근 1분의 타임라인. 세션: 수락 {}, 거부 {}. JWT: 수락 {}, 취소 후 수락 {}, 거부 {}.",
+            "타임라인. 세션: 수락 {}, 거부 {}. JWT: 수락 {}, 취소 후 수락 {}, 거부 {}.",
             count(session, TickOutcome::Accepted),
             count(session, TickOutcome::Refused),
             count(jwt, TickOutcome::Accepted),

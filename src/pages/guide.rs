@@ -27,7 +27,7 @@ pub fn GuidePage() -> impl IntoView {
                 <tr>
                     <td><a href=format!("#step-{}", step.as_str())>{format!("{}. {}", index + 1, (t.guide_step)(step).title)}</a></td>
                     <td>{(t.guide_minutes)(step.minutes())}</td>
-                    <td>{format!("{from}′")}</td>
+                    <td>{(t.guide_minutes)(from)}</td>
                 </tr>
             })
         })

@@ -143,6 +143,7 @@ fn LiveRace(initial: RaceView) -> impl IntoView {
                     events=race.events.clone()
                     elapsed_ms=race.elapsed_ms
                     tick_ms=race.tick_ms
+                    shown_ms=60_000
                 />
             }.into_any())}
             {move || race.with(|race| view! { <Reactions race=race.clone()/> }.into_any())}

@@ -380,7 +380,11 @@ fn AttemptView(attempt: CsrfAttempt) -> impl IntoView {
         >
             <h4>{from}</h4>
             <pre class="exchange">{headers}<strong>{format!("→ {}", attempt.status)}</strong></pre>
-            <p class=if attempt.status < 400 { "verdict side let-in" } else { "verdict side refused" }>
+            <p class=match (attempt.status < 400, attempt.cross_site()) {
+                (true, true) => "verdict side let-in",
+                (true, false) => "verdict side",
+                (false, _) => "verdict side refused",
+            }>
                 {verdict}
                 " "
                 {if attempt.carried_login() { t.lab_csrf_cookie_went } else { t.lab_csrf_cookie_stayed }}

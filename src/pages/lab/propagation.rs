@@ -115,6 +115,8 @@ fn PropagationResult(result: PropagationRun) -> impl IntoView {
                 events=vec![result.event]
                 elapsed_ms=result.elapsed_ms
                 tick_ms=result.tick_ms
+                // The whole run, in whole steps of the six-step axis.
+                shown_ms=(result.elapsed_ms + 5_999) / 6_000 * 6_000
             />
             <table class="propagation-table">
                 <caption>{(t.race_action)(result.event.action)}</caption>
