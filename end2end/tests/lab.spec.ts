@@ -93,8 +93,8 @@ test("a forced logout and a role change: the session client sees each at once, t
 });
 
 for (const who of ["sessionUser", "jwtUser"] as const) {
-  test(`page script cannot read the login cookie but reads a token in localStorage (${who})`, async (fixtures) => {
-    const { page } = fixtures[who];
+  test(`page script cannot read the login cookie but reads a token in localStorage (${who})`, async ({ sessionUser, jwtUser }) => {
+    const { page } = who === "sessionUser" ? sessionUser : jwtUser;
     await gotoHydrated(page, "/lab");
     await page.getByTestId("lab-score-reset").click();
     const card = page.getByTestId("script-read");

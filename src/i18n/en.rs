@@ -821,6 +821,8 @@ pub(super) static EN: Messages = Messages {
     attacker_again: "Send it again",
     attacker_back: "Now go back to the Lab's tab: it shows what the server saw.",
     nav_guide: "Guide",
+    home_study: "Studying in a group? Start with the hour-long guide, predict and run the experiments in the Lab, and \
+        watch both modes side by side on Compare:",
     guide_title: "Study guide: session vs token in an hour",
     guide_lead: "Nine steps, one per claim of the debate. Each step says what the claim is, which experiment tests \
         it, what to look for, and a question for the group. Predict before you run: the Lab keeps each browser's \

@@ -432,6 +432,7 @@ pub(crate) struct Messages {
     #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
     pub attacker_back: &'static str,
     pub nav_guide: &'static str,
+    pub home_study: &'static str,
     pub guide_title: &'static str,
     pub guide_lead: &'static str,
     pub guide_how: &'static str,

@@ -26,6 +26,15 @@ pub fn HomePage() -> impl IntoView {
                     </A>
                 </article>
             </div>
+            <p class="card home-study" data-testid="home-study">
+                {t.home_study}
+                " "
+                <A href="/guide" attr:data-testid="home-guide">{t.nav_guide}</A>
+                " · "
+                <A href="/lab">{t.nav_lab}</A>
+                " · "
+                <A href="/compare">{t.nav_compare}</A>
+            </p>
             <h2>{t.demo_accounts}</h2>
             <table class="accounts">
                 <thead>
