@@ -16,13 +16,13 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 export AUTHLAB_BIN := $(abspath $(TARGET_DIR))/release/authlab
 export CHROMIUM
 
-.PHONY: run build test tools browser-deps lint deny unit e2e schema bench bench-flood clean
+.PHONY: run build test tools browser-deps lint deny unit e2e schema bench bench-micro bench-flood clean
 
 run: tools
 	cargo leptos serve --release
 
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 test: tools browser-deps lint deny unit build e2e schema
 
@@ -61,8 +61,14 @@ e2e:
 schema:
 	tests/schemathesis.sh
 
-# Prints what each credential costs per request (not part of `make test`).
-bench:
+# The load benchmark (issue 13): wrk on every path of the release build,
+# written to bench/results.md and bench/results.svg. Not part of `make test`.
+bench: build
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+	bench/load.sh
+
+# Criterion micro benchmarks: what each credential costs per request.
+bench-micro:
 	cargo bench --features ssr --bench credentials
 
 # The login flood of the hardening issue against the release build (needs wrk).

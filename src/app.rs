@@ -9,7 +9,7 @@ use crate::{
     },
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -25,6 +25,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                // The build's stylesheet under its content-hashed name.
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
                 <link rel="icon" type="image/png" href="/favicon.png"/>
@@ -97,7 +99,6 @@ pub fn App() -> impl IntoView {
     provide_context(AuthEpoch(RwSignal::new(0)));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/authlab.css"/>
         <Title text="Auth Lab"/>
         <Router>
             <Nav/>

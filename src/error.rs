@@ -44,6 +44,8 @@ pub enum AppError {
     Busy,
     /// The request's headers (cookies, tokens) are beyond any real client's.
     HeadersTooLarge,
+    /// `/readyz`: the database or the session store does not answer.
+    NotReady,
 }
 
 impl fmt::Display for AppError {
@@ -90,6 +92,7 @@ impl AppError {
             AppError::Internal => "internal",
             AppError::CrossSite => "csrf",
             AppError::Busy => "busy",
+            AppError::NotReady => "not_ready",
             AppError::HeadersTooLarge => "headers_too_large",
             AppError::ServerFn(_) => "server_fn",
         }
@@ -110,6 +113,7 @@ impl AppError {
             AppError::RateLimited(_) => 429,
             AppError::Internal => 500,
             AppError::Busy => 503,
+            AppError::NotReady => 503,
             AppError::HeadersTooLarge => 431,
         }
     }

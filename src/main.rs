@@ -42,6 +42,7 @@ async fn serve() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     // The race's and the Lab's demo clients send their requests here.
     state.address.set(listener.local_addr()?);
+    let listener = server::without_nagle(listener);
     tracing::info!("Auth Lab listening on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

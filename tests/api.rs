@@ -369,6 +369,24 @@ async fn demo_users_can_be_turned_off_and_health_answers() {
 }
 
 #[tokio::test]
+async fn liveness_touches_nothing_and_readiness_needs_the_database() {
+    let app = app().await;
+    for path in ["/livez", "/readyz", "/healthz"] {
+        let reply = app.get(path, &[]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(reply.body["status"], "ok", "{path}");
+    }
+    // The database gone: not ready (a balancer sends no traffic), yet alive.
+    app.state.pool.close().await;
+    for path in ["/readyz", "/healthz"] {
+        let reply = app.get(path, &[]).await;
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(reply.error_code(), "not_ready", "{path}");
+    }
+    assert_eq!(app.get("/livez", &[]).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn stored_passwords_are_argon2id_hashes() {
     let app = app().await;
     let hashes: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM users")

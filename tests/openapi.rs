@@ -11,7 +11,7 @@ use axum::{
 use common::app;
 
 /// Every route of the JSON API (DESIGN.md's contract, grown by the issues).
-const ROUTES: [(&str, &str); 37] = [
+const ROUTES: [(&str, &str); 39] = [
     ("post", "/api/session/login"),
     ("post", "/api/jwt/login"),
     ("post", "/api/jwt/refresh"),
@@ -19,6 +19,8 @@ const ROUTES: [(&str, &str); 37] = [
     ("post", "/api/signup"),
     ("get", "/api/me"),
     ("get", "/healthz"),
+    ("get", "/livez"),
+    ("get", "/readyz"),
     ("get", "/api/me/logins"),
     ("delete", "/api/me/logins/{id}"),
     ("post", "/api/me/logout-others"),

@@ -60,6 +60,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/admin/race/actions", post(compare::act))
         .route("/lang", post(lang::switch_language))
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz))
         .route("/healthz", get(healthz))
         .merge(lab::routes())
         // `/api/openapi.json` and `/api/docs`
@@ -243,9 +245,35 @@ async fn me(auth: AuthContext) -> Result<Json<Me>, AppError> {
     }))
 }
 
+/// Liveness: the process serves requests. Touches nothing else, so it is
+/// also the ceiling every other path is measured against (`make bench`).
+#[utoipa::path(get, path = "/livez", tag = "operations", responses((status = 200, body = Health)))]
+async fn livez() -> Json<Health> {
+    Json(Health { status: "ok".into() })
+}
+
+/// Readiness: the database and the session store answer. What a load
+/// balancer should ask before sending traffic (`/healthz` is the same).
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody, description = "`not_ready`: the database or the session store does not answer")))]
+async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
+    let database = sqlx::query("SELECT 1").execute(&state.pool).await;
+    let sessions = state.sessions.check_ready().await;
+    if let Err(err) = &database {
+        tracing::warn!(%err, "not ready: the database");
+    }
+    if let Err(err) = &sessions {
+        tracing::warn!(%err, "not ready: the session store");
+    }
+    match (database, sessions) {
+        (Ok(_), Ok(())) => Ok(Json(Health { status: "ok".into() })),
+        _ => Err(AppError::NotReady),
+    }
+}
+
+/// The same as `/readyz`, kept for the clients that know it by this name.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
-    responses((status = 200, body = Health), (status = 500, body = ErrorBody, description = "the database cannot be read")))]
-async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    sqlx::query("SELECT 1").execute(&state.pool).await?;
-    Ok(Json(Health { status: "ok".into() }))
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody, description = "`not_ready`")))]
+async fn healthz(state: State<AppState>) -> Result<Json<Health>, AppError> {
+    readyz(state).await
 }

@@ -30,6 +30,8 @@ use utoipa_swagger_ui::SwaggerUi;
         super::logout,
         super::signup,
         super::me,
+        super::livez,
+        super::readyz,
         super::healthz,
         super::me::list_logins,
         super::me::revoke_login,

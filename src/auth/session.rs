@@ -108,6 +108,17 @@ impl AppSessionStore {
         Ok(())
     }
 
+    /// Whether the store answers: one lookup of an id no record has, and
+    /// one read of the login index (readiness, `/readyz`).
+    pub async fn check_ready(&self) -> session_store::Result<()> {
+        self.backend().load(&Id::default()).await?;
+        sqlx::query("SELECT 1 FROM session_logins LIMIT 1")
+            .execute(&self.index)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
     pub fn describe(&self) -> &'static str {
         match self.backend {
             Backend::Sqlite(_) => "SQLite table tower_sessions",

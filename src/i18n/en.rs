@@ -959,6 +959,7 @@ fn error(error: &AppError) -> String {
         AppError::Internal => "Something went wrong on the server.".into(),
         AppError::HeadersTooLarge => "The request's headers (cookies, tokens) are too large.".into(),
         AppError::Busy => "The server is busy checking other passwords; try again in a second.".into(),
+        AppError::NotReady => "Not ready: the database or the session store does not answer.".into(),
         AppError::CrossSite => {
             "Refused: this request came from another site's page (cross-site request forgery).".into()
         }

@@ -967,6 +967,7 @@ fn error(error: &AppError) -> String {
         AppError::Internal => "서버에 문제가 생겼습니다.".into(),
         AppError::HeadersTooLarge => "요청 헤더(쿠키, 토큰)가 너무 큽니다.".into(),
         AppError::Busy => "서버가 다른 비밀번호를 확인하느라 바쁩니다. 잠시 뒤에 다시 시도하세요.".into(),
+        AppError::NotReady => "준비되지 않았습니다. 데이터베이스나 세션 저장소가 응답하지 않습니다.".into(),
         AppError::CrossSite => "거부됨: 다른 사이트의 페이지에서 보낸 요청입니다 (CSRF).".into(),
         AppError::ServerFn(detail) => format!("요청이 실패했습니다: {detail}"),
     }

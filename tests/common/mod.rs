@@ -131,6 +131,7 @@ impl TestApp {
             .router
             .clone()
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let listener = server::without_nagle(listener);
         tokio::spawn(async move { axum::serve(listener, service).await });
         self.state.address.set(address);
         address

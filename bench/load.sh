@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# make bench: the load benchmark. The release server on a fresh SQLite
+# database on loopback, and wrk (2 threads, 64 connections, 10 s each) on
+# each path in turn, in one run; then the first visit's transfer size, the
+# request header bytes per mode and the idle RSS. Writes bench/results.md
+# and bench/results.svg and prints the table.
+#   DURATION=2s make bench     a quick smoke run (not for the README)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${AUTHLAB_BIN:-target/release/authlab}
+PORT=${BENCH_PORT:-3190}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+URL="http://127.0.0.1:$PORT"
+OUT=${BENCH_OUT:-bench}
+
+
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+AUTHLAB_DATABASE_URL="sqlite://$work/authlab.db" AUTHLAB_DATA_DIR="$work" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+  LEPTOS_SITE_ROOT=target/site RUST_LOG=error AUTHLAB_LOGIN_MAX_FAILURES=0 AUTHLAB_LOGIN_MAX_FAILURES_PER_ADDRESS=0 \
+  "$BIN" &
+server=$!
+for _ in $(seq 100); do curl -fs "$URL/livez" >/dev/null 2>&1 && break; sleep 0.1; done
+rss_start=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+
+login() { # mode username -> the credential header
+  local body="{\"username\":\"$2\",\"password\":\"$2-password\"}"
+  if [ "$1" = session ]; then
+    echo "Cookie: authlab_sid=$(curl -fs -c - -H 'content-type: application/json' -d "$body" "$URL/api/session/login" \
+      | awk '$6 == "authlab_sid" { print $7 }')"
+  else
+    echo "Authorization: Bearer $(curl -fs -H 'content-type: application/json' -d "$body" "$URL/api/jwt/login" \
+      | sed -E 's/.*"access_token":"([^"]+)".*/\1/')"
+  fi
+}
+session=$(login session alice)
+jwt=$(login jwt bob)
+admin=$(login session admin)
+printf '%s' "$session" > "$work/session-header"
+printf '%s' "$jwt" > "$work/jwt-header"
+
+run() { # name path [header]
+  local name=$1 path=$2 header=${3:-}
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
+  [ -n "$header" ] && args+=(-H "$header")
+  echo "== $name: GET $path" >&2
+  wrk "${args[@]}" "$URL$path" > "$work/wrk-$name.txt"
+  echo "$name $path" >> "$work/runs"
+}
+strict() { # on|off, as the admin
+  curl -fs -o /dev/null -X PUT -H "$admin" -H 'content-type: application/json' \
+    -d "{\"strict_revocation\":$1}" "$URL/api/admin/settings"
+}
+
+run livez /livez
+run readyz /readyz
+run jwt_me /api/me "$jwt"
+run session_me /api/me "$session"
+strict true
+run jwt_strict_me /api/me "$jwt"
+strict false
+run home / ""
+run login /login ""
+run me_page /me "$session"
+# The stylesheet under its content-hashed name, as pages link it.
+css=$(curl -fs "$URL/login" | grep -oE '/pkg/[^"]+\.css' | head -1)
+run css "$css" ""
+
+# The first visit to /login: the page and every file it loads, as a
+# browser that accepts brotli and gzip receives them.
+first_visit() {
+  local page assets total=0 plain=0 size
+  page=$(curl -fs "$URL/login")
+  assets=$(grep -oE '/pkg/[^"'"'"' )]+' <<<"$page" | sort -u)
+  for path in /login $assets; do
+    size=$(curl -fs -o /dev/null -w '%{size_download}' -H 'accept-encoding: br, gzip' "$URL$path")
+    total=$((total + size))
+    plain=$((plain + $(curl -fs -o /dev/null -w '%{size_download}' "$URL$path")))
+    echo "$path $size" >> "$work/first-visit"
+  done
+  echo "$total $plain" > "$work/first-visit-total"
+}
+first_visit
+# Idle after the load: what the process keeps.
+rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+echo "$rss_start $rss_idle" > "$work/rss"
+
+python3 bench/report.py "$work" "$OUT" "$DURATION" "$CONNECTIONS" "$THREADS"

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Reads the wrk outputs of bench/load.sh and writes results.md and
+results.svg: req/s, p50/p99, the ratio to /livez per path, the request
+header bytes per mode, the first visit's transfer, the idle RSS."""
+import datetime
+import os
+import re
+import subprocess
+import sys
+
+work, out, duration, connections, threads = sys.argv[1:6]
+
+LABELS = {
+    "livez": "`/livez` (the ceiling: no database)",
+    "readyz": "`/readyz` (database and session store)",
+    "jwt_me": "JWT `GET /api/me` (Bearer)",
+    "session_me": "session `GET /api/me` (cookie)",
+    "jwt_strict_me": "JWT `GET /api/me`, strict revocation on",
+    "home": "anonymous `GET /` (server-rendered page)",
+    "login": "anonymous `GET /login`",
+    "me_page": "logged-in `GET /me` page",
+    "css": "`GET /pkg/authlab.<hash>.css` (static file)",
+}
+
+
+def millis(value):
+    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def parse(name):
+    text = open(os.path.join(work, f"wrk-{name}.txt")).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p50 = millis(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+    p99 = millis(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    sockets = re.search(r"Socket errors: (.*)", text)
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": sockets.group(1) if sockets else "",
+    }
+
+
+runs = [line.split() for line in open(os.path.join(work, "runs")) if line.strip()]
+results = {name: parse(name) for name, _ in runs}
+ceiling = results["livez"]["rps"]
+headers = {
+    mode: len(open(os.path.join(work, f"{mode}-header")).read()) for mode in ("session", "jwt")
+}
+first_total, first_plain = map(int, open(os.path.join(work, "first-visit-total")).read().split())
+first_files = [line.split() for line in open(os.path.join(work, "first-visit"))]
+rss_start, rss_idle = map(int, open(os.path.join(work, "rss")).read().split())
+try:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+except OSError:
+    commit = "?"
+cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+
+lines = [
+    "# Load benchmark",
+    "",
+    f"`make bench` on {datetime.date.today()}, commit `{commit}`: {os.cpu_count()} cores ({cpu}), release build,",
+    f"a fresh SQLite database, wrk with {threads} threads and {connections} connections for {duration} per path,",
+    "server and load generator on the same machine (loopback).",
+    "",
+    "| path | req/s | p50 | p99 | of `/livez` | errors |",
+    "|---|---:|---:|---:|---:|---:|",
+]
+for name, path in runs:
+    r = results[name]
+    lines.append(
+        f"| {LABELS.get(name, path)} | {r['rps']:,.0f} | {r['p50']:.2f} ms | {r['p99']:.2f} ms "
+        f"| {100 * r['rps'] / ceiling:.0f}% | {r['errors']}{' ' + r['socket_errors'] if r['socket_errors'] else ''} |"
+    )
+lines += [
+    "",
+    "| measure | value |",
+    "|---|---:|",
+    f"| credential request header, session (`Cookie: authlab_sid=…`) | {headers['session']} B |",
+    f"| credential request header, JWT (`Authorization: Bearer …`) | {headers['jwt']} B |",
+    f"| first visit to `/login`, all files, brotli/gzip as served | {first_total / 1024:.0f} KB |",
+    f"| the same, uncompressed | {first_plain / 1024:.0f} KB |",
+    f"| RSS at start / idle after the load | {rss_start / 1024:.0f} MB / {rss_idle / 1024:.0f} MB |",
+    "",
+    "First visit, file by file (bytes as served to a browser accepting brotli and gzip):",
+    "",
+]
+lines += [f"- `{path}`: {int(size):,} B" for path, size in first_files]
+lines += ["", "![req/s per path](results.svg)", ""]
+markdown = "\n".join(lines)
+
+# The chart: one bar per path, req/s, with the share of /livez.
+width, left, bar, gap = 900, 330, 26, 10
+height = 40 + len(runs) * (bar + gap)
+top = max(r["rps"] for r in results.values())
+svg = [
+    f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    f'font-family="system-ui, sans-serif" font-size="13">',
+    f"<title>Requests per second per path ({connections} connections)</title>",
+    f'<text x="{left}" y="20" font-weight="700">req/s, {connections} connections, {duration} each</text>',
+]
+for index, (name, path) in enumerate(runs):
+    r = results[name]
+    y = 32 + index * (bar + gap)
+    length = (width - left - 120) * r["rps"] / top
+    label = re.sub(r"[`*]", "", LABELS.get(name, path))
+    svg += [
+        f'<text x="{left - 8}" y="{y + bar * 0.68:.0f}" text-anchor="end">{label}</text>',
+        f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{"#555" if name == "livez" else "#1f6feb"}"/>',
+        f'<text x="{left + length + 6:.1f}" y="{y + bar * 0.68:.0f}">{r["rps"]:,.0f} ({100 * r["rps"] / ceiling:.0f}%)</text>',
+    ]
+svg.append("</svg>")
+
+os.makedirs(out, exist_ok=True)
+open(os.path.join(out, "results.md"), "w").write(markdown)
+open(os.path.join(out, "results.svg"), "w").write("\n".join(svg) + "\n")
+print(markdown)
