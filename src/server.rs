@@ -44,7 +44,28 @@ const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 /// while another one renders a page (parallel tests) would hang that page.
 static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
+/// The build's file names carry content hashes (`hash-files`), listed in a
+/// file cargo-leptos writes next to the server binary. Without that file
+/// (a binary built by plain `cargo`, a test) Leptos would panic rendering a
+/// page: the pages then name the files without a hash instead.
+fn with_hash_file_checked(mut options: LeptosOptions) -> LeptosOptions {
+    if options.hash_files {
+        let beside_binary = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+        if !beside_binary.is_some_and(|path| path.exists()) {
+            tracing::warn!(
+                file = %options.hash_file,
+                "no hash file beside the binary (build with cargo leptos): the pages name the files without hashes"
+            );
+            options.hash_files = false;
+        }
+    }
+    options
+}
+
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+    let leptos_options = with_hash_file_checked(leptos_options);
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
     let previous = config.jwt_secret_previous.as_deref().map(str::as_bytes);
     let jwt = jwt::JwtKeys::rotated(&secret, previous).map_err(anyhow::Error::msg)?;

@@ -247,7 +247,8 @@ async fn me(auth: AuthContext) -> Result<Json<Me>, AppError> {
 
 /// Liveness: the process serves requests. Touches nothing else, so it is
 /// also the ceiling every other path is measured against (`make bench`).
-#[utoipa::path(get, path = "/livez", tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/livez", tag = "operations",
+    responses((status = 200, body = Health), (status = 431, body = ErrorBody, description = "headers beyond any real client's")))]
 async fn livez() -> Json<Health> {
     Json(Health { status: "ok".into() })
 }
