@@ -3,6 +3,7 @@
 results.svg: req/s, p50/p99, the ratio to /livez per path, the request
 header bytes per mode, the first visit's transfer, the idle RSS."""
 import datetime
+import html
 import os
 import re
 import subprocess
@@ -100,13 +101,14 @@ svg = [
     f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
     f'font-family="system-ui, sans-serif" font-size="13">',
     f"<title>Requests per second per path ({connections} connections)</title>",
+    f'<rect width="{width}" height="{height}" fill="#fff"/>',
     f'<text x="{left}" y="20" font-weight="700">req/s, {connections} connections, {duration} each</text>',
 ]
 for index, (name, path) in enumerate(runs):
     r = results[name]
     y = 32 + index * (bar + gap)
     length = (width - left - 120) * r["rps"] / top
-    label = re.sub(r"[`*]", "", LABELS.get(name, path))
+    label = html.escape(re.sub(r"[`*]", "", LABELS.get(name, path)))
     svg += [
         f'<text x="{left - 8}" y="{y + bar * 0.68:.0f}" text-anchor="end">{label}</text>',
         f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{"#555" if name == "livez" else "#1f6feb"}"/>',
