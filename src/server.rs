@@ -32,7 +32,7 @@ use std::{
     sync::{Arc, LazyLock},
     time::Duration,
 };
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 /// Bodies beyond this are refused before any handler runs.
@@ -132,7 +132,12 @@ pub fn router(state: AppState) -> Router {
         )));
 
     let leptos_options = state.leptos_options.clone();
-    Router::new()
+    let build_files = ServeDir::new(
+        std::path::Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref()),
+    )
+    .precompressed_br()
+    .precompressed_gzip();
+    let app = Router::new()
         .merge(api::router())
         .leptos_routes_with_context(
             &state,
@@ -160,9 +165,14 @@ pub fn router(state: AppState) -> Router {
         ))
         // Every answer, a refusal too, in the client's language.
         .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
+        .with_state(state);
+    // The build's files are the same for everyone: no session, credential,
+    // language or CSRF step has anything to do with them.
+    Router::new()
+        .nest_service("/pkg", build_files)
+        .merge(app)
         .layer(middleware::from_fn(crate::headers::bound_request_headers))
         .layer(middleware::from_fn(crate::headers::security_headers))
-        .with_state(state)
 }
 
 /// Leptos answers a page's `<Redirect>` with a real 302 only when the

@@ -15,6 +15,7 @@ test("the build's files are hashed, compressed and immutable; pages are not stor
     expect(response.status(), path).toBe(200);
     expect(response.headers()["cache-control"], path).toBe("public, max-age=31536000, immutable");
     expect(response.headers()["content-encoding"], path).toBe("br");
+    expect(response.headers()["vary"], path).toContain("accept-encoding");
   }
   // Under the old, unhashed name there is nothing to cache by mistake.
   expect((await request.get("/pkg/authlab.wasm")).status()).toBe(404);
