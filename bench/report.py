@@ -9,7 +9,8 @@ import re
 import subprocess
 import sys
 
-work, out, duration, connections, threads = sys.argv[1:6]
+work, out, duration, connections, threads, rounds = sys.argv[1:7]
+rounds = int(rounds)
 
 LABELS = {
     "livez": "`/livez` (the ceiling: no database)",
@@ -29,8 +30,8 @@ def millis(value):
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def parse(name):
-    text = open(os.path.join(work, f"wrk-{name}.txt")).read()
+def parse_one(path):
+    text = open(path).read()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     p50 = millis(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
     p99 = millis(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
@@ -43,6 +44,19 @@ def parse(name):
         "errors": int(errors.group(1)) if errors else 0,
         "socket_errors": sockets.group(1) if sockets else "",
     }
+
+
+def parse(name):
+    """The median round of a path (by req/s), with every round's errors."""
+    runs = sorted(
+        (parse_one(os.path.join(work, f"wrk-{name}-{round}.txt")) for round in range(1, rounds + 1)),
+        key=lambda run: run["rps"],
+    )
+    median = dict(runs[len(runs) // 2])
+    median["errors"] = sum(run["errors"] for run in runs)
+    median["socket_errors"] = " ".join(run["socket_errors"] for run in runs if run["socket_errors"])
+    median["spread"] = (runs[0]["rps"], runs[-1]["rps"])
+    return median
 
 
 runs = [line.split() for line in open(os.path.join(work, "runs")) if line.strip()]
@@ -64,17 +78,19 @@ lines = [
     "# Load benchmark",
     "",
     f"`make bench` on {datetime.date.today()}, commit `{commit}`: {os.cpu_count()} cores ({cpu}), release build,",
-    f"a fresh SQLite database, wrk with {threads} threads and {connections} connections for {duration} per path,",
-    "server and load generator on the same machine (loopback).",
+    f"a fresh SQLite database, wrk with {threads} threads and {connections} connections, {rounds} rounds of {duration}",
+    "per path, interleaved; each row is the path's median round (the range of all its rounds beside it).",
+    "Server and load generator share the machine (loopback).",
     "",
-    "| path | req/s | p50 | p99 | of `/livez` | errors |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| path | req/s | p50 | p99 | of `/livez` | rounds' range | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|",
 ]
 for name, path in runs:
     r = results[name]
     lines.append(
         f"| {LABELS.get(name, path)} | {r['rps']:,.0f} | {r['p50']:.2f} ms | {r['p99']:.2f} ms "
-        f"| {100 * r['rps'] / ceiling:.0f}% | {r['errors']}{' ' + r['socket_errors'] if r['socket_errors'] else ''} |"
+        f"| {100 * r['rps'] / ceiling:.0f}% | {r['spread'][0]:,.0f}–{r['spread'][1]:,.0f} "
+        f"| {r['errors']}{' ' + r['socket_errors'] if r['socket_errors'] else ''} |"
     )
 lines += [
     "",
@@ -102,7 +118,7 @@ svg = [
     f'font-family="system-ui, sans-serif" font-size="13">',
     f"<title>Requests per second per path ({connections} connections)</title>",
     f'<rect width="{width}" height="{height}" fill="#fff"/>',
-    f'<text x="{left}" y="20" font-weight="700">req/s, {connections} connections, {duration} each</text>',
+    f'<text x="{left}" y="20" font-weight="700">req/s, {connections} connections, median of {rounds} rounds of {duration}</text>',
 ]
 for index, (name, path) in enumerate(runs):
     r = results[name]
