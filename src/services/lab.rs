@@ -2,12 +2,12 @@
 //! loopback to this server, through every layer, and reports what was sent
 //! and what came back. The naive verifier is used here and nowhere else.
 
-use crate::i18n::Locale;
 use crate::{
     auth::jwt::{self, Claims},
     auth::AuthContext,
     config::PROPAGATION_USERNAME,
     error::AppError,
+    i18n::Locale,
     lab::{
         attacks::{self, ATTACKER_JWKS_PATH},
         LAB_USERNAME,
@@ -107,7 +107,7 @@ fn shown(method: Method, path: &str, credential: Credential<'_>, body: Option<&V
 /// Where a run's requests go, and the language their answers come in (the
 /// viewer's, so that the messages shown match the page).
 #[derive(Debug, Clone, Copy)]
-pub struct Target {
+struct Target {
     address: SocketAddr,
     locale: Locale,
 }
