@@ -18,17 +18,23 @@ const FLAWS: [&str; 7] = [
     "alg_confusion",
 ];
 
-async fn attack(app: &TestApp, flaw: &str) -> Value {
+/// Runs a Lab experiment (`attacks/decode_only`, `replays/refresh_reuse`, ...)
+/// as anyone may, and returns its answer.
+async fn lab_run(app: &TestApp, experiment: &str) -> Value {
     let reply = app
         .call(
             Method::POST,
-            &format!("/api/lab/attacks/{flaw}"),
+            &format!("/api/lab/{experiment}"),
             None,
             &Credential::Anonymous,
         )
         .await;
-    assert_eq!(reply.status, StatusCode::OK, "{flaw}: {}", reply.body);
+    assert_eq!(reply.status, StatusCode::OK, "{experiment}: {}", reply.body);
     reply.body
+}
+
+async fn attack(app: &TestApp, flaw: &str) -> Value {
+    lab_run(app, &format!("attacks/{flaw}")).await
 }
 
 #[tokio::test]
@@ -179,29 +185,11 @@ async fn each_broken_token_is_refused_by_the_check_named() {
 }
 
 async fn check_run(app: &TestApp, check: &str) -> Value {
-    let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/lab/checks/{check}"),
-            None,
-            &Credential::Anonymous,
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{check}: {}", reply.body);
-    reply.body
+    lab_run(app, &format!("checks/{check}")).await
 }
 
 async fn replay_run(app: &TestApp, replay: &str) -> Value {
-    let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/lab/replays/{replay}"),
-            None,
-            &Credential::Anonymous,
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{replay}: {}", reply.body);
-    reply.body
+    lab_run(app, &format!("replays/{replay}")).await
 }
 
 fn statuses(run: &Value) -> Vec<u64> {
@@ -253,16 +241,7 @@ async fn replays_after_logout_rotation_and_a_planted_session_id() {
 }
 
 async fn propagation_run(app: &TestApp, experiment: &str) -> Value {
-    let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/lab/propagation/{experiment}"),
-            None,
-            &Credential::Anonymous,
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{experiment}: {}", reply.body);
-    reply.body
+    lab_run(app, &format!("propagation/{experiment}")).await
 }
 
 /// The lane's requests after the change: (outcome, role, refreshed).

@@ -164,10 +164,7 @@ pub async fn csrf_attempts(
     State(state): State<AppState>,
     ApiPath(run): ApiPath<String>,
 ) -> Result<Json<Vec<CsrfAttempt>>, AppError> {
-    if !is_run_id(&run) {
-        return Err(AppError::BadRequest(crate::model::BadInput::RunId));
-    }
-    Ok(Json(state.lab.csrf_attempts(&run)))
+    Ok(Json(lab::csrf_attempts(&state, &run)?))
 }
 
 /// Files every request to the CSRF target with how it ended, the CSRF

@@ -14,8 +14,8 @@ use crate::{
     },
     model::{
         lab::{
-            is_run_id, other_site, AttackRun, CheckRun, CookieSeen, CsrfRun, Exchange, Flaw, Probe, Propagation,
-            PropagationRun, Replay, ReplayRun, TokenCheck, CSRF_ATTACKER_PATH, CSRF_TARGET_PATH,
+            is_run_id, other_site, AttackRun, CheckRun, CookieSeen, CsrfAttempt, CsrfRun, Exchange, Flaw, Probe,
+            Propagation, PropagationRun, Replay, ReplayRun, TokenCheck, CSRF_ATTACKER_PATH, CSRF_TARGET_PATH,
         },
         race::{RaceEvent, RaceLane, RaceReaction},
         AuthMode,
@@ -460,6 +460,15 @@ pub fn cookies_seen(headers: &axum::http::HeaderMap, secure: bool) -> Vec<Cookie
             http_only: credentials.contains(&cookie.name()),
         })
         .collect()
+}
+
+/// What reached the CSRF target under `run`, oldest first; 400 for what
+/// cannot be a run id.
+pub fn csrf_attempts(state: &AppState, run: &str) -> Result<Vec<CsrfAttempt>, AppError> {
+    if !is_run_id(run) {
+        return Err(AppError::BadRequest(crate::model::BadInput::RunId));
+    }
+    Ok(state.lab.csrf_attempts(run))
 }
 
 /// A fresh CSRF run for a viewer of `host`: its id, and the attacker's page

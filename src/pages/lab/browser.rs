@@ -2,7 +2,7 @@
 //! browser: what page script can read, and a cross-site form post (CSRF)
 //! from a real page of another local site.
 
-use super::{Guess, GuessGroup, Score};
+use super::{outcome, Guess, GuessGroup, RunButton, Score};
 use crate::{
     components::error_note::ErrorNote,
     error::AppError,
@@ -38,10 +38,7 @@ pub async fn new_csrf_run() -> Result<CsrfRun, AppError> {
 #[server(prefix = "/rpc", endpoint = "lab_csrf_attempts")]
 pub async fn csrf_attempts(run: String) -> Result<Vec<CsrfAttempt>, AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
-    if !crate::model::lab::is_run_id(&run) {
-        return ctx.respond(Err(AppError::BadRequest(crate::model::BadInput::RunId)));
-    }
-    Ok(ctx.state.lab.csrf_attempts(&run))
+    ctx.respond(crate::services::lab::csrf_attempts(&ctx.state, &run))
 }
 
 fn yes_or_no(t: &Messages) -> super::Choices {
@@ -126,7 +123,7 @@ pub(super) fn ScriptCard(score: Score) -> impl IntoView {
     let storage_guess = RwSignal::new(None::<Guess>);
     let reading = RwSignal::new(None::<Result<ScriptReading, AppError>>);
     let pending = RwSignal::new(false);
-    let run = move |_| {
+    let run = move || {
         pending.set(true);
         leptos::task::spawn_local(async move {
             let result = cookies_seen().await.map(|server_saw| {
@@ -154,12 +151,7 @@ pub(super) fn ScriptCard(score: Score) -> impl IntoView {
             pending.set(false);
         });
     };
-    let result = move || {
-        reading.get().map(|reading| match reading {
-            Ok(reading) => view! { <ScriptResult reading/> }.into_any(),
-            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
-        })
-    };
+    let result = outcome(move || reading.get(), |reading| view! { <ScriptResult reading/> });
     view! {
         <article class="card lab-card" id="script-read" data-testid="script-read">
             <h3>{t.lab_script_title}</h3>
@@ -180,9 +172,7 @@ pub(super) fn ScriptCard(score: Score) -> impl IntoView {
                     choices=yes_or_no(t)
                 />
             </div>
-            <button type="button" class="button" data-testid="script-run" disabled=pending on:click=run>
-                {t.lab_run}
-            </button>
+            <RunButton testid="script-run" pending on_run=run/>
             {result}
         </article>
     }

@@ -223,12 +223,7 @@ fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
     let guess_group = move |name: &'static str, guess: RwSignal<Option<Guess>>, legend: &'static str| {
         view! { <GuessGroup group=format!("{}-{name}", flaw.as_str()) testid=name guess legend choices=let_in_or_refuse(t)/> }
     };
-    let result = move || {
-        run.value().get().map(|result| match result {
-            Ok(result) => view! { <AttackResult result/> }.into_any(),
-            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
-        })
-    };
+    let result = outcome(move || run.value().get(), |result| view! { <AttackResult result/> });
     view! {
         <article class="card lab-card" id=format!("attack-{}", flaw.as_str()) data-testid="attack" data-flaw=flaw.as_str()>
             <h3>{(t.flaw_title)(flaw)}</h3>
@@ -237,19 +232,42 @@ fn AttackCard(flaw: Flaw, score: Score) -> impl IntoView {
                 {guess_group("naive", naive_guess, t.lab_predict_naive)}
                 {guess_group("real", real_guess, t.lab_predict_real)}
             </div>
-            <button
-                type="button"
-                class="button"
-                data-testid="attack-run"
-                disabled=move || run.pending().get()
-                on:click=move |_| {
-                    run.dispatch(RunAttack { flaw: flaw.as_str().to_owned() });
-                }
-            >
-                {t.lab_run}
-            </button>
+            <RunButton testid="attack-run" pending=run.pending() on_run=move || {
+                run.dispatch(RunAttack { flaw: flaw.as_str().to_owned() });
+            }/>
             {result}
         </article>
+    }
+}
+
+/// A run's outcome as its card shows it: nothing before the first run,
+/// then the result, or what went wrong.
+fn outcome<T, V>(
+    latest: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+    shown: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static
+where
+    V: IntoView + 'static,
+{
+    move || {
+        latest().map(|result| match result {
+            Ok(result) => shown(result).into_any(),
+            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
+        })
+    }
+}
+
+/// A card's Run button, disabled while its run is under way.
+#[component]
+fn RunButton(
+    testid: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    on_run: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="button" class="button" data-testid=testid disabled=pending on:click=move |_| on_run()>
+            {use_messages().lab_run}
+        </button>
     }
 }
 
@@ -300,12 +318,7 @@ fn CheckCard(check: TokenCheck, score: Score) -> impl IntoView {
             }
         }
     });
-    let result = move || {
-        run.value().get().map(|result| match result {
-            Ok(result) => view! { <CheckResult result/> }.into_any(),
-            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
-        })
-    };
+    let result = outcome(move || run.value().get(), |result| view! { <CheckResult result/> });
     view! {
         <article class="card lab-card" id=format!("check-{}", check.as_str()) data-testid="check" data-check=check.as_str()>
             <h3>{(t.check_title)(check)}</h3>
@@ -313,17 +326,9 @@ fn CheckCard(check: TokenCheck, score: Score) -> impl IntoView {
             <div class="guess-groups">
                 <GuessGroup group=format!("check-{}", check.as_str()) testid="real" guess legend=t.lab_predict_real choices=let_in_or_refuse(t)/>
             </div>
-            <button
-                type="button"
-                class="button"
-                data-testid="check-run"
-                disabled=move || run.pending().get()
-                on:click=move |_| {
-                    run.dispatch(RunCheck { check: check.as_str().to_owned() });
-                }
-            >
-                {t.lab_run}
-            </button>
+            <RunButton testid="check-run" pending=run.pending() on_run=move || {
+                run.dispatch(RunCheck { check: check.as_str().to_owned() });
+            }/>
             {result}
         </article>
     }
@@ -343,12 +348,7 @@ fn ReplayCard(replay: Replay, score: Score) -> impl IntoView {
             }
         }
     });
-    let result = move || {
-        run.value().get().map(|result| match result {
-            Ok(result) => view! { <ReplayResult result/> }.into_any(),
-            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
-        })
-    };
+    let result = outcome(move || run.value().get(), |result| view! { <ReplayResult result/> });
     view! {
         <article class="card lab-card" id=format!("replay-{}", replay.as_str()) data-testid="replay" data-replay=replay.as_str()>
             <h3>{(t.replay_title)(replay)}</h3>
@@ -356,17 +356,9 @@ fn ReplayCard(replay: Replay, score: Score) -> impl IntoView {
             <div class="guess-groups">
                 <GuessGroup group=format!("replay-{}", replay.as_str()) testid="real" guess legend=t.lab_predict_replay choices=let_in_or_refuse(t)/>
             </div>
-            <button
-                type="button"
-                class="button"
-                data-testid="replay-run"
-                disabled=move || run.pending().get()
-                on:click=move |_| {
-                    run.dispatch(RunReplay { replay: replay.as_str().to_owned() });
-                }
-            >
-                {t.lab_run}
-            </button>
+            <RunButton testid="replay-run" pending=run.pending() on_run=move || {
+                run.dispatch(RunReplay { replay: replay.as_str().to_owned() });
+            }/>
             {result}
         </article>
     }

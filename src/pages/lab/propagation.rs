@@ -2,9 +2,9 @@
 //! the server, and how long each mode's client takes to see it, measured
 //! request by request (`services::lab::run_propagation`).
 
-use super::{Guess, GuessGroup, Score};
+use super::{outcome, Guess, GuessGroup, RunButton, Score};
 use crate::{
-    components::{error_note::ErrorNote, mode_badge::ModeBadge, timeline::Timeline},
+    components::{mode_badge::ModeBadge, timeline::Timeline},
     error::AppError,
     i18n::use_messages,
     model::{
@@ -42,12 +42,10 @@ pub(super) fn PropagationCard(experiment: Propagation, score: Score) -> impl Int
         }
     });
     let choices = [("at_once", t.lab_guess_at_once), ("later", t.lab_guess_later)];
-    let result = move || {
-        run.value().get().map(|result| match result {
-            Ok(result) => view! { <PropagationResult result/> }.into_any(),
-            Err(err) => view! { <ErrorNote error=err/> }.into_any(),
-        })
-    };
+    let result = outcome(
+        move || run.value().get(),
+        |result| view! { <PropagationResult result/> },
+    );
     view! {
         <article
             class="card lab-card lab-card-wide"
@@ -73,17 +71,9 @@ pub(super) fn PropagationCard(experiment: Propagation, score: Score) -> impl Int
                     choices
                 />
             </div>
-            <button
-                type="button"
-                class="button"
-                data-testid="propagation-run"
-                disabled=move || run.pending().get()
-                on:click=move |_| {
-                    run.dispatch(RunPropagation { experiment: experiment.as_str().to_owned() });
-                }
-            >
-                {t.lab_run}
-            </button>
+            <RunButton testid="propagation-run" pending=run.pending() on_run=move || {
+                run.dispatch(RunPropagation { experiment: experiment.as_str().to_owned() });
+            }/>
             <p class="hint" role="status">
                 {move || if run.pending().get() { t.lab_propagation_running } else { t.lab_propagation_takes }}
             </p>
