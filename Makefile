@@ -67,9 +67,10 @@ bench: build
 	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 	bench/load.sh
 
-# Criterion micro benchmarks: what each credential costs per request.
+# Criterion micro benchmarks: argon2id, JWT, session loads per store and
+# size, the auth layer per credential, two page renders (benches/micro.rs).
 bench-micro:
-	cargo bench --features ssr --bench credentials
+	cargo bench --features ssr --bench micro
 
 # The login flood of the hardening issue against the release build (needs wrk).
 bench-flood: build

@@ -23,6 +23,13 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_SESSION_STORE", value_enum, default_value_t = SessionStoreKind::Sqlite)]
     pub session_store: SessionStoreKind,
 
+    /// Session records and users kept in this process's cache, so that a
+    /// session request costs no query (0: off). Every forced logout and
+    /// role change forgets its entries at once. One process per SQLite file
+    /// while it is on.
+    #[arg(long, env = "AUTHLAB_SESSION_CACHE", default_value_t = 10_000)]
+    pub session_cache: usize,
+
     /// HS256 signing key, at least 32 bytes. Default: generated once and kept
     /// in `<data dir>/jwt_secret` (mode 0600).
     #[arg(long, env = "AUTHLAB_JWT_SECRET", hide_env_values = true)]
@@ -166,6 +173,7 @@ mod tests {
         assert_eq!(config.session_idle_ttl, 1800);
         assert_eq!(config.session_absolute_ttl, 43_200);
         assert_eq!(config.session_store, SessionStoreKind::Sqlite);
+        assert_eq!(config.session_cache, 10_000);
         assert!(!config.secure_cookies);
         assert!(!config.jwt_strict_revocation);
         assert_eq!(config.max_logins_per_user, 0);

@@ -17,6 +17,13 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static,
     pool.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// The database file a URL names; `None` for an in-memory database.
+pub fn file_of(url: &str) -> anyhow::Result<Option<std::path::PathBuf>> {
+    let options = SqliteConnectOptions::from_str(url)?;
+    let file = options.get_filename();
+    Ok((!file.as_os_str().is_empty() && file.as_os_str() != ":memory:").then(|| file.to_path_buf()))
+}
+
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)?

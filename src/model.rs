@@ -417,10 +417,16 @@ pub enum Step {
         cookie: String,
     },
     Rotated,
+    /// `cached`: found in this process's cache, no query.
     SessionFound {
         store: String,
+        #[serde(default)]
+        cached: bool,
     },
-    UserLoaded,
+    UserLoaded {
+        #[serde(default)]
+        cached: bool,
+    },
     IdleExtended,
     Refused {
         refusal: Refusal,

@@ -4,6 +4,7 @@ use crate::{
     api,
     app::{shell, App},
     auth::{
+        cache::{InstanceLock, UserCache},
         cookies::SESSION_COOKIE,
         jwt,
         layer::resolve_credentials,
@@ -69,6 +70,10 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
     let previous = config.jwt_secret_previous.as_deref().map(str::as_bytes);
     let jwt = jwt::JwtKeys::rotated(&secret, previous).map_err(anyhow::Error::msg)?;
+    let instance_lock = match db::file_of(&config.database_url)? {
+        Some(file) => Some(Arc::new(InstanceLock::take(&file, config.session_cache > 0)?)),
+        None => None,
+    };
     let pool = db::connect(&config.database_url).await?;
     let passwords = PasswordPool::per_core(config.password_queue);
     let lab_sandbox = config.data_dir.join("lab");
@@ -76,7 +81,14 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         tracing::info!("seeded the demo accounts alice, bob and admin");
     }
     password::warm_up().await?;
-    let sessions = AppSessionStore::new(config.session_store, &pool, config.session_absolute_ttl).await?;
+    let sessions = AppSessionStore::new(
+        config.session_store,
+        &pool,
+        config.session_absolute_ttl,
+        config.session_cache,
+    )
+    .await?;
+    let users = UserCache::new(config.session_cache);
     let login_limiter = LoginLimiter::new(
         config.login_max_failures,
         config.login_max_failures_per_address,
@@ -92,6 +104,8 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         config: Arc::new(config),
         jwt: Arc::new(jwt),
         sessions,
+        users: Arc::new(users),
+        instance_lock,
         login_limiter: Arc::new(login_limiter),
         refresh_grace: Arc::new(refresh_grace),
         settings: Arc::new(settings),

@@ -1,7 +1,13 @@
 //! Shared server state, reached through axum `State` and Leptos context.
 
 use crate::{
-    auth::{jwt::JwtKeys, password::PasswordPool, recent::RecentTraces, session::AppSessionStore},
+    auth::{
+        cache::{InstanceLock, UserCache},
+        jwt::JwtKeys,
+        password::PasswordPool,
+        recent::RecentTraces,
+        session::AppSessionStore,
+    },
     config::Config,
     error::AppError,
     services::{login_limit::LoginLimiter, race::Race, refresh_grace::RefreshGrace, settings::RuntimeSettings},
@@ -43,6 +49,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub jwt: Arc<JwtKeys>,
     pub sessions: AppSessionStore,
+    /// The users the session path has looked up (`AUTHLAB_SESSION_CACHE`).
+    pub users: Arc<UserCache>,
+    /// A cached process is alone on its SQLite file (`InstanceLock`).
+    pub instance_lock: Option<Arc<InstanceLock>>,
     pub login_limiter: Arc<LoginLimiter>,
     pub refresh_grace: Arc<RefreshGrace>,
     pub settings: Arc<RuntimeSettings>,

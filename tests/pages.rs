@@ -32,7 +32,7 @@ async fn me_shows_the_session_record_and_the_trace() {
         "alice",
         "authlab_sid",
         "SQLite table tower_sessions",
-        "looked up the session record",
+        "found the session record in this process",
         "GET /me",
     ] {
         assert!(html.contains(expected), "/me lacks {expected:?}");

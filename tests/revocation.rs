@@ -381,7 +381,9 @@ async fn changing_the_password_revokes_other_logins_and_rotates_the_session_id()
 
 #[tokio::test]
 async fn expired_sessions_and_refresh_tokens_are_refused_before_housekeeping_runs() {
-    let app = app().await;
+    // Time passes here for the stored rows only, not for a cache holding the
+    // records as they were: without one (tests/cache.rs covers its expiry).
+    let app = app_with(&["--session-cache", "0"]).await;
     let session = app.login_as("session", "alice").await;
     let jwt = app.login_as("jwt", "alice").await;
     assert_eq!(my_logins(&app, &session).await.len(), 2);
@@ -658,7 +660,7 @@ async fn sessions_from_before_the_index_are_indexed_at_start_up() {
 
     // ...until the next start indexes it.
     let absolute_ttl = app.state.config.session_absolute_ttl;
-    AppSessionStore::new(SessionStoreKind::Sqlite, &app.state.pool, absolute_ttl)
+    AppSessionStore::new(SessionStoreKind::Sqlite, &app.state.pool, absolute_ttl, 0)
         .await
         .unwrap();
     assert_eq!(my_logins(&app, &alice).await.len(), 1);

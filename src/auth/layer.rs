@@ -302,6 +302,7 @@ impl Resolver {
             bytes: cookie_bytes,
         });
         self.context.trace.touched_server_state = true;
+        let cached = session.id().is_some_and(|id| state.sessions.is_cached(&id));
         let record = session.get::<SessionAuth>(AUTH_KEY).await;
         let store = state.sessions.describe();
         let mut auth = match record {
@@ -318,6 +319,7 @@ impl Resolver {
         };
         self.step(Step::SessionFound {
             store: store.to_string(),
+            cached,
         });
         let now = now();
         let absolute_expiry = auth.login_at + state.config.session_absolute_ttl as i64;
@@ -325,15 +327,17 @@ impl Resolver {
             let _ = session.flush().await;
             return self.refuse(Refusal::SessionTooOld);
         }
-        let user = match crate::db::find_user_by_id(&state.pool, auth.user_id).await {
-            Ok(Some(user)) => user,
-            Ok(None) => {
+        let user = match state.users.find(&state.pool, auth.user_id).await {
+            Ok((Some(user), cached)) => {
+                self.step(Step::UserLoaded { cached });
+                user
+            }
+            Ok((None, _)) => {
                 let _ = session.flush().await;
                 return self.refuse(Refusal::SessionUserGone);
             }
             Err(_) => return self.refuse(Refusal::UsersUnreadable),
         };
-        self.step(Step::UserLoaded);
         if now - auth.last_seen_at >= TOUCH_INTERVAL_SECS {
             auth.last_seen_at = now;
             if session.insert(AUTH_KEY, &auth).await.is_ok() {
@@ -343,8 +347,8 @@ impl Resolver {
         let idle_expiry = session.expiry_date().unix_timestamp();
         self.context.principal = Some(Principal {
             user_id: user.id,
-            username: user.username.clone(),
-            role: user.role(),
+            username: user.username,
+            role: user.role,
             mode: AuthMode::Session,
             credential_id: session.id().map(|id| id.to_string()).unwrap_or_default(),
             expires_at: idle_expiry.min(absolute_expiry),

@@ -1,6 +1,7 @@
 //! Server-side authentication: one layer resolves each request's credential
 //! into an optional [`Principal`]; everything else asks the [`AuthContext`].
 
+pub mod cache;
 pub mod cookies;
 pub mod guard;
 pub mod jwt;

@@ -166,7 +166,7 @@ mod tests {
             mode,
             total_micros,
             steps: vec![TraceStep {
-                step: Step::UserLoaded,
+                step: Step::UserLoaded { cached: false },
                 micros: total_micros,
             }],
             ..AuthTrace::default()

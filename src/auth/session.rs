@@ -1,10 +1,12 @@
 //! Server-side sessions (tower-sessions): the browser holds only an opaque
 //! id; the record with the user's id lives in the store.
 
+use super::cache::Cache;
 use crate::config::SessionStoreKind;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
+use std::sync::Arc;
 use tower_sessions::{
     session::{Id, Record},
     session_store::{self, ExpiredDeletion},
@@ -39,11 +41,17 @@ pub struct SessionAuth {
 /// created, cycled, saved or deleted keeps it in step. It is also what keeps
 /// a revoked session dead: a request that loaded the record before an admin
 /// deleted it would otherwise write it back when it saves its activity.
+///
+/// The SQLite store has a [`Cache`] of records in front of it: a session
+/// request then costs no query. Every write and delete of a record goes
+/// through here and updates or forgets its entry before answering, so a
+/// forced logout is as immediate as without it.
 #[derive(Debug, Clone)]
 pub struct AppSessionStore {
     backend: Backend,
     index: SqlitePool,
     absolute_ttl: i64,
+    cache: Arc<Cache<Id, Record>>,
 }
 
 #[derive(Debug, Clone)]
@@ -65,7 +73,14 @@ fn auth_of(record: &Record) -> Option<SessionAuth> {
 }
 
 impl AppSessionStore {
-    pub async fn new(kind: SessionStoreKind, pool: &SqlitePool, absolute_ttl_secs: u64) -> anyhow::Result<Self> {
+    /// `cache_entries`: how many records the cache keeps (0: no cache). The
+    /// memory store needs none.
+    pub async fn new(
+        kind: SessionStoreKind,
+        pool: &SqlitePool,
+        absolute_ttl_secs: u64,
+        cache_entries: usize,
+    ) -> anyhow::Result<Self> {
         let backend = match kind {
             SessionStoreKind::Sqlite => {
                 let store = SqliteStore::new(pool.clone());
@@ -82,6 +97,10 @@ impl AppSessionStore {
             backend,
             index: pool.clone(),
             absolute_ttl: absolute_ttl_secs as i64,
+            cache: Arc::new(Cache::new(match kind {
+                SessionStoreKind::Sqlite => cache_entries,
+                SessionStoreKind::Memory => 0,
+            })),
         };
         store.index_unindexed().await?;
         Ok(store)
@@ -124,6 +143,16 @@ impl AppSessionStore {
             Backend::Sqlite(_) => "SQLite table tower_sessions",
             Backend::Memory(_) => "process memory",
         }
+    }
+
+    /// Whether the record is in the cache now: its next load costs no query.
+    pub fn is_cached(&self, id: &Id) -> bool {
+        self.cache.contains(id)
+    }
+
+    /// How many records the cache holds.
+    pub fn cached_records(&self) -> usize {
+        self.cache.len()
     }
 
     /// The live records' rows and bytes (logged-in or not). SQLite: the
@@ -201,13 +230,20 @@ impl AppSessionStore {
         .map_err(backend_error)?;
         for session_id in &session_ids {
             if let Ok(id) = session_id.parse::<Id>() {
-                self.backend().delete(&id).await?;
+                self.delete_record(&id).await?;
             }
         }
         Ok(session_ids.len() as u64)
     }
 
-    /// The store that holds the records, without the index.
+    /// Deletes a record from the store and the cache, without the index.
+    async fn delete_record(&self, id: &Id) -> session_store::Result<()> {
+        let deleted = self.backend().delete(id).await;
+        self.cache.forget(id);
+        deleted
+    }
+
+    /// The store that holds the records, without the index and the cache.
     fn backend(&self) -> &dyn SessionStore {
         match &self.backend {
             Backend::Sqlite(store) => store,
@@ -262,12 +298,15 @@ impl SessionStore for AppSessionStore {
         if let Some(auth) = auth_of(record) {
             self.index_insert(record, &auth).await?;
         }
+        self.cache.put(record.id, record.clone());
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let Some(auth) = auth_of(record) else {
-            return self.backend().save(record).await;
+            self.backend().save(record).await?;
+            self.cache.put(record.id, record.clone());
+            return Ok(());
         };
         // A logged-in record is saved only while its index row lives: a
         // login always creates a new record (`cycle_id`), so a missing row
@@ -285,15 +324,28 @@ impl SessionStore for AppSessionStore {
             return Ok(());
         }
         self.backend().save(record).await?;
+        self.cache.put(record.id, record.clone());
         // A revocation between the check and the write: undo the write.
         if !self.is_indexed(&record.id).await? {
-            self.backend().delete(&record.id).await?;
+            self.delete_record(&record.id).await?;
         }
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        self.backend().load(id).await
+        if let Some(record) = self.cache.get(id) {
+            if record.expiry_date > time::OffsetDateTime::now_utc() {
+                return Ok(Some(record));
+            }
+            self.cache.forget(id);
+            return Ok(None);
+        }
+        let since = self.cache.generation();
+        let record = self.backend().load(id).await?;
+        if let Some(record) = &record {
+            self.cache.fill(since, *id, record.clone());
+        }
+        Ok(record)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
@@ -302,6 +354,6 @@ impl SessionStore for AppSessionStore {
             .execute(&self.index)
             .await
             .map_err(backend_error)?;
-        self.backend().delete(id).await
+        self.delete_record(id).await
     }
 }

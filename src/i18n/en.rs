@@ -1050,8 +1050,14 @@ fn step(step: &Step) -> String {
         Step::StrictLookupLive => "strict revocation: looked its login up in refresh_families: still live".into(),
         Step::RefreshNeeded { cookie } => format!("access token missing or expired; read cookie {cookie} to refresh"),
         Step::Rotated => "rotated the refresh token (one row used, one inserted) and issued a new access token".into(),
-        Step::SessionFound { store } => format!("looked up the session record in {store}"),
-        Step::UserLoaded => "loaded the user's current name and role from the users table".into(),
+        Step::SessionFound { store, cached: false } => format!("looked up the session record in {store}"),
+        Step::SessionFound { store, cached: true } => {
+            format!("found the session record in this process's cache (no query; kept in {store})")
+        }
+        Step::UserLoaded { cached: false } => "loaded the user's current name and role from the users table".into(),
+        Step::UserLoaded { cached: true } => {
+            "read the user's current name and role from this process's cache (cleared by every role change)".into()
+        }
         Step::IdleExtended => "activity: the idle timeout is extended when the response is sent".into(),
         Step::Refused { refusal } => format!("refused: {}", self::refusal(refusal)),
     }

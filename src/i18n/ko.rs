@@ -1054,8 +1054,14 @@ fn step(step: &Step) -> String {
         Step::StrictLookupLive => "엄격한 취소: refresh_families에서 로그인을 조회함: 아직 유효".into(),
         Step::RefreshNeeded { cookie } => format!("액세스 토큰이 없거나 만료됨. 갱신하려고 쿠키 {cookie} 읽음"),
         Step::Rotated => "리프레시 토큰 교체 (행 하나 사용, 하나 추가)하고 새 액세스 토큰 발급".into(),
-        Step::SessionFound { store } => format!("{store}에서 세션 레코드 조회"),
-        Step::UserLoaded => "users 테이블에서 사용자의 현재 이름과 역할을 읽음".into(),
+        Step::SessionFound { store, cached: false } => format!("{store}에서 세션 레코드 조회"),
+        Step::SessionFound { store, cached: true } => {
+            format!("이 프로세스의 캐시에서 세션 레코드를 찾음 (쿼리 없음, 원본: {store})")
+        }
+        Step::UserLoaded { cached: false } => "users 테이블에서 사용자의 현재 이름과 역할을 읽음".into(),
+        Step::UserLoaded { cached: true } => {
+            "이 프로세스의 캐시에서 사용자의 현재 이름과 역할을 읽음 (역할이 바뀌면 바로 비워짐)".into()
+        }
         Step::IdleExtended => "활동 기록: 응답을 보낼 때 유휴 만료 시간을 연장".into(),
         Step::Refused { refusal } => format!("거부: {}", self::refusal(refusal)),
     }

@@ -216,7 +216,10 @@ pub fn flow_path(trace: &AuthTrace) -> Vec<(FlowNode, Passage)> {
         match &step.step {
             Step::Anonymous => {}
             Step::ReadAuthorization { .. } | Step::ReadCookie { .. } => visit(FlowNode::Carry, Passage::Passed),
-            Step::VerifiedSignature { .. } | Step::SessionFound { .. } | Step::UserLoaded | Step::IdleExtended => {
+            Step::VerifiedSignature { .. }
+            | Step::SessionFound { .. }
+            | Step::UserLoaded { .. }
+            | Step::IdleExtended => {
                 current = FlowNode::Check;
                 visit(FlowNode::Check, Passage::Passed);
             }
@@ -258,8 +261,11 @@ mod tests {
                 name: "authlab_sid".into(),
                 bytes: 48,
             },
-            Step::SessionFound { store: "x".into() },
-            Step::UserLoaded,
+            Step::SessionFound {
+                store: "x".into(),
+                cached: false,
+            },
+            Step::UserLoaded { cached: false },
         ]));
         assert_eq!(
             path,

@@ -277,7 +277,7 @@ fn step_kind(step: &Step) -> &'static str {
         Step::RefreshNeeded { .. } => "refresh_needed",
         Step::Rotated => "rotated",
         Step::SessionFound { .. } => "session_found",
-        Step::UserLoaded => "user_loaded",
+        Step::UserLoaded { .. } => "user_loaded",
         Step::IdleExtended => "idle_extended",
         Step::Refused { .. } => "refused",
     }

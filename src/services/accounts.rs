@@ -52,6 +52,7 @@ pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String,
     .bind(now())
     .fetch_one(&state.pool)
     .await?;
+    state.users.forget(user_id);
     crate::services::logins::end_demo_logins(state, user_id, username, "demo user reset").await?;
     Ok(password)
 }
@@ -60,11 +61,14 @@ pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String,
 /// `admin::set_role`, audited): the Lab changes its own demo user.
 pub async fn set_demo_role(state: &AppState, username: &str, role: crate::model::Role) -> Result<(), AppError> {
     debug_assert!(username.contains('.'), "only demo users: {username}");
-    sqlx::query("UPDATE users SET role = ? WHERE username = ?")
+    let user_id: Option<i64> = sqlx::query_scalar("UPDATE users SET role = ? WHERE username = ? RETURNING id")
         .bind(role.as_str())
         .bind(username)
-        .execute(&state.pool)
+        .fetch_optional(&state.pool)
         .await?;
+    if let Some(user_id) = user_id {
+        state.users.forget(user_id);
+    }
     Ok(())
 }
 

@@ -1,0 +1,253 @@
+//! In-process caches in front of the session store and the users table, so
+//! that a session request costs no database query once its record and user
+//! are known, while a forced logout or a role change still counts at the
+//! very next request.
+//!
+//! Every change goes through this process (the session store's `save`,
+//! `delete` and `revoke`, the two role updates), and each one updates or
+//! forgets the entry before it answers. A load that missed reads the
+//! database and then fills the entry only if nothing was forgotten since it
+//! started: otherwise a revocation between its read and its fill would be
+//! undone by a stale copy. [`InstanceLock`] keeps a cached process alone on
+//! its SQLite file; several instances need a shared store that can tell
+//! every instance what to forget.
+
+use crate::model::Role;
+use std::{
+    collections::HashMap,
+    hash::Hash,
+    sync::{Mutex, RwLock},
+};
+
+/// A bounded map with a generation that every removal advances.
+#[derive(Debug)]
+pub struct Cache<K, V> {
+    entries: RwLock<Entries<K, V>>,
+    capacity: usize,
+}
+
+#[derive(Debug)]
+struct Entries<K, V> {
+    map: HashMap<K, V>,
+    generation: u64,
+}
+
+/// Taken before a load from the database; the fill succeeds only if no
+/// entry was forgotten in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation(u64);
+
+impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
+    /// `capacity` 0 turns the cache off: every lookup misses.
+    pub fn new(capacity: usize) -> Self {
+        Cache {
+            entries: RwLock::new(Entries {
+                map: HashMap::new(),
+                generation: 0,
+            }),
+            capacity,
+        }
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.capacity > 0
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries<K, V>> {
+        self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries<K, V>> {
+        self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        self.read().map.get(key).cloned()
+    }
+
+    pub fn contains(&self, key: &K) -> bool {
+        self.read().map.contains_key(key)
+    }
+
+    pub fn generation(&self) -> Generation {
+        Generation(self.read().generation)
+    }
+
+    /// Fills an entry after a database read that began at `since`.
+    pub fn fill(&self, since: Generation, key: K, value: V) {
+        let mut entries = self.write();
+        if entries.generation == since.0 {
+            Self::put_in(&mut entries, self.capacity, key, value);
+        }
+    }
+
+    /// Writes an entry that this process has just written to the database.
+    pub fn put(&self, key: K, value: V) {
+        Self::put_in(&mut self.write(), self.capacity, key, value);
+    }
+
+    fn put_in(entries: &mut Entries<K, V>, capacity: usize, key: K, value: V) {
+        if capacity == 0 {
+            return;
+        }
+        if entries.map.len() >= capacity && !entries.map.contains_key(&key) {
+            // Full: one entry goes (the map's order is random). A miss
+            // only costs the database read the cache would have saved.
+            if let Some(evicted) = entries.map.keys().next().cloned() {
+                entries.map.remove(&evicted);
+            }
+        }
+        entries.map.insert(key, value);
+    }
+
+    pub fn forget(&self, key: &K) {
+        let mut entries = self.write();
+        entries.generation += 1;
+        entries.map.remove(key);
+    }
+
+    pub fn len(&self) -> usize {
+        self.read().map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What the auth layer needs of a user: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+}
+
+/// The users the session path has looked up, by id. Forgotten by every
+/// role change, so a session sees a new role at its next request.
+#[derive(Debug)]
+pub struct UserCache(Cache<i64, KnownUser>);
+
+impl UserCache {
+    pub fn new(capacity: usize) -> Self {
+        UserCache(Cache::new(capacity))
+    }
+
+    /// The user, from the cache or else from the database. Answers whether
+    /// it came from the cache.
+    pub async fn find(
+        &self,
+        pool: &sqlx::SqlitePool,
+        id: i64,
+    ) -> Result<(Option<KnownUser>, bool), crate::error::AppError> {
+        if let Some(user) = self.0.get(&id) {
+            return Ok((Some(user), true));
+        }
+        let since = self.0.generation();
+        let user = crate::db::find_user_by_id(pool, id).await?.map(|row| KnownUser {
+            id: row.id,
+            role: row.role(),
+            username: row.username,
+        });
+        if let Some(user) = &user {
+            self.0.fill(since, id, user.clone());
+        }
+        Ok((user, false))
+    }
+
+    /// Call after the change is committed.
+    pub fn forget(&self, id: i64) {
+        self.0.forget(&id);
+    }
+}
+
+/// A lock on `<database file>.lock`, held for the life of the process. A
+/// process with the caches on holds it alone: a second Auth Lab on the same
+/// SQLite file would change sessions and roles behind this one's caches.
+/// Processes without caches share it.
+#[derive(Debug)]
+pub struct InstanceLock {
+    _file: Mutex<std::fs::File>,
+}
+
+impl InstanceLock {
+    pub fn take(database: &std::path::Path, cached: bool) -> anyhow::Result<Self> {
+        use std::os::fd::AsRawFd;
+        let mut path = database.as_os_str().to_owned();
+        path.push(".lock");
+        let path = std::path::PathBuf::from(path);
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        let mode = if cached { libc::LOCK_EX } else { libc::LOCK_SH };
+        // SAFETY: flock on a descriptor this function owns; no memory is shared.
+        let taken = unsafe { libc::flock(file.as_raw_fd(), mode | libc::LOCK_NB) } == 0;
+        anyhow::ensure!(
+            taken,
+            "another Auth Lab process serves {}, and a process with the session cache on must be the only \
+             one: its cache would not hear of the other's forced logouts and role changes. Stop the other, \
+             or start every process on this file with AUTHLAB_SESSION_CACHE=0",
+            database.display()
+        );
+        Ok(InstanceLock {
+            _file: Mutex::new(file),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fill_after_a_forget_is_dropped() {
+        let cache = Cache::new(10);
+        let since = cache.generation();
+        // A revocation lands while the load was reading the database.
+        cache.forget(&"a");
+        cache.fill(since, "a", 1);
+        assert_eq!(cache.get(&"a"), None);
+        let since = cache.generation();
+        cache.fill(since, "a", 2);
+        assert_eq!(cache.get(&"a"), Some(2));
+    }
+
+    #[test]
+    fn stays_within_its_capacity() {
+        let cache = Cache::new(3);
+        for key in 0..10 {
+            cache.put(key, key);
+            assert!(cache.len() <= 3);
+        }
+        assert_eq!(cache.get(&9), Some(9), "the newest entry is kept");
+    }
+
+    #[test]
+    fn capacity_zero_is_off() {
+        let cache = Cache::new(0);
+        cache.put(1, 1);
+        assert!(!cache.is_on());
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_cached_process_has_its_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("authlab.db");
+        let cached = InstanceLock::take(&database, true).unwrap();
+        for second in [true, false] {
+            let err = InstanceLock::take(&database, second).unwrap_err().to_string();
+            assert!(err.contains("AUTHLAB_SESSION_CACHE=0"), "{err}");
+        }
+        drop(cached);
+        let uncached = InstanceLock::take(&database, false).unwrap();
+        InstanceLock::take(&database, false).expect("processes without caches share the file");
+        assert!(InstanceLock::take(&database, true).is_err());
+        drop(uncached);
+    }
+}
