@@ -4,15 +4,18 @@
 # turn, in one run: 3 rounds of 4 s per path, interleaved, and the median
 # of each path's rounds is reported, so that a slow moment of a shared
 # machine does not land on one path only. Then the first visit's transfer
-# size, the request header bytes per mode and the idle RSS. Writes
-# bench/results.md and bench/results.svg and prints the table.
-#   DURATION=1s ROUNDS=1 make bench     a quick smoke run (not for the README)
+# size, the request header bytes per mode and the idle RSS; then 10,000
+# logins per mode (LOGINS), for the RSS each mode's logins add and the bytes
+# each login leaves in the database. Writes bench/results.md, results.json
+# (shown on /compare) and results.svg, and prints the table.
+#   DURATION=1s ROUNDS=1 LOGINS=200 make bench     a quick smoke run (not for the README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${AUTHLAB_BIN:-target/release/authlab}
 PORT=${BENCH_PORT:-3190}
 DURATION=${DURATION:-4s}
 ROUNDS=${ROUNDS:-3}
+LOGINS=${LOGINS:-10000}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 URL="http://127.0.0.1:$PORT"
@@ -90,7 +93,33 @@ first_visit() {
 }
 first_visit
 # Idle after the load: what the process keeps.
-rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
-echo "$rss_start $rss_idle" > "$work/rss"
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+rss_idle=$(rss)
+
+# LOGINS logins of one mode, 4 at a time (argon2 runs one per core): wrk
+# stops each of its 2 threads after its half. Then what the process and
+# the database keep for them (/api/compare counts the rows and bytes).
+logins() { # mode
+  cat > "$work/login.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"username":"carol","password":"carol-password"}'
+wrk.headers["Content-Type"] = "application/json"
+local done, failed = 0, 0
+function response(status)
+  done = done + 1
+  if status ~= 200 then failed = failed + 1 end
+  if done >= $((LOGINS / 2)) then wrk.thread:stop() end
+end
+LUA
+  echo "== $LOGINS logins: $1" >&2
+  wrk -t2 -c4 -d3600s -s "$work/login.lua" "$URL/api/$1/login" > "$work/logins-$1.txt"
+  rss > "$work/rss-after-$1"
+  curl -fs "$URL/api/compare" > "$work/compare-after-$1.json"
+}
+curl -fs -o /dev/null -H 'content-type: application/json' \
+  -d '{"username":"carol","password":"carol-password"}' "$URL/api/signup"
+logins session
+logins jwt
+echo "$rss_start $rss_idle $(cat "$work/rss-after-session") $(cat "$work/rss-after-jwt") $LOGINS" > "$work/rss"
 
 python3 bench/report.py "$work" "$OUT" "$DURATION" "$CONNECTIONS" "$THREADS" "$ROUNDS"

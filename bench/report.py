@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Reads the wrk outputs of bench/load.sh and writes results.md and
 results.svg: req/s, p50/p99, the ratio to /livez per path, the request
-header bytes per mode, the first visit's transfer, the idle RSS."""
+header bytes per mode, the first visit's transfer, the idle RSS, and per
+mode the RSS and database bytes that its logins added. Also results.json,
+which /compare shows."""
 import datetime
 import html
+import json
 import os
 import re
 import subprocess
@@ -67,7 +70,34 @@ headers = {
 }
 first_total, first_plain = map(int, open(os.path.join(work, "first-visit-total")).read().split())
 first_files = [line.split() for line in open(os.path.join(work, "first-visit"))]
-rss_start, rss_idle = map(int, open(os.path.join(work, "rss")).read().split())
+rss_start, rss_idle, rss_sessions, rss_jwts, logins = map(int, open(os.path.join(work, "rss")).read().split())
+
+
+def per_login(mode, key, rss_before, rss_after):
+    """What LOGINS logins of one mode added: RSS, and the rows /api/compare counts."""
+    figures = json.load(open(os.path.join(work, f"compare-after-{mode}.json")))[key]
+    wrk = open(os.path.join(work, f"logins-{mode}.txt")).read()
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
+    seconds = millis(re.search(r"requests in ([\d.]+\w+),", wrk).group(1)) / 1000
+    stored = sum(rows["bytes"] for rows in figures["stored"])
+    live = figures["live_logins"]
+    return {
+        "mode": mode,
+        "logins": logins,
+        "failed": int(non_2xx.group(1)) if non_2xx else 0,
+        "logins_per_second": logins / seconds if seconds else 0,
+        "rss_growth_kb": rss_after - rss_before,
+        "live_logins": live,
+        "stored_bytes": stored,
+        "bytes_per_login": stored // live if live else 0,
+        "stored": figures["stored"],
+    }
+
+
+state = [
+    per_login("session", "session", rss_idle, rss_sessions),
+    per_login("jwt", "token", rss_sessions, rss_jwts),
+]
 try:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 except OSError:
@@ -102,6 +132,23 @@ lines += [
     f"| the same, uncompressed | {first_plain / 1024:.0f} KB |",
     f"| RSS at start / idle after the load | {rss_start / 1024:.0f} MB / {rss_idle / 1024:.0f} MB |",
     "",
+    f"Then {logins:,} logins per mode (one user, 4 at a time; argon2id runs one per core):",
+    "",
+    "| mode | logins/s | RSS added | per login | live logins | bytes stored | per login | failed |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+]
+for row in state:
+    lines.append(
+        f"| {row['mode']} | {row['logins_per_second']:,.0f} | {row['rss_growth_kb'] / 1024:.1f} MB "
+        f"| {row['rss_growth_kb'] * 1024 / row['logins']:,.0f} B | {row['live_logins']:,} "
+        f"| {row['stored_bytes'] / 1024:,.0f} KB | {row['bytes_per_login']:,} B | {row['failed']} |"
+    )
+lines += [
+    "",
+    "Bytes stored are the stored values (the session records and their index rows; the refresh",
+    "families and token hashes), without the engine's page and index overhead. The session's RSS",
+    "includes the process's cache of records (`AUTHLAB_SESSION_CACHE`, 10,000 by default).",
+    "",
     "First visit, file by file (bytes as served to a browser accepting brotli and gzip):",
     "",
 ]
@@ -132,7 +179,33 @@ for index, (name, path) in enumerate(runs):
     ]
 svg.append("</svg>")
 
+summary = {
+    "date": str(datetime.date.today()),
+    "commit": commit,
+    "machine": f"{os.cpu_count()} cores ({cpu})",
+    "connections": int(connections),
+    "duration": duration,
+    "rounds": rounds,
+    "paths": [
+        {
+            "key": name,
+            "path": path,
+            "rps": round(results[name]["rps"]),
+            "p50_ms": round(results[name]["p50"], 2),
+            "p99_ms": round(results[name]["p99"], 2),
+            "errors": results[name]["errors"],
+        }
+        for name, path in runs
+    ],
+    "session_header_bytes": headers["session"],
+    "jwt_header_bytes": headers["jwt"],
+    "first_visit_bytes": first_total,
+    "rss_idle_kb": rss_idle,
+    "logins": state,
+}
+
 os.makedirs(out, exist_ok=True)
+open(os.path.join(out, "results.json"), "w").write(json.dumps(summary, indent=1) + "\n")
 open(os.path.join(out, "results.md"), "w").write(markdown)
 open(os.path.join(out, "results.svg"), "w").write("\n".join(svg) + "\n")
 print(markdown)

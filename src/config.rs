@@ -105,6 +105,11 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_AUDIT_RETENTION_DAYS", default_value_t = 30)]
     pub audit_retention_days: u32,
 
+    /// The latest `make bench` results, shown on `/compare` (absent: the
+    /// page says how to make them).
+    #[arg(long, env = "AUTHLAB_BENCH_RESULTS", default_value = "bench/results.json")]
+    pub bench_results: PathBuf,
+
     /// Password hashes and verifications that may wait for a free worker
     /// (one per core); past them a login is answered 503 `busy` at once.
     #[arg(long, env = "AUTHLAB_PASSWORD_QUEUE", default_value_t = 32)]

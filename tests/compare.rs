@@ -2,7 +2,7 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use common::{app, app_with, until, Credential, TestApp};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -314,4 +314,67 @@ async fn after_a_forced_logout_the_session_client_is_refused_and_the_jwt_client_
     assert!(session_ms < jwt_ms, "{session_ms} < {jwt_ms}");
     let stopped = app.call(Method::DELETE, "/api/admin/race", None, &admin).await;
     assert_eq!(stopped.body["stopped"], "by_presenter");
+}
+
+/// A `bench/results.json` as `bench/report.py` writes it (the fields the page reads).
+fn bench_results() -> Value {
+    let path = |key: &str, path: &str, rps: f64| json!({"key": key, "path": path, "rps": rps, "p50_ms": 1.5, "p99_ms": 3.25, "errors": 0});
+    json!({
+        "date": "2026-11-25", "commit": "abc1234", "machine": "2 cores (test)",
+        "connections": 64, "duration": "4s", "rounds": 3,
+        "paths": [path("livez", "/livez", 30000.0), path("session_me", "/api/me", 27000.0)],
+        "session_header_bytes": 42, "jwt_header_bytes": 401, "first_visit_bytes": 300000, "rss_idle_kb": 48000,
+        "logins": [
+            {"mode": "session", "logins": 10000, "logins_per_second": 95.0, "rss_growth_kb": 10000,
+             "live_logins": 10000, "bytes_per_login": 509, "stored_bytes": 5090000, "stored": [], "failed": 0},
+            {"mode": "jwt", "logins": 10000, "logins_per_second": 97.0, "rss_growth_kb": 2000,
+             "live_logins": 10000, "bytes_per_login": 334, "stored_bytes": 3340000, "stored": [], "failed": 0}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn compare_shows_the_latest_bench_run_or_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("results.json");
+    let file_arg = file.display().to_string();
+    let app = app_with(&["--bench-results", &file_arg]).await;
+
+    let missing = app.get("/compare", &[]).await;
+    assert_eq!(missing.status, StatusCode::OK);
+    assert!(missing.text().contains(r#"data-testid="bench-missing""#));
+    assert!(missing.text().contains("Run `make bench`"));
+
+    std::fs::write(&file, "{ not json").unwrap();
+    let broken = app.get("/compare", &[]).await;
+    assert_eq!(
+        broken.status,
+        StatusCode::OK,
+        "a broken file is no results, not an error"
+    );
+    assert!(broken.text().contains(r#"data-testid="bench-missing""#));
+
+    std::fs::write(&file, bench_results().to_string()).unwrap();
+    let page = app.get("/compare", &[]).await;
+    let html = page.text();
+    assert!(
+        !html.contains(r#"data-testid="bench-missing""#),
+        "read at each ask: no restart"
+    );
+    for expected in [
+        "commit abc1234",
+        r#"data-key="session_me""#,
+        "27,000",
+        "3.2 ms",
+        "width: 90%",
+        "90%",
+        "1,024 B",
+        "509 B",
+        "First visit to /login: 292 KB",
+    ] {
+        assert!(html.contains(expected), "/compare lacks {expected:?}");
+    }
+    let korean = app.get("/compare", &[(header::ACCEPT_LANGUAGE, "ko")]).await;
+    assert!(korean.text().contains("부하를 걸면: make bench"));
+    assert!(korean.text().contains("로그인당 저장 용량"));
 }

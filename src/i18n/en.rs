@@ -930,6 +930,47 @@ pub(super) static EN: Messages = Messages {
         "/me" => "My page: devices",
         _ => "Open",
     },
+    bench_title: "Under load: make bench",
+    bench_lead: |date, commit, machine, connections, rounds, duration| {
+        format!(
+            "The figures above are this server's own, live. These are the same paths under load: `make bench` on \
+             {date} (commit {commit}, {machine}), wrk with {connections} connections on loopback, the median of \
+             {rounds} rounds of {duration} per path. Run it again and reload to see your machine's."
+        )
+    },
+    bench_missing: "No load results on this server yet. Run `make bench` (a few minutes), then reload: each path's \
+                    requests per second, its 99th percentile and the memory each login costs appear here.",
+    bench_path: "Path",
+    bench_rps: "Requests/s",
+    bench_share: "Share of the ceiling (/livez)",
+    bench_path_label: |key| {
+        match key {
+            "livez" => "the ceiling: touches nothing",
+            "readyz" => "readiness: database and session store",
+            "jwt_me" => "JWT, Bearer header",
+            "session_me" => "session cookie",
+            "jwt_strict_me" => "JWT with strict revocation",
+            "home" => "home page, anonymous",
+            "login" => "login page, anonymous",
+            "me_page" => "“Me” page, logged in",
+            "css" => "stylesheet (static file)",
+            other => other,
+        }
+        .to_owned()
+    },
+    bench_state_title: "What each login costs the server",
+    bench_mode: "Mode",
+    bench_header_bytes: "Credential header per request",
+    bench_rss_per_login: "Memory per login (RSS)",
+    bench_stored_per_login: "Stored per login",
+    bench_logins_per_second: "Logins/s (argon2id)",
+    bench_footer: |logins, first_visit_kb, rss_mb| {
+        format!(
+            "Per mode, {logins} logins of one user. Memory is what the process grew by (the session's includes its cache \
+             of records); stored is the rows' values, without the engine's overhead. First visit to /login: \
+             {first_visit_kb} KB transferred. Memory of the idle server after the load: {rss_mb} MB."
+        )
+    },
 };
 
 fn error(error: &AppError) -> String {

@@ -933,6 +933,47 @@ pub(super) static KO: Messages = Messages {
         "/me" => "내 페이지: 기기",
         _ => "열기",
     },
+    bench_title: "부하를 걸면: make bench",
+    bench_lead: |date, commit, machine, connections, rounds, duration| {
+        format!(
+            "위의 수치는 이 서버가 지금 잰 것입니다. 아래는 같은 경로에 부하를 건 결과입니다: {date}에 `make bench` \
+             (커밋 {commit}, {machine}), 루프백에서 wrk 연결 {connections}개, 경로마다 {duration}씩 {rounds}번 잰 것의 \
+             중앙값. 다시 실행하고 새로 고치면 여러분 컴퓨터의 결과가 보입니다."
+        )
+    },
+    bench_missing: "이 서버에는 아직 부하 측정 결과가 없습니다. `make bench`를 실행하고(몇 분 걸림) 새로 고치면 \
+                    경로별 초당 요청 수, 99번째 백분위 지연, 로그인 하나가 쓰는 메모리가 여기에 나옵니다.",
+    bench_path: "경로",
+    bench_rps: "초당 요청",
+    bench_share: "상한(/livez) 대비",
+    bench_path_label: |key| {
+        match key {
+            "livez" => "상한: 아무것도 조회하지 않음",
+            "readyz" => "준비 상태: 데이터베이스와 세션 저장소",
+            "jwt_me" => "JWT, Bearer 헤더",
+            "session_me" => "세션 쿠키",
+            "jwt_strict_me" => "엄격한 폐기를 켠 JWT",
+            "home" => "홈 페이지, 비로그인",
+            "login" => "로그인 페이지, 비로그인",
+            "me_page" => "‘내 정보’ 페이지, 로그인",
+            "css" => "스타일시트(정적 파일)",
+            other => other,
+        }
+        .to_owned()
+    },
+    bench_state_title: "로그인 하나가 서버에 남기는 비용",
+    bench_mode: "방식",
+    bench_header_bytes: "요청마다 보내는 자격 증명 헤더",
+    bench_rss_per_login: "로그인당 메모리(RSS)",
+    bench_stored_per_login: "로그인당 저장 용량",
+    bench_logins_per_second: "초당 로그인(argon2id)",
+    bench_footer: |logins, first_visit_kb, rss_mb| {
+        format!(
+            "방식마다 한 사용자로 {logins}번 로그인했습니다. 메모리는 프로세스가 늘어난 만큼입니다(세션은 레코드 \
+             캐시 포함). 저장 용량은 행의 값만 센 것으로 엔진의 부가 공간은 빠져 있습니다. /login 첫 방문: \
+             {first_visit_kb} KB 전송. 부하 뒤 쉬고 있는 서버의 메모리: {rss_mb} MB."
+        )
+    },
 };
 
 fn role_name(role: Role) -> &'static str {

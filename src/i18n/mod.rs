@@ -95,6 +95,22 @@ impl Locale {
     }
 }
 
+/// `12345` as `12,345` (both languages group digits by three).
+pub fn thousands(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if value < 0 {
+        grouped.insert(0, '-');
+    }
+    grouped
+}
+
 /// The catalog of the language this page is rendered in.
 pub(crate) fn use_messages() -> &'static Messages {
     use_context::<Locale>().unwrap_or_default().messages()
@@ -448,6 +464,24 @@ pub(crate) struct Messages {
     pub guide_question_label: &'static str,
     pub guide_step: fn(GuideStep) -> GuideText,
     pub guide_link: fn(&str) -> &'static str,
+
+    // /compare: the latest `make bench` run
+    pub bench_title: &'static str,
+    /// date, commit, machine, connections, rounds, duration of a round
+    pub bench_lead: fn(&str, &str, &str, u32, u32, &str) -> String,
+    pub bench_missing: &'static str,
+    pub bench_path: &'static str,
+    pub bench_rps: &'static str,
+    pub bench_share: &'static str,
+    pub bench_path_label: fn(&str) -> String,
+    pub bench_state_title: &'static str,
+    pub bench_mode: &'static str,
+    pub bench_header_bytes: &'static str,
+    pub bench_rss_per_login: &'static str,
+    pub bench_stored_per_login: &'static str,
+    pub bench_logins_per_second: &'static str,
+    /// logins per mode, first visit KB, idle RSS MB
+    pub bench_footer: fn(u64, u64, u64) -> String,
 }
 
 /// One step of `/guide` in one language.
@@ -473,7 +507,16 @@ impl Messages {
 
 #[cfg(test)]
 mod tests {
-    use super::Locale;
+    use super::{thousands, Locale};
+
+    #[test]
+    fn groups_digits_by_three() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(33114), "33,114");
+        assert_eq!(thousands(-1234567), "-1,234,567");
+    }
 
     #[test]
     fn parses_language_tags_by_their_primary_subtag() {

@@ -40,6 +40,58 @@ pub enum StoredKind {
     RefreshTokens,
 }
 
+/// The latest `make bench` run (`bench/results.json`, written by
+/// `bench/report.py`): the same paths under load, beside the live figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchResults {
+    pub date: String,
+    pub commit: String,
+    pub machine: String,
+    pub connections: u32,
+    pub duration: String,
+    pub rounds: u32,
+    pub paths: Vec<BenchPath>,
+    pub session_header_bytes: u64,
+    pub jwt_header_bytes: u64,
+    pub first_visit_bytes: u64,
+    pub rss_idle_kb: u64,
+    #[serde(default)]
+    pub logins: Vec<BenchLogins>,
+}
+
+/// One path under load: wrk's median round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchPath {
+    /// `livez`, `jwt_me`, `session_me`, ...: the catalogs name each.
+    pub key: String,
+    pub path: String,
+    pub rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// What many logins of one mode left behind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchLogins {
+    pub mode: AuthMode,
+    pub logins: u64,
+    pub logins_per_second: f64,
+    pub rss_growth_kb: i64,
+    pub live_logins: i64,
+    pub bytes_per_login: i64,
+}
+
+impl BenchResults {
+    /// The ceiling's req/s (`/livez`), against which each path is a share.
+    pub fn ceiling(&self) -> Option<f64> {
+        self.paths
+            .iter()
+            .find(|path| path.key == "livez")
+            .map(|path| path.rps)
+            .filter(|rps| *rps > 0.0)
+    }
+}
+
 /// One mode's column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

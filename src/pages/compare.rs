@@ -6,7 +6,9 @@ use crate::{
     error::AppError,
     i18n::{use_messages, Messages},
     model::{
-        compare::{flow_path, CompareView, FlowNode, ModeFigures, Passage, Percentiles, SameRequest, StoredKind},
+        compare::{
+            flow_path, BenchResults, CompareView, FlowNode, ModeFigures, Passage, Percentiles, SameRequest, StoredKind,
+        },
         AuthMode, CurrentUser, DecodedJwt, HeldCookie, Role,
     },
 };
@@ -23,6 +25,12 @@ pub async fn get_compare() -> Result<CompareView, AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
     let result = crate::services::compare::compare_view(&ctx.state, &ctx.auth(), &ctx.parts.headers).await;
     ctx.respond(result)
+}
+
+#[server(prefix = "/rpc", endpoint = "compare_bench")]
+pub async fn get_bench() -> Result<Option<BenchResults>, AppError> {
+    let ctx = crate::state::ServerFnContext::get()?;
+    Ok(crate::services::compare::bench_results(&ctx.state).await)
 }
 
 /// Runs `fetch` every `every`, in the browser only, while the page lives.
@@ -55,6 +63,7 @@ pub fn ComparePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <UnderLoad/>
         </section>
     }
 }
@@ -585,5 +594,113 @@ fn TradeOffs(rows: Vec<TradeOff>) -> impl IntoView {
                 </table>
             </div>
         </article>
+    }
+}
+
+/// The latest `make bench` run: each path's req/s, p99 and share of the
+/// ceiling, and what many logins of each mode left in memory and storage.
+#[component]
+fn UnderLoad() -> impl IntoView {
+    let t = use_messages();
+    let bench = Resource::new_blocking(|| (), |_| get_bench());
+    view! {
+        <article class="card" id="under-load" data-testid="under-load">
+            <h2>{t.bench_title}</h2>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match bench.await {
+                        Ok(Some(results)) => view! { <BenchTables results/> }.into_any(),
+                        Ok(None) => view! { <p data-testid="bench-missing">{t.bench_missing}</p> }.into_any(),
+                        Err(err) => view! { <ErrorNote error=err/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </article>
+    }
+}
+
+#[component]
+fn BenchTables(results: BenchResults) -> impl IntoView {
+    let t = use_messages();
+    let ceiling = results.ceiling();
+    let share = move |rps: f64| ceiling.map(|ceiling| (100.0 * rps / ceiling).round() as u32);
+    let lead = (t.bench_lead)(
+        &results.date,
+        &results.commit,
+        &results.machine,
+        results.connections,
+        results.rounds,
+        &results.duration,
+    );
+    let thousands = |value: f64| crate::i18n::thousands(value.round() as i64);
+    view! {
+        <p>{lead}</p>
+        <div class="scroll" tabindex="0" role="region" aria-label=t.bench_title>
+            <table data-testid="bench-paths" class="bench">
+                <thead>
+                    <tr>
+                        <th scope="col">{t.bench_path}</th>
+                        <th scope="col" class="num">{t.bench_rps}</th>
+                        <th scope="col" class="num">"p99"</th>
+                        <th scope="col">{t.bench_share}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {results.paths.iter().map(|path| {
+                        let percent = share(path.rps);
+                        view! {
+                            <tr data-testid="bench-path" data-key=path.key.clone()>
+                                <th scope="row">{(t.bench_path_label)(&path.key)} <code>{path.path.clone()}</code></th>
+                                <td class="num">{thousands(path.rps)}</td>
+                                <td class="num">{format!("{:.1} ms", path.p99_ms)}</td>
+                                <td>
+                                    {percent.map(|percent| view! {
+                                        <span class="share">
+                                            <span class="share-bar" style=format!("width: {}%", percent.min(100))></span>
+                                            <span class="share-text">{format!("{percent}%")}</span>
+                                        </span>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <div class="scroll" tabindex="0" role="region" aria-label=t.bench_state_title>
+            <table data-testid="bench-logins" class="bench">
+                <caption>{t.bench_state_title}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t.bench_mode}</th>
+                        <th scope="col" class="num">{t.bench_header_bytes}</th>
+                        <th scope="col" class="num">{t.bench_rss_per_login}</th>
+                        <th scope="col" class="num">{t.bench_stored_per_login}</th>
+                        <th scope="col" class="num">{t.bench_logins_per_second}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {results.logins.iter().map(|row| {
+                        let header = match row.mode {
+                            AuthMode::Session => results.session_header_bytes,
+                            AuthMode::Jwt => results.jwt_header_bytes,
+                        };
+                        let rss_per_login = row.rss_growth_kb * 1024 / row.logins.max(1) as i64;
+                        view! {
+                            <tr data-testid="bench-login" data-mode=row.mode.as_str()>
+                                <th scope="row"><ModeBadge mode=row.mode/></th>
+                                <td class="num">{format!("{header} B")}</td>
+                                <td class="num">{format!("{} B", thousands(rss_per_login as f64))}</td>
+                                <td class="num">{format!("{} B", thousands(row.bytes_per_login as f64))}</td>
+                                <td class="num">{thousands(row.logins_per_second)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p class="hint">
+            {(t.bench_footer)(results.logins.first().map_or(0, |row| row.logins), results.first_visit_bytes / 1024, results.rss_idle_kb / 1024)}
+        </p>
     }
 }

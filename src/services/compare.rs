@@ -5,7 +5,7 @@ use crate::{
     auth::{jwt, now, AuthContext},
     error::AppError,
     model::{
-        compare::{CompareFacts, CompareView, ModeFigures, SameRequest, StoredKind, StoredRows},
+        compare::{BenchResults, CompareFacts, CompareView, ModeFigures, SameRequest, StoredKind, StoredRows},
         AuthMode,
     },
     services::me,
@@ -118,4 +118,14 @@ pub async fn compare_view(
         },
         now,
     })
+}
+
+/// The latest `make bench` results, read at each ask (a new run shows
+/// without a restart). `None` when there are none, or they cannot be read.
+pub async fn bench_results(state: &AppState) -> Option<BenchResults> {
+    let path = &state.config.bench_results;
+    let text = tokio::fs::read_to_string(path).await.ok()?;
+    serde_json::from_str(&text)
+        .inspect_err(|err| tracing::warn!(%err, path = %path.display(), "unreadable bench results"))
+        .ok()
 }
