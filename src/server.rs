@@ -13,6 +13,7 @@ use crate::{
         recent::{RecentTraces, KEPT_PER_MODE},
         session::AppSessionStore,
     },
+    build_files::BuildFiles,
     config::Config,
     db,
     model::Settings,
@@ -33,7 +34,7 @@ use std::{
     sync::{Arc, LazyLock},
     time::Duration,
 };
-use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 /// Bodies beyond this are refused before any handler runs.
@@ -146,11 +147,12 @@ pub fn router(state: AppState) -> Router {
         )));
 
     let leptos_options = state.leptos_options.clone();
-    let build_files = ServeDir::new(
-        std::path::Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref()),
-    )
-    .precompressed_br()
-    .precompressed_gzip();
+    // Hashed names never change content: read once. Without hashes (a
+    // plain cargo build, the tests) a rebuild may change a file in place.
+    let build_files = BuildFiles::new(
+        &std::path::Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref()),
+        leptos_options.hash_files,
+    );
     let app = Router::new()
         .merge(api::router())
         .leptos_routes_with_context(
@@ -183,7 +185,10 @@ pub fn router(state: AppState) -> Router {
     // The build's files are the same for everyone: no session, credential,
     // language or CSRF step has anything to do with them.
     Router::new()
-        .nest_service("/pkg", build_files)
+        .nest_service(
+            "/pkg",
+            axum::routing::get(move |request: Request| build_files.clone().serve(request)),
+        )
         .merge(app)
         .layer(middleware::from_fn(crate::headers::bound_request_headers))
         .layer(middleware::from_fn(crate::headers::security_headers))
