@@ -96,23 +96,12 @@ first_visit
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 rss_idle=$(rss)
 
-# LOGINS logins of one mode, 4 at a time (argon2 runs one per core): wrk
-# stops each of its 2 threads after its half. Then what the process and
-# the database keep for them (/api/compare counts the rows and bytes).
+# LOGINS logins of one mode, 4 at a time (argon2id runs one per core),
+# then what the process and the database keep for them (/api/compare
+# counts the rows and their bytes).
 logins() { # mode
-  cat > "$work/login.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"username":"carol","password":"carol-password"}'
-wrk.headers["Content-Type"] = "application/json"
-local done, failed = 0, 0
-function response(status)
-  done = done + 1
-  if status ~= 200 then failed = failed + 1 end
-  if done >= $((LOGINS / 2)) then wrk.thread:stop() end
-end
-LUA
   echo "== $LOGINS logins: $1" >&2
-  wrk -t2 -c4 -d3600s -s "$work/login.lua" "$URL/api/$1/login" > "$work/logins-$1.txt"
+  python3 bench/logins.py "$URL" "$1" carol carol-password "$LOGINS" 4 > "$work/logins-$1.txt"
   rss > "$work/rss-after-$1"
   curl -fs "$URL/api/compare" > "$work/compare-after-$1.json"
 }

@@ -76,16 +76,14 @@ rss_start, rss_idle, rss_sessions, rss_jwts, logins = map(int, open(os.path.join
 def per_login(mode, key, rss_before, rss_after):
     """What LOGINS logins of one mode added: RSS, and the rows /api/compare counts."""
     figures = json.load(open(os.path.join(work, f"compare-after-{mode}.json")))[key]
-    wrk = open(os.path.join(work, f"logins-{mode}.txt")).read()
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
-    seconds = millis(re.search(r"requests in ([\d.]+\w+),", wrk).group(1)) / 1000
+    count, failed, seconds = open(os.path.join(work, f"logins-{mode}.txt")).read().split()
     stored = sum(rows["bytes"] for rows in figures["stored"])
     live = figures["live_logins"]
     return {
         "mode": mode,
-        "logins": logins,
-        "failed": int(non_2xx.group(1)) if non_2xx else 0,
-        "logins_per_second": logins / seconds if seconds else 0,
+        "logins": int(count),
+        "failed": int(failed),
+        "logins_per_second": int(count) / float(seconds),
         "rss_growth_kb": rss_after - rss_before,
         "live_logins": live,
         "stored_bytes": stored,

@@ -170,9 +170,7 @@ async fn app(extra: &[&str], dir: &std::path::Path) -> (AppState, Router) {
     ];
     args.extend_from_slice(extra);
     let config = Config::from_args(args).unwrap();
-    let leptos_options = leptos::prelude::get_configuration(Some("Cargo.toml"))
-        .unwrap()
-        .leptos_options;
+    let leptos_options = server::leptos_options().unwrap();
     let state = server::build_state(config, leptos_options).await.unwrap();
     let router = server::router(state.clone());
     (state, router)

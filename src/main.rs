@@ -1,5 +1,4 @@
 use authlab::{config::Config, server};
-use leptos::prelude::get_configuration;
 use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
 
@@ -31,8 +30,7 @@ async fn serve() -> anyhow::Result<()> {
         .init();
 
     let config = Config::from_args(std::env::args_os()).unwrap_or_else(|err| err.exit());
-    // Cargo.toml's [package.metadata.leptos], overridden by LEPTOS_* variables.
-    let leptos_options = get_configuration(Some("Cargo.toml"))?.leptos_options;
+    let leptos_options = server::leptos_options()?;
     let addr = leptos_options.site_addr;
 
     let state = server::build_state(config, leptos_options).await?;

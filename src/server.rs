@@ -66,6 +66,14 @@ fn with_hash_file_checked(mut options: LeptosOptions) -> LeptosOptions {
     options
 }
 
+/// Leptos's settings: `[package.metadata.leptos]` of the Cargo.toml this
+/// binary was built from (compiled in: a deployed server has no source
+/// tree), each overridden by its `LEPTOS_*` variable (`LEPTOS_SITE_ROOT`,
+/// `LEPTOS_SITE_ADDR`, ...).
+pub fn leptos_options() -> anyhow::Result<LeptosOptions> {
+    Ok(leptos::config::get_config_from_str(include_str!("../Cargo.toml"))?)
+}
+
 pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
     let leptos_options = with_hash_file_checked(leptos_options);
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;

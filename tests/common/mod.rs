@@ -96,9 +96,7 @@ pub async fn app_with(extra_args: &[&str]) -> TestApp {
     ];
     args.extend_from_slice(extra_args);
     let config = Config::from_args(args).unwrap();
-    let leptos_options = leptos::prelude::get_configuration(Some("Cargo.toml"))
-        .unwrap()
-        .leptos_options;
+    let leptos_options = server::leptos_options().unwrap();
     let state = server::build_state(config, leptos_options).await.unwrap();
     TestApp {
         router: server::router(state.clone()),
