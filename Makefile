@@ -16,7 +16,9 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 export AUTHLAB_BIN := $(abspath $(TARGET_DIR))/release/authlab
 export CHROMIUM
 
-.PHONY: run build test tools browser-deps lint deny unit e2e schema bench bench-micro bench-flood clean
+DIST := dist/authlab
+
+.PHONY: run build dist test tools browser-deps lint deny unit e2e schema bench bench-micro bench-flood clean
 
 run: tools
 	cargo leptos serve --release
@@ -24,7 +26,21 @@ run: tools
 build: tools
 	cargo leptos build --release --precompress
 
-test: tools browser-deps lint deny unit build e2e schema
+test: tools browser-deps lint deny unit build dist-check e2e schema
+
+# A folder that runs on another Debian machine: the binary (migrations are
+# compiled in), its hash file, the site, a sample environment and run.sh.
+dist: build
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	cp $(AUTHLAB_BIN) $(dir $(AUTHLAB_BIN))hash.txt $(DIST)/
+	cp -r target/site $(DIST)/site
+	cp dist-template/authlab.env dist-template/run.sh $(DIST)/
+	[ ! -f bench/results.json ] || cp bench/results.json $(DIST)/bench-results.json
+	@echo "$(DIST): copy it anywhere and start ./run.sh"
+
+# The dist folder starts outside the source tree and serves its files.
+dist-check: dist
+	tests/dist.sh $(DIST)
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
@@ -79,4 +95,4 @@ bench-flood: build
 
 clean:
 	cargo clean
-	rm -rf data end2end/test-results
+	rm -rf data dist end2end/test-results

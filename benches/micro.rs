@@ -132,6 +132,15 @@ fn session_load(c: &mut Criterion) {
             let url = format!("sqlite://{}", dir.path().join("bench.db").display());
             let (store, ids) = rt.block_on(async {
                 let pool = authlab::db::connect(&url).await.unwrap();
+                for user in ["u1", "u2", "u3"] {
+                    sqlx::query(
+                        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, 'x', 'user', 0)",
+                    )
+                    .bind(user)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                }
                 let store = AppSessionStore::new(kind, &pool, 12 * 3600, cache).await.unwrap();
                 let mut ids = Vec::with_capacity(live);
                 for n in 0..live {

@@ -123,9 +123,7 @@ async fn a_second_process_on_the_file_of_a_cached_one_is_refused() {
             cache.to_owned(),
         ]
     };
-    let options = || {
-        server::leptos_options().unwrap()
-    };
+    let options = || server::leptos_options().unwrap();
     let second = server::build_state(Config::from_args(args("10000")).unwrap(), options()).await;
     let err = second.err().expect("refused").to_string();
     assert!(err.contains("another Auth Lab process serves"), "{err}");
