@@ -180,7 +180,8 @@ svg.append("</svg>")
 summary = {
     "date": str(datetime.date.today()),
     "commit": commit,
-    "machine": f"{os.cpu_count()} cores ({cpu})",
+    "cores": os.cpu_count(),
+    "cpu": cpu,
     "connections": int(connections),
     "duration": duration,
     "rounds": rounds,

@@ -320,7 +320,7 @@ async fn after_a_forced_logout_the_session_client_is_refused_and_the_jwt_client_
 fn bench_results() -> Value {
     let path = |key: &str, path: &str, rps: f64| json!({"key": key, "path": path, "rps": rps, "p50_ms": 1.5, "p99_ms": 3.25, "errors": 0});
     json!({
-        "date": "2026-11-25", "commit": "abc1234", "machine": "2 cores (test)",
+        "date": "2026-11-25", "commit": "abc1234", "cores": 2, "cpu": "Test CPU",
         "connections": 64, "duration": "4s", "rounds": 3,
         "paths": [path("livez", "/livez", 30000.0), path("session_me", "/api/me", 27000.0)],
         "session_header_bytes": 42, "jwt_header_bytes": 401, "first_visit_bytes": 300000, "rss_idle_kb": 48000,
@@ -366,7 +366,7 @@ async fn compare_shows_the_latest_bench_run_or_how_to_make_one() {
         r#"data-key="session_me""#,
         "27,000",
         "3.2 ms",
-        "width: 90%",
+        r#"value="90""#,
         "90%",
         "1,024 B",
         "509 B",

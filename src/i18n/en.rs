@@ -931,10 +931,10 @@ pub(super) static EN: Messages = Messages {
         _ => "Open",
     },
     bench_title: "Under load: make bench",
-    bench_lead: |date, commit, machine, connections, rounds, duration| {
+    bench_lead: |date, commit, cores, cpu, connections, rounds, duration| {
         format!(
             "The figures above are this server's own, live. These are the same paths under load: `make bench` on \
-             {date} (commit {commit}, {machine}), wrk with {connections} connections on loopback, the median of \
+             {date} (commit {commit}, {cores} cores, {cpu}), wrk with {connections} connections on loopback, the median of \
              {rounds} rounds of {duration} per path. Run it again and reload to see your machine's."
         )
     },
@@ -960,10 +960,10 @@ pub(super) static EN: Messages = Messages {
     },
     bench_state_title: "What each login costs the server",
     bench_mode: "Mode",
-    bench_header_bytes: "Credential header per request",
-    bench_rss_per_login: "Memory per login (RSS)",
+    bench_header_bytes: "Header per request",
+    bench_rss_per_login: "Memory per login",
     bench_stored_per_login: "Stored per login",
-    bench_logins_per_second: "Logins/s (argon2id)",
+    bench_logins_per_second: "Logins/s",
     bench_footer: |logins, first_visit_kb, rss_mb| {
         format!(
             "Per mode, {logins} logins of one user. Memory is what the process grew by (the session's includes its cache \

@@ -934,10 +934,10 @@ pub(super) static KO: Messages = Messages {
         _ => "열기",
     },
     bench_title: "부하를 걸면: make bench",
-    bench_lead: |date, commit, machine, connections, rounds, duration| {
+    bench_lead: |date, commit, cores, cpu, connections, rounds, duration| {
         format!(
             "위의 수치는 이 서버가 지금 잰 것입니다. 아래는 같은 경로에 부하를 건 결과입니다: {date}에 `make bench` \
-             (커밋 {commit}, {machine}), 루프백에서 wrk 연결 {connections}개, 경로마다 {duration}씩 {rounds}번 잰 것의 \
+             (커밋 {commit}, {cores}코어 {cpu}), 루프백에서 wrk 연결 {connections}개, 경로마다 {duration}씩 {rounds}번 잰 것의 \
              중앙값. 다시 실행하고 새로 고치면 여러분 컴퓨터의 결과가 보입니다."
         )
     },

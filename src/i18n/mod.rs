@@ -467,8 +467,8 @@ pub(crate) struct Messages {
 
     // /compare: the latest `make bench` run
     pub bench_title: &'static str,
-    /// date, commit, machine, connections, rounds, duration of a round
-    pub bench_lead: fn(&str, &str, &str, u32, u32, &str) -> String,
+    /// date, commit, cores, processor, connections, rounds, duration of a round
+    pub bench_lead: fn(&str, &str, u32, &str, u32, u32, &str) -> String,
     pub bench_missing: &'static str,
     pub bench_path: &'static str,
     pub bench_rps: &'static str,
@@ -480,8 +480,8 @@ pub(crate) struct Messages {
     pub bench_rss_per_login: &'static str,
     pub bench_stored_per_login: &'static str,
     pub bench_logins_per_second: &'static str,
-    /// logins per mode, first visit KB, idle RSS MB
-    pub bench_footer: fn(u64, u64, u64) -> String,
+    /// logins per mode (grouped digits), first visit KB, idle RSS MB
+    pub bench_footer: fn(&str, u64, u64) -> String,
 }
 
 /// One step of `/guide` in one language.

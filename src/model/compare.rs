@@ -46,7 +46,9 @@ pub enum StoredKind {
 pub struct BenchResults {
     pub date: String,
     pub commit: String,
-    pub machine: String,
+    pub cores: u32,
+    /// The processor's model name, as the machine reports it.
+    pub cpu: String,
     pub connections: u32,
     pub duration: String,
     pub rounds: u32,

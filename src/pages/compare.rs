@@ -627,7 +627,8 @@ fn BenchTables(results: BenchResults) -> impl IntoView {
     let lead = (t.bench_lead)(
         &results.date,
         &results.commit,
-        &results.machine,
+        results.cores,
+        &results.cpu,
         results.connections,
         results.rounds,
         &results.duration,
@@ -650,13 +651,16 @@ fn BenchTables(results: BenchResults) -> impl IntoView {
                         let percent = share(path.rps);
                         view! {
                             <tr data-testid="bench-path" data-key=path.key.clone()>
-                                <th scope="row">{(t.bench_path_label)(&path.key)} <code>{path.path.clone()}</code></th>
+                                <th scope="row">
+                                    {(t.bench_path_label)(&path.key)}
+                                    <code class="bench-route">{without_hash(&path.path)}</code>
+                                </th>
                                 <td class="num">{thousands(path.rps)}</td>
                                 <td class="num">{format!("{:.1} ms", path.p99_ms)}</td>
                                 <td>
                                     {percent.map(|percent| view! {
                                         <span class="share">
-                                            <span class="share-bar" style=format!("width: {}%", percent.min(100))></span>
+                                            <meter min="0" max="100" value=percent.min(100).to_string() aria-hidden="true"></meter>
                                             <span class="share-text">{format!("{percent}%")}</span>
                                         </span>
                                     })}
@@ -700,7 +704,36 @@ fn BenchTables(results: BenchResults) -> impl IntoView {
             </table>
         </div>
         <p class="hint">
-            {(t.bench_footer)(results.logins.first().map_or(0, |row| row.logins), results.first_visit_bytes / 1024, results.rss_idle_kb / 1024)}
+            {(t.bench_footer)(
+                &thousands(results.logins.first().map_or(0, |row| row.logins) as f64),
+                results.first_visit_bytes / 1024,
+                results.rss_idle_kb / 1024,
+            )}
         </p>
+    }
+}
+
+/// `/pkg/authlab.<hash>.css` for a build file's hashed name: the hash
+/// changes with every build and would only widen the table.
+fn without_hash(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        [name, hash, extension] if hash.len() >= 8 => format!("{name}.<hash>.{extension}"),
+        _ => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_hash;
+
+    #[test]
+    fn a_hashed_build_file_is_named_without_its_hash() {
+        assert_eq!(
+            without_hash("/pkg/authlab.KDTRNnSUIYIwM7lf1pOVDA.css"),
+            "/pkg/authlab.<hash>.css"
+        );
+        assert_eq!(without_hash("/api/me"), "/api/me");
+        assert_eq!(without_hash("/pkg/authlab.css"), "/pkg/authlab.css");
     }
 }
