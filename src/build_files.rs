@@ -74,8 +74,18 @@ impl BuildFiles {
         self.files.len()
     }
 
-    /// Answers a request under `/pkg` (the path without that prefix).
+    /// Answers a request under `/pkg` (the path without that prefix). Both
+    /// ways pick brotli, gzip or plain by `Accept-Encoding`, so every answer
+    /// says it varies by it.
     pub async fn serve(self, request: Request) -> Response {
+        let mut response = self.answer(request).await;
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        response
+    }
+
+    async fn answer(self, request: Request) -> Response {
         let name = request.uri().path().trim_start_matches('/');
         let Some(file) = self.files.get(name) else {
             return match self.folder.oneshot(request).await {
@@ -94,9 +104,6 @@ impl BuildFiles {
         headers.insert(header::CONTENT_TYPE, file.content_type.clone());
         if let Some(encoding) = encoding {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-        }
-        if file.brotli.is_some() || file.gzip.is_some() {
-            headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
         response
     }
@@ -196,6 +203,7 @@ mod tests {
 
         let later = files.clone().serve(request("/later.js", None)).await;
         assert_eq!(later.status(), StatusCode::OK);
+        assert_eq!(later.headers()[header::VARY], "accept-encoding", "from the folder too");
         assert_eq!(body(later).await, b"later()");
         let missing = files.serve(request("/nothing.wasm", None)).await;
         assert_eq!(missing.status(), StatusCode::NOT_FOUND);

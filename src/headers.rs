@@ -57,10 +57,9 @@ const STRICT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-ur
 /// after a logout) may keep them.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let is_build = is_build_asset(path);
     let cache = if is_hashed_asset(path) {
         "public, max-age=31536000, immutable"
-    } else if is_build {
+    } else if is_build_asset(path) {
         "no-cache"
     } else {
         "no-store"
@@ -76,10 +75,6 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_POLICY));
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    if is_build {
-        // Served brotli, gzip or plain by the client's Accept-Encoding.
-        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
-    }
     response
 }
 
