@@ -13,11 +13,7 @@
 //! every instance what to forget.
 
 use crate::model::Role;
-use std::{
-    collections::HashMap,
-    hash::Hash,
-    sync::{Mutex, RwLock},
-};
+use std::{collections::HashMap, hash::Hash, sync::RwLock};
 
 /// A bounded map with a generation that every removal advances.
 #[derive(Debug)]
@@ -167,7 +163,7 @@ impl UserCache {
 /// Processes without caches share it.
 #[derive(Debug)]
 pub struct InstanceLock {
-    _file: Mutex<std::fs::File>,
+    _file: std::fs::File,
 }
 
 impl InstanceLock {
@@ -194,9 +190,7 @@ impl InstanceLock {
              or start every process on this file with AUTHLAB_SESSION_CACHE=0",
             database.display()
         );
-        Ok(InstanceLock {
-            _file: Mutex::new(file),
-        })
+        Ok(InstanceLock { _file: file })
     }
 }
 
