@@ -18,7 +18,7 @@ export CHROMIUM
 
 DIST := dist/authlab
 
-.PHONY: run build dist test tools browser-deps lint deny unit e2e schema bench bench-micro bench-flood clean
+.PHONY: run build dist test test-cluster cluster tools browser-deps lint deny unit e2e schema bench bench-micro bench-flood clean
 
 run: tools
 	cargo leptos serve --release
@@ -27,6 +27,16 @@ build: tools
 	cargo leptos build --release --precompress
 
 test: tools browser-deps lint deny unit build dist-check e2e schema
+
+# Several instances behind nginx (issue 14): N=3 STORE=memory|sqlite|redis|postgres
+# STICKY=1 PORT=8080; see cluster/run.sh. Ctrl-C stops it all.
+cluster: build
+	cluster/run.sh
+
+# The integration suite on the memory, Redis and PostgreSQL session stores,
+# and the cluster end to end through nginx. Needs PostgreSQL and Redis.
+test-cluster: tools build
+	tests/cluster-suite.sh
 
 # A folder that runs on another Debian machine: the binary (migrations are
 # compiled in), its hash file, the site, a sample environment and run.sh.

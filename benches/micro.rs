@@ -141,7 +141,9 @@ fn session_load(c: &mut Criterion) {
                     .await
                     .unwrap();
                 }
-                let store = AppSessionStore::new(kind, &pool, 12 * 3600, cache).await.unwrap();
+                let store = AppSessionStore::standalone(kind, &pool, 12 * 3600, cache)
+                    .await
+                    .unwrap();
                 let mut ids = Vec::with_capacity(live);
                 for n in 0..live {
                     let mut record = logged_in_record(1 + n as i64 % 3);

@@ -10,6 +10,11 @@ pub enum SessionStoreKind {
     Sqlite,
     /// Sessions in process memory (lost on restart; one server only).
     Memory,
+    /// Sessions in PostgreSQL (`AUTHLAB_SESSION_DATABASE_URL`), shared by
+    /// every instance.
+    Postgres,
+    /// Sessions in Redis (`AUTHLAB_REDIS_URL`), shared by every instance.
+    Redis,
 }
 
 #[derive(Debug, Clone, Parser)]
@@ -22,6 +27,39 @@ pub struct Config {
     /// Where server-side sessions live.
     #[arg(long, env = "AUTHLAB_SESSION_STORE", value_enum, default_value_t = SessionStoreKind::Sqlite)]
     pub session_store: SessionStoreKind,
+
+    /// Redis of the `redis` session store; it also carries the caches'
+    /// invalidations between instances.
+    #[arg(long, env = "AUTHLAB_REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub redis_url: String,
+
+    /// PostgreSQL of the `postgres` session store (its table
+    /// `tower_sessions.session`), e.g. `postgres://127.0.0.1:5432/authlab`;
+    /// it also carries the caches' invalidations (`LISTEN/NOTIFY`).
+    #[arg(long, env = "AUTHLAB_SESSION_DATABASE_URL", hide_env_values = true)]
+    pub session_database_url: Option<String>,
+
+    /// This server's name in a cluster: sent as `X-AuthLab-Instance` on
+    /// every response and shown in the nav. Default: the host name.
+    #[arg(long, env = "AUTHLAB_INSTANCE")]
+    pub instance: Option<String>,
+
+    /// Addresses of the reverse proxies in front (nginx), comma-separated:
+    /// only a request from one of them may name the client's address in
+    /// `X-Forwarded-For`; from anyone else the header is ignored.
+    #[arg(long = "trusted-proxy", env = "AUTHLAB_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// The cluster's instances as `name=http://address:port`, comma-separated
+    /// (`make cluster` sets it): `/compare` shows each one's lookups.
+    #[arg(long = "peer", env = "AUTHLAB_PEERS", value_delimiter = ',', value_parser = parse_peer)]
+    pub peers: Vec<Peer>,
+
+    /// Shared by a cluster's instances (`make cluster` makes one): with it,
+    /// an instance can be told to restart by another (the Lab's restart
+    /// experiment), and the cluster runner starts it again.
+    #[arg(long, env = "AUTHLAB_CLUSTER_SECRET", hide_env_values = true)]
+    pub cluster_secret: Option<String>,
 
     /// Session records and users kept in this process's cache, so that a
     /// session request costs no query (0: off). Every forced logout and
@@ -136,6 +174,31 @@ pub struct Config {
     pub race_max_secs: u64,
 }
 
+/// An instance of the same cluster (this one among them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    pub name: String,
+    /// Where it listens itself, not through the balancer.
+    pub address: std::net::SocketAddr,
+}
+
+fn parse_peer(text: &str) -> Result<Peer, String> {
+    let expected = || format!("`{text}`: expected name=http://address:port, e.g. a=http://127.0.0.1:3101");
+    let (name, url) = text.split_once('=').ok_or_else(expected)?;
+    let address = url
+        .strip_prefix("http://")
+        .map(|rest| rest.trim_end_matches('/'))
+        .and_then(|rest| rest.parse().ok())
+        .ok_or_else(expected)?;
+    if name.is_empty() {
+        return Err(expected());
+    }
+    Ok(Peer {
+        name: name.to_owned(),
+        address,
+    })
+}
+
 /// The race's own user. Its name has a dot, which sign-up refuses, so no
 /// real account can ever be taken over by a race.
 pub const RACE_USERNAME: &str = "race.demo";
@@ -154,6 +217,17 @@ impl Config {
         } else {
             self.access_ttl
         }
+    }
+
+    /// This instance's name (`AUTHLAB_INSTANCE`, else the host name).
+    pub fn instance_name(&self) -> String {
+        self.instance.clone().unwrap_or_else(|| {
+            std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .map(|name| name.trim().to_owned())
+                .ok()
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| "authlab".to_owned())
+        })
     }
 
     /// Reads flags and environment; `args` starts with the program name.
@@ -189,6 +263,23 @@ mod tests {
     fn booleans_take_explicit_values() {
         let config = Config::from_args(["authlab", "--demo-users", "false"]).unwrap();
         assert!(!config.demo_users);
+    }
+
+    #[test]
+    fn peers_and_proxies_parse() {
+        let config = Config::from_args([
+            "authlab",
+            "--peer",
+            "a=http://127.0.0.1:3101/,b=http://127.0.0.1:3102",
+            "--trusted-proxy",
+            "127.0.0.1,::1",
+        ])
+        .unwrap();
+        assert_eq!(config.peers[0].address, "127.0.0.1:3101".parse().unwrap());
+        assert_eq!(config.peers[1].name, "b");
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert!(Config::from_args(["authlab", "--peer", "http://127.0.0.1:3101"]).is_err());
+        assert!(Config::from_args(["authlab", "--trusted-proxy", "nginx"]).is_err());
     }
 
     #[test]

@@ -43,9 +43,25 @@ async fn serve() -> anyhow::Result<()> {
     let listener = server::without_nagle(listener);
     tracing::info!("Auth Lab listening on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(stopped(state.shutdown.clone()))
         .await?;
     Ok(())
+}
+
+/// Ctrl-C, SIGTERM (a service manager, the cluster runner) or a restart
+/// asked of this instance: in-flight requests finish first.
+async fn stopped(restart: std::sync::Arc<tokio::sync::Notify>) {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+        _ = restart.notified() => {}
+    }
 }

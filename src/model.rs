@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod cluster;
 pub mod compare;
 pub mod guide;
 pub mod lab;
@@ -195,6 +196,14 @@ pub struct NavStatus {
     pub user: CurrentUser,
     /// Seconds this JWT keeps working although its login was revoked.
     pub revoked_token_valid_for: Option<i64>,
+}
+
+/// What the nav bar shows: who is logged in (`None`: anonymous), and in a
+/// cluster the instance that answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavView {
+    pub status: Option<NavStatus>,
+    pub instance: Option<String>,
 }
 
 /// One live login: a session record, or a refresh-token family.
@@ -437,8 +446,14 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Denial {
-    NeedsRole { role: Role },
-    NotYourPost { delete: bool },
+    NeedsRole {
+        role: Role,
+    },
+    NotYourPost {
+        delete: bool,
+    },
+    /// Instance-to-instance requests of a cluster need its secret.
+    NotInCluster,
 }
 
 /// A request whose content is wrong, in words the catalogs give.

@@ -4,8 +4,10 @@ use crate::{
     api,
     app::{shell, App},
     auth::{
-        cache::{InstanceLock, UserCache},
+        bus::{self, Bus, Caches},
+        cache::{Cache, InstanceLock, UserCache},
         cookies::SESSION_COOKIE,
+        instance::Instance,
         jwt,
         layer::resolve_credentials,
         now,
@@ -79,8 +81,13 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
     let previous = config.jwt_secret_previous.as_deref().map(str::as_bytes);
     let jwt = jwt::JwtKeys::rotated(&secret, previous).map_err(anyhow::Error::msg)?;
+    let link = AppSessionStore::link(config.session_store, &config).await?;
+    let bus = Arc::new(Bus::connect(link.as_ref()).await?);
     let instance_lock = match db::file_of(&config.database_url)? {
-        Some(file) => Some(Arc::new(InstanceLock::take(&file, config.session_cache > 0)?)),
+        Some(file) => Some(Arc::new(InstanceLock::take(
+            &file,
+            config.session_cache > 0 && !bus.is_shared(),
+        )?)),
         None => None,
     };
     let pool = db::connect(&config.database_url).await?;
@@ -90,14 +97,28 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         tracing::info!("seeded the demo accounts alice, bob and admin");
     }
     password::warm_up().await?;
+    let instance = Instance::new(config.instance_name(), now());
     let sessions = AppSessionStore::new(
         config.session_store,
         &pool,
+        link.as_ref(),
         config.session_absolute_ttl,
-        config.session_cache,
+        Arc::new(Cache::new(config.session_cache)),
+        bus.clone(),
+        &instance.name,
     )
     .await?;
-    let users = UserCache::new(config.session_cache);
+    let users = Arc::new(UserCache::new(config.session_cache, bus));
+    if let Some(link) = &link {
+        bus::listen(
+            link,
+            Caches {
+                sessions: sessions.cache().clone(),
+                users: users.clone(),
+            },
+        )
+        .await?;
+    }
     let login_limiter = LoginLimiter::new(
         config.login_max_failures,
         config.login_max_failures_per_address,
@@ -113,8 +134,10 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         config: Arc::new(config),
         jwt: Arc::new(jwt),
         sessions,
-        users: Arc::new(users),
+        users,
         instance_lock,
+        instance: Arc::new(instance),
+        shutdown: Arc::default(),
         login_limiter: Arc::new(login_limiter),
         refresh_grace: Arc::new(refresh_grace),
         settings: Arc::new(settings),
@@ -155,6 +178,8 @@ pub fn router(state: AppState) -> Router {
         )));
 
     let leptos_options = state.leptos_options.clone();
+    let instance = axum::http::HeaderValue::from_str(&state.instance.name)
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("unnamed"));
     // Hashed names never change content: read once. Without hashes (a
     // plain cargo build, the tests) a rebuild may change a file in place.
     let build_files = BuildFiles::new(
@@ -189,6 +214,11 @@ pub fn router(state: AppState) -> Router {
         ))
         // Every answer, a refusal too, in the client's language.
         .layer(middleware::from_fn(crate::i18n::server::negotiate_locale))
+        // Before anything that records or limits by address.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::client_address::name_client,
+        ))
         .with_state(state);
     // The build's files are the same for everyone: no session, credential,
     // language or CSRF step has anything to do with them.
@@ -200,7 +230,17 @@ pub fn router(state: AppState) -> Router {
         .merge(app)
         .layer(middleware::from_fn(crate::headers::bound_request_headers))
         .layer(middleware::from_fn(crate::headers::security_headers))
+        .layer(axum::middleware::map_response(move |mut response: Response| {
+            let instance = instance.clone();
+            async move {
+                response.headers_mut().insert(INSTANCE_HEADER, instance);
+                response
+            }
+        }))
 }
+
+/// Names the instance that served a response (several behind a balancer).
+pub const INSTANCE_HEADER: &str = "x-authlab-instance";
 
 /// Leptos answers a page's `<Redirect>` with a real 302 only when the
 /// request accepts HTML; curl would get 200 plus a `Location`. A page

@@ -3,6 +3,7 @@
 use crate::{
     auth::{
         cache::{InstanceLock, UserCache},
+        instance::Instance,
         jwt::JwtKeys,
         password::PasswordPool,
         recent::RecentTraces,
@@ -53,6 +54,10 @@ pub struct AppState {
     pub users: Arc<UserCache>,
     /// A cached process is alone on its SQLite file (`InstanceLock`).
     pub instance_lock: Option<Arc<InstanceLock>>,
+    /// This server's name and its lookups, for a cluster's `/compare`.
+    pub instance: Arc<Instance>,
+    /// Notified to stop serving (a cluster's restart experiment).
+    pub shutdown: Arc<tokio::sync::Notify>,
     pub login_limiter: Arc<LoginLimiter>,
     pub refresh_grace: Arc<RefreshGrace>,
     pub settings: Arc<RuntimeSettings>,

@@ -11,7 +11,7 @@ use axum::{
 use common::app;
 
 /// Every route of the JSON API (DESIGN.md's contract, grown by the issues).
-const ROUTES: [(&str, &str); 39] = [
+const ROUTES: [(&str, &str); 41] = [
     ("post", "/api/session/login"),
     ("post", "/api/jwt/login"),
     ("post", "/api/jwt/refresh"),
@@ -51,6 +51,8 @@ const ROUTES: [(&str, &str); 39] = [
     ("post", "/api/lab/propagation/{experiment}"),
     ("post", "/api/lab/csrf/target"),
     ("get", "/api/lab/csrf/{run}"),
+    ("get", "/api/instance"),
+    ("post", "/api/instance/restart"),
 ];
 
 #[tokio::test]

@@ -660,7 +660,7 @@ async fn sessions_from_before_the_index_are_indexed_at_start_up() {
 
     // ...until the next start indexes it.
     let absolute_ttl = app.state.config.session_absolute_ttl;
-    AppSessionStore::new(SessionStoreKind::Sqlite, &app.state.pool, absolute_ttl, 0)
+    AppSessionStore::standalone(SessionStoreKind::Sqlite, &app.state.pool, absolute_ttl, 0)
         .await
         .unwrap();
     assert_eq!(my_logins(&app, &alice).await.len(), 1);

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 mod admin;
+mod cluster;
 mod compare;
 pub mod lab;
 mod lang;
@@ -60,6 +61,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/admin/race/actions", post(compare::act))
         .route("/lang", post(lang::switch_language))
+        .route("/api/instance", get(cluster::instance))
+        .route("/api/instance/restart", post(cluster::restart))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .route("/healthz", get(healthz))

@@ -63,6 +63,8 @@ use utoipa_swagger_ui::SwaggerUi;
         super::lab::propagation,
         super::lab::csrf_target,
         super::lab::csrf_attempts,
+        super::cluster::instance,
+        super::cluster::restart,
     ),
     components(schemas(ErrorBody)),
     modifiers(&CredentialSchemes)

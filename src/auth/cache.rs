@@ -12,6 +12,7 @@
 //! its SQLite file; several instances need a shared store that can tell
 //! every instance what to forget.
 
+use super::bus::{Bus, Forget};
 use crate::model::Role;
 use std::{collections::HashMap, hash::Hash, sync::RwLock};
 
@@ -102,6 +103,13 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         entries.map.remove(key);
     }
 
+    /// Forgets everything (the bus may have missed a message).
+    pub fn clear(&self) {
+        let mut entries = self.write();
+        entries.generation += 1;
+        entries.map.clear();
+    }
+
     pub fn len(&self) -> usize {
         self.read().map.len()
     }
@@ -122,11 +130,17 @@ pub struct KnownUser {
 /// The users the session path has looked up, by id. Forgotten by every
 /// role change, so a session sees a new role at its next request.
 #[derive(Debug)]
-pub struct UserCache(Cache<i64, KnownUser>);
+pub struct UserCache {
+    cache: Cache<i64, KnownUser>,
+    bus: std::sync::Arc<Bus>,
+}
 
 impl UserCache {
-    pub fn new(capacity: usize) -> Self {
-        UserCache(Cache::new(capacity))
+    pub fn new(capacity: usize, bus: std::sync::Arc<Bus>) -> Self {
+        UserCache {
+            cache: Cache::new(capacity),
+            bus,
+        }
     }
 
     /// The user, from the cache or else from the database. Answers whether
@@ -136,31 +150,43 @@ impl UserCache {
         pool: &sqlx::SqlitePool,
         id: i64,
     ) -> Result<(Option<KnownUser>, bool), crate::error::AppError> {
-        if let Some(user) = self.0.get(&id) {
+        if let Some(user) = self.cache.get(&id) {
             return Ok((Some(user), true));
         }
-        let since = self.0.generation();
+        let since = self.cache.generation();
         let user = crate::db::find_user_by_id(pool, id).await?.map(|row| KnownUser {
             id: row.id,
             role: row.role(),
             username: row.username,
         });
         if let Some(user) = &user {
-            self.0.fill(since, id, user.clone());
+            self.cache.fill(since, id, user.clone());
         }
         Ok((user, false))
     }
 
-    /// Call after the change is committed.
-    pub fn forget(&self, id: i64) {
-        self.0.forget(&id);
+    /// Call after the change is committed: forgets the user here and on
+    /// every instance that shares the store.
+    pub async fn forget(&self, id: i64) {
+        self.forget_here(id);
+        self.bus.announce(Forget::User(id)).await;
+    }
+
+    /// Forgets the user in this process only (what the bus delivers).
+    pub fn forget_here(&self, id: i64) {
+        self.cache.forget(&id);
+    }
+
+    pub fn clear(&self) {
+        self.cache.clear();
     }
 }
 
 /// A lock on `<database file>.lock`, held for the life of the process. A
-/// process with the caches on holds it alone: a second Auth Lab on the same
-/// SQLite file would change sessions and roles behind this one's caches.
-/// Processes without caches share it.
+/// process with the caches on and no shared store's bus holds it alone: a
+/// second Auth Lab on the same SQLite file would change sessions and roles
+/// behind this one's caches. Processes without caches, or whose bus tells
+/// them what to forget, share it.
 #[derive(Debug)]
 pub struct InstanceLock {
     _file: std::fs::File,
@@ -187,7 +213,8 @@ impl InstanceLock {
             taken,
             "another Auth Lab process serves {}, and a process with the session cache on must be the only \
              one: its cache would not hear of the other's forced logouts and role changes. Stop the other, \
-             or start every process on this file with AUTHLAB_SESSION_CACHE=0",
+             start every process on this file with AUTHLAB_SESSION_CACHE=0, or share a store that tells \
+             every process what to forget (AUTHLAB_SESSION_STORE=redis or postgres)",
             database.display()
         );
         Ok(InstanceLock { _file: file })

@@ -39,6 +39,7 @@ pub async fn resolve_credentials(State(state): State<AppState>, mut request: Req
         context, set_cookies, ..
     } = resolver;
     state.recent.record(&context.trace);
+    state.instance.count(&context);
     let denied = DeniedRequest {
         request: context.trace.request.clone(),
         principal: context.principal.clone(),

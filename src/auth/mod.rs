@@ -1,9 +1,11 @@
 //! Server-side authentication: one layer resolves each request's credential
 //! into an optional [`Principal`]; everything else asks the [`AuthContext`].
 
+pub mod bus;
 pub mod cache;
 pub mod cookies;
 pub mod guard;
+pub mod instance;
 pub mod jwt;
 pub mod layer;
 pub mod password;

@@ -1,18 +1,32 @@
 //! Server-side sessions (tower-sessions): the browser holds only an opaque
 //! id; the record with the user's id lives in the store.
 
-use super::cache::Cache;
+use super::{
+    bus::{Bus, Forget},
+    cache::Cache,
+};
 use crate::config::SessionStoreKind;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
-use std::sync::Arc;
+use sqlx::{postgres::PgPoolOptions, PgPool, SqlitePool};
+use std::{sync::Arc, time::Duration};
 use tower_sessions::{
     session::{Id, Record},
     session_store::{self, ExpiredDeletion},
     MemoryStore, SessionStore,
 };
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions_redis_store::{
+    fred::{
+        clients::Pool as RedisPool,
+        prelude::{ClientLike, Config as RedisConfig},
+    },
+    RedisStore,
+};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+/// A shared store that does not answer by then stops the start with a
+/// message, instead of a server that hangs before it listens.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The key under which a logged-in session keeps its [`SessionAuth`].
 pub const AUTH_KEY: &str = "auth";
@@ -52,12 +66,25 @@ pub struct AppSessionStore {
     index: SqlitePool,
     absolute_ttl: i64,
     cache: Arc<Cache<Id, Record>>,
+    bus: Arc<Bus>,
+    /// The memory store's index rows carry the instance whose memory holds
+    /// the records; the shared stores' rows carry none.
+    instance: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 enum Backend {
     Sqlite(SqliteStore),
     Memory(MemoryStore),
+    Postgres(PostgresStore),
+    Redis(RedisStore<RedisPool>),
+}
+
+/// Where a shared store lives, for the store and the invalidation bus.
+#[derive(Debug, Clone)]
+pub enum SharedLink {
+    Postgres(PgPool),
+    Redis(RedisConfig),
 }
 
 fn backend_error(err: sqlx::Error) -> session_store::Error {
@@ -73,37 +100,109 @@ fn auth_of(record: &Record) -> Option<SessionAuth> {
 }
 
 impl AppSessionStore {
-    /// `cache_entries`: how many records the cache keeps (0: no cache). The
-    /// memory store needs none.
+    /// Connects to the shared store of `kind`, if it is one.
+    pub async fn link(kind: SessionStoreKind, config: &crate::config::Config) -> anyhow::Result<Option<SharedLink>> {
+        Ok(match kind {
+            SessionStoreKind::Sqlite | SessionStoreKind::Memory => None,
+            SessionStoreKind::Postgres => {
+                let url = config.session_database_url.as_deref().ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "AUTHLAB_SESSION_STORE=postgres needs AUTHLAB_SESSION_DATABASE_URL=postgres://host:port/database"
+                    )
+                })?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(CONNECT_DEADLINE)
+                    .connect(url)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("PostgreSQL session store: {err}"))?;
+                Some(SharedLink::Postgres(pool))
+            }
+            SessionStoreKind::Redis => {
+                let redis = RedisConfig::from_url(&config.redis_url)
+                    .map_err(|err| anyhow::anyhow!("AUTHLAB_REDIS_URL: {err}"))?;
+                Some(SharedLink::Redis(redis))
+            }
+        })
+    }
+
+    /// `cache` holds records between loads (capacity 0: none; the memory
+    /// store is never cached), and `bus` tells the other instances of a
+    /// shared store what to forget.
     pub async fn new(
+        kind: SessionStoreKind,
+        pool: &SqlitePool,
+        link: Option<&SharedLink>,
+        absolute_ttl_secs: u64,
+        cache: Arc<Cache<Id, Record>>,
+        bus: Arc<Bus>,
+        instance: &str,
+    ) -> anyhow::Result<Self> {
+        let backend = match (kind, link) {
+            (SessionStoreKind::Sqlite, _) => {
+                let store = SqliteStore::new(pool.clone());
+                store.migrate().await?;
+                Backend::Sqlite(store)
+            }
+            (SessionStoreKind::Memory, _) => {
+                // This instance's records died with its last process; so do their index rows.
+                sqlx::query("DELETE FROM session_logins WHERE instance = ?")
+                    .bind(instance)
+                    .execute(pool)
+                    .await?;
+                Backend::Memory(MemoryStore::default())
+            }
+            (SessionStoreKind::Postgres, Some(SharedLink::Postgres(pg))) => {
+                // Instances starting together would race to create the table.
+                let mut lock = pg.acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock(4242)").execute(&mut *lock).await?;
+                let store = PostgresStore::new(pg.clone());
+                let migrated = store.migrate().await;
+                sqlx::query("SELECT pg_advisory_unlock(4242)")
+                    .execute(&mut *lock)
+                    .await?;
+                migrated?;
+                Backend::Postgres(store)
+            }
+            (SessionStoreKind::Redis, Some(SharedLink::Redis(redis))) => {
+                let client =
+                    tower_sessions_redis_store::fred::prelude::Builder::from_config(redis.clone()).build_pool(4)?;
+                tokio::time::timeout(CONNECT_DEADLINE, client.init())
+                    .await
+                    .map_err(|_| anyhow::anyhow!("Redis session store: no answer within {CONNECT_DEADLINE:?}"))?
+                    .map_err(|err| anyhow::anyhow!("Redis session store: {err}"))?;
+                Backend::Redis(RedisStore::new(client))
+            }
+            (kind, _) => anyhow::bail!("the {kind:?} session store needs its connection"),
+        };
+        let memory = matches!(backend, Backend::Memory(_));
+        let store = AppSessionStore {
+            backend,
+            index: pool.clone(),
+            absolute_ttl: absolute_ttl_secs as i64,
+            cache: if memory { Arc::new(Cache::new(0)) } else { cache },
+            bus,
+            instance: memory.then(|| instance.to_owned()),
+        };
+        store.index_unindexed().await?;
+        Ok(store)
+    }
+
+    /// A store of this process alone (SQLite or memory), as the tests and
+    /// benches build one.
+    pub async fn standalone(
         kind: SessionStoreKind,
         pool: &SqlitePool,
         absolute_ttl_secs: u64,
         cache_entries: usize,
     ) -> anyhow::Result<Self> {
-        let backend = match kind {
-            SessionStoreKind::Sqlite => {
-                let store = SqliteStore::new(pool.clone());
-                store.migrate().await?;
-                Backend::Sqlite(store)
-            }
-            SessionStoreKind::Memory => {
-                // The records died with the last process; so do their index rows.
-                sqlx::query("DELETE FROM session_logins").execute(pool).await?;
-                Backend::Memory(MemoryStore::default())
-            }
-        };
-        let store = AppSessionStore {
-            backend,
-            index: pool.clone(),
-            absolute_ttl: absolute_ttl_secs as i64,
-            cache: Arc::new(Cache::new(match kind {
-                SessionStoreKind::Sqlite => cache_entries,
-                SessionStoreKind::Memory => 0,
-            })),
-        };
-        store.index_unindexed().await?;
-        Ok(store)
+        let cache = Arc::new(Cache::new(cache_entries));
+        Self::new(kind, pool, None, absolute_ttl_secs, cache, Arc::default(), "standalone").await
+    }
+
+    /// The cache in front of the records (the bus's listener forgets in it).
+    pub fn cache(&self) -> &Arc<Cache<Id, Record>> {
+        &self.cache
     }
 
     /// Indexes the logged-in records that have no index row: sessions made
@@ -142,7 +241,14 @@ impl AppSessionStore {
         match self.backend {
             Backend::Sqlite(_) => "SQLite table tower_sessions",
             Backend::Memory(_) => "process memory",
+            Backend::Postgres(_) => "PostgreSQL table tower_sessions.session",
+            Backend::Redis(_) => "Redis",
         }
+    }
+
+    /// Whether every instance sees the same records.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_) | Backend::Redis(_))
     }
 
     /// Whether the record is in the cache now: its next load costs no query.
@@ -156,8 +262,10 @@ impl AppSessionStore {
     }
 
     /// The live records' rows and bytes (logged-in or not). SQLite: the
-    /// stored id, data and expiry; memory: the logged-in records, each
-    /// encoded as the SQL stores encode it (MessagePack), since the map itself cannot be listed.
+    /// stored id, data and expiry; the other stores: the logged-in records
+    /// of this index, each encoded as the stores encode it (MessagePack):
+    /// the memory map cannot be listed, and a shared store holds other
+    /// databases' records too.
     pub async fn footprint(&self, now: i64) -> session_store::Result<(i64, i64)> {
         match &self.backend {
             // The store writes its expiry as RFC 3339 text; it compares it so too.
@@ -169,7 +277,8 @@ impl AppSessionStore {
             .fetch_one(&self.index)
             .await
             .map_err(backend_error),
-            Backend::Memory(store) => {
+            _ => {
+                let store = self.backend();
                 let ids: Vec<String> = sqlx::query_scalar("SELECT session_id FROM session_logins WHERE expires_at > ?")
                     .bind(now)
                     .fetch_all(&self.index)
@@ -193,10 +302,13 @@ impl AppSessionStore {
     /// ones are never loaded in between, since every store checks the
     /// expiry on load and every listing checks `expires_at`.
     pub async fn delete_expired(&self, now: i64) -> session_store::Result<u64> {
-        if let Backend::Sqlite(store) = &self.backend {
-            store.delete_expired().await?;
+        match &self.backend {
+            Backend::Sqlite(store) => store.delete_expired().await?,
+            Backend::Postgres(store) => store.delete_expired().await?,
+            // Memory drops expired records when they are loaded; Redis
+            // expires them itself.
+            Backend::Memory(_) | Backend::Redis(_) => {}
         }
-        // The memory store drops expired records itself when they are loaded.
         let deleted = sqlx::query("DELETE FROM session_logins WHERE expires_at <= ?")
             .bind(now)
             .execute(&self.index)
@@ -236,10 +348,12 @@ impl AppSessionStore {
         Ok(session_ids.len() as u64)
     }
 
-    /// Deletes a record from the store and the cache, without the index.
+    /// Deletes a record from the store and from every instance's cache,
+    /// without the index.
     async fn delete_record(&self, id: &Id) -> session_store::Result<()> {
         let deleted = self.backend().delete(id).await;
         self.cache.forget(id);
+        self.bus.announce(Forget::Session(*id)).await;
         deleted
     }
 
@@ -248,6 +362,8 @@ impl AppSessionStore {
         match &self.backend {
             Backend::Sqlite(store) => store,
             Backend::Memory(store) => store,
+            Backend::Postgres(store) => store,
+            Backend::Redis(store) => store,
         }
     }
 
@@ -261,8 +377,8 @@ impl AppSessionStore {
     async fn index_insert(&self, record: &Record, auth: &SessionAuth) -> session_store::Result<()> {
         sqlx::query(
             "INSERT INTO session_logins
-                 (session_id, public_id, user_id, created_at, login_order, last_seen_at, expires_at, ip, user_agent)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 (session_id, public_id, user_id, created_at, login_order, last_seen_at, expires_at, ip, user_agent, instance)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (session_id) DO UPDATE SET
                  last_seen_at = excluded.last_seen_at, expires_at = excluded.expires_at",
         )
@@ -275,6 +391,7 @@ impl AppSessionStore {
         .bind(self.index_expiry(record, auth))
         .bind(&auth.ip)
         .bind(&auth.user_agent)
+        .bind(&self.instance)
         .execute(&self.index)
         .await
         .map_err(backend_error)?;
@@ -342,6 +459,14 @@ impl SessionStore for AppSessionStore {
         }
         let since = self.cache.generation();
         let record = self.backend().load(id).await?;
+        // Another instance cannot delete this process's memory: a forced
+        // logout through it deletes the index row, which counts here.
+        if let (Backend::Memory(_), Some(record)) = (&self.backend, &record) {
+            if auth_of(record).is_some() && !self.is_indexed(id).await? {
+                self.backend().delete(id).await?;
+                return Ok(None);
+            }
+        }
         if let Some(record) = &record {
             self.cache.fill(since, *id, record.clone());
         }

@@ -3,24 +3,30 @@ use crate::{
     components::mode_badge::ModeBadge,
     error::AppError,
     i18n::{use_messages, Locale},
-    model::{NavStatus, Role},
+    model::{NavStatus, NavView, Role},
     pages::login::Logout,
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 
-/// Who is logged in, for the nav bar; `None` for anonymous visitors.
+/// Who is logged in, for the nav bar (`None` for anonymous visitors), and
+/// which instance answered when several serve behind a balancer.
 #[server(prefix = "/rpc", endpoint = "current_user")]
-pub async fn get_current_user() -> Result<Option<NavStatus>, AppError> {
+pub async fn get_current_user() -> Result<NavView, AppError> {
     let ctx = crate::state::ServerFnContext::get()?;
+    let state = &ctx.state;
+    let instance = (!state.config.peers.is_empty()).then(|| state.instance.name.clone());
     let Some(principal) = ctx.auth().principal else {
-        return Ok(None);
+        return Ok(NavView { status: None, instance });
     };
-    let revoked_token_valid_for = crate::services::logins::revoked_token_valid_for(&ctx.state, &principal).await?;
-    Ok(Some(NavStatus {
-        user: principal.current_user(),
-        revoked_token_valid_for,
-    }))
+    let revoked_token_valid_for = crate::services::logins::revoked_token_valid_for(state, &principal).await?;
+    Ok(NavView {
+        status: Some(NavStatus {
+            user: principal.current_user(),
+            revoked_token_valid_for,
+        }),
+        instance,
+    })
 }
 
 #[component]
@@ -39,8 +45,17 @@ pub fn Nav() -> impl IntoView {
             <A href="/" attr:class="brand">"Auth Lab"</A>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(NavStatus { user, revoked_token_valid_for })) => {
+                    let (status, instance) = match user.await {
+                        Ok(NavView { status, instance }) => (status, instance),
+                        Err(_) => (None, None),
+                    };
+                    let instance = instance.map(|name| view! {
+                        <span class="instance" data-testid="nav-instance" title=t.nav_instance_hint>
+                            {(t.nav_instance)(&name)}
+                        </span>
+                    });
+                    match status {
+                        Some(NavStatus { user, revoked_token_valid_for }) => {
                             let is_admin = user.role == Role::Admin;
                             view! {
                                 {revoked_token_valid_for.map(|seconds| view! { <RevokedBanner seconds/> })}
@@ -53,6 +68,7 @@ pub fn Nav() -> impl IntoView {
                                     <A href="/admin" attr:data-testid="nav-admin">{t.nav_admin}</A>
                                 </Show>
                                 <span class="spacer"></span>
+                                {instance}
                                 <span class="who" data-testid="nav-user" data-role=user.role.as_str()>
                                     <strong>{user.username.clone()}</strong>
                                     " (" {(t.role)(user.role)} ") "
@@ -72,6 +88,7 @@ pub fn Nav() -> impl IntoView {
                                 <A href="/lab" attr:data-testid="nav-lab">{t.nav_lab}</A>
                                 <A href="/guide" attr:data-testid="nav-guide">{t.nav_guide}</A>
                                 <span class="spacer"></span>
+                                {instance}
                                 <A href="/signup" attr:data-testid="nav-signup">{t.nav_signup}</A>
                                 <A href="/login" attr:class="button" attr:data-testid="nav-login">{t.nav_login}</A>
                             }

@@ -971,6 +971,51 @@ pub(super) static EN: Messages = Messages {
              {first_visit_kb} KB transferred. Memory of the idle server after the load: {rss_mb} MB."
         )
     },
+    cluster_title: "Several servers",
+    cluster_single: |here| {
+        format!(
+            "This server runs alone (instance {here}). Start make cluster to run three instances behind nginx: \
+             then this card shows each one's session lookups, sends requests through the balancer to see which \
+             instance knows you, and restarts any instance for real."
+        )
+    },
+    cluster_lead: |here, store| {
+        format!("This page came from instance {here}, through nginx. Session store of every instance: {store}.")
+    },
+    cluster_lesson: |store| match store {
+        "memory" => {
+            "Each instance keeps its sessions in its own memory. Log in with a session, then ask: only the instance \
+             that made your session knows you; the others count an unknown session. With sticky balancing (STICKY=1) \
+             it seems to work, until your instance restarts. A JWT verifies on every instance: they share the key."
+        }
+        "sqlite" => {
+            "Every instance reads the same SQLite file on this machine: a session works on all of them and survives \
+             a restart. Across machines a file cannot be shared: that is what Redis or PostgreSQL are for."
+        }
+        _ => {
+            "Every instance reads the same shared store: a session works on all of them and survives a restart of \
+             any. A forced logout through one instance is told to every instance's cache at once. A JWT needs no \
+             shared state, until strict revocation asks the shared database."
+        }
+    },
+    cluster_instance: "Instance",
+    cluster_lookups: "Session lookups",
+    cluster_unknown: "Unknown here",
+    cluster_jwt_accepted: "Tokens accepted",
+    cluster_jwt_refused: "Tokens refused",
+    cluster_started: "Started",
+    cluster_down: "not answering (restarting?)",
+    cluster_restart: "Restart",
+    cluster_restart_label: |name| format!("Restart instance {name}"),
+    cluster_restarting: |name| format!("Instance {name} is restarting: what it held in memory is gone."),
+    cluster_ask: "Ask 6 times through the balancer",
+    cluster_ask_hint: "Each ask is a real request through nginx with your browser's credential; the answer names the \
+                       instance that served it and who it took you for.",
+    cluster_served_by: |instance| format!("Instance {instance}:"),
+    cluster_hop_known: |name, mode| format!("knows you as {name} ({mode})."),
+    cluster_hop_anonymous: "no credential came with the request: anonymous.",
+    nav_instance: |name| format!("instance {name}"),
+    nav_instance_hint: "The server behind the load balancer that answered this page's last request",
 };
 
 fn error(error: &AppError) -> String {
@@ -984,6 +1029,11 @@ fn error(error: &AppError) -> String {
                 "That post is not yours: you cannot {} it.",
                 if *delete { "delete" } else { "edit" }
             )
+        }
+        AppError::Forbidden(Denial::NotInCluster) => {
+            "Only the instances of this cluster may ask that (it takes the cluster's secret); outside make cluster, \
+             nobody can."
+                .into()
         }
         AppError::WrongPassword => "The current password is wrong.".into(),
         AppError::UsernameTaken(username) => format!("The username {username:?} is taken."),

@@ -974,6 +974,53 @@ pub(super) static KO: Messages = Messages {
              {first_visit_kb} KB 전송. 부하 뒤 쉬고 있는 서버의 메모리: {rss_mb} MB."
         )
     },
+    cluster_title: "서버 여러 대",
+    cluster_single: |here| {
+        format!(
+            "이 서버는 혼자 돌고 있습니다(인스턴스 {here}). make cluster를 실행하면 nginx 뒤에 인스턴스 세 개가 뜹니다. \
+             그러면 이 카드에서 인스턴스마다 세션 조회 수를 보고, 로드 밸런서를 거쳐 요청을 보내 어느 인스턴스가 \
+             나를 아는지 확인하고, 아무 인스턴스나 실제로 재시작할 수 있습니다."
+        )
+    },
+    cluster_lead: |here, store| {
+        format!("이 페이지는 nginx를 거쳐 인스턴스 {here}에서 왔습니다. 모든 인스턴스의 세션 저장소: {store}.")
+    },
+    cluster_lesson: |store| {
+        match store {
+        "memory" => {
+            "인스턴스마다 세션을 자기 메모리에 둡니다. 세션으로 로그인한 뒤 물어보세요. 세션을 만든 인스턴스만 나를 알고, \
+             나머지는 모르는 세션으로 셉니다. 스티키 밸런싱(STICKY=1)이면 잘 되는 것처럼 보이지만, 그 인스턴스가 \
+             재시작하면 끝입니다. JWT는 모든 인스턴스에서 검증됩니다. 키를 공유하니까요."
+        }
+        "sqlite" => {
+            "모든 인스턴스가 이 컴퓨터의 같은 SQLite 파일을 읽습니다. 세션이 어디서나 통하고 재시작에도 살아남습니다. \
+             컴퓨터가 여러 대면 파일을 공유할 수 없으니, 그때 Redis나 PostgreSQL을 씁니다."
+        }
+        _ => {
+            "모든 인스턴스가 같은 공유 저장소를 읽습니다. 세션이 어디서나 통하고 어느 인스턴스가 재시작해도 살아남습니다. \
+             한 인스턴스에서 한 강제 로그아웃은 모든 인스턴스의 캐시에 곧바로 전달됩니다. JWT는 공유 상태가 필요 없지만, \
+             엄격한 폐기를 켜면 다시 공유 데이터베이스에 묻습니다."
+        }
+    }
+    },
+    cluster_instance: "인스턴스",
+    cluster_lookups: "세션 조회",
+    cluster_unknown: "여기서 모름",
+    cluster_jwt_accepted: "토큰 통과",
+    cluster_jwt_refused: "토큰 거부",
+    cluster_started: "시작 시각",
+    cluster_down: "응답 없음(재시작 중?)",
+    cluster_restart: "재시작",
+    cluster_restart_label: |name| format!("인스턴스 {name} 재시작"),
+    cluster_restarting: |name| format!("인스턴스 {name}이(가) 재시작합니다. 메모리에 있던 것은 사라집니다."),
+    cluster_ask: "로드 밸런서를 거쳐 6번 묻기",
+    cluster_ask_hint: "묻기 한 번이 브라우저의 자격 증명을 실은 진짜 요청이고 nginx를 거칩니다. 응답은 요청을 처리한 \
+                       인스턴스와, 그 인스턴스가 나를 누구로 보았는지 알려 줍니다.",
+    cluster_served_by: |instance| format!("인스턴스 {instance}:"),
+    cluster_hop_known: |name, mode| format!("나를 {name}({mode})(으)로 압니다."),
+    cluster_hop_anonymous: "요청에 자격 증명이 없었습니다: 익명.",
+    nav_instance: |name| format!("인스턴스 {name}"),
+    nav_instance_hint: "로드 밸런서 뒤에서 이 페이지의 마지막 요청에 응답한 서버",
 };
 
 fn role_name(role: Role) -> &'static str {
@@ -994,6 +1041,11 @@ fn error(error: &AppError) -> String {
                 "내 글이 아니므로 {}할 수 없습니다.",
                 if *delete { "삭제" } else { "수정" }
             )
+        }
+        AppError::Forbidden(Denial::NotInCluster) => {
+            "이 클러스터의 인스턴스만 요청할 수 있습니다(클러스터 비밀 값이 필요합니다). make cluster 밖에서는 아무도 \
+             할 수 없습니다."
+                .into()
         }
         AppError::WrongPassword => "현재 비밀번호가 틀렸습니다.".into(),
         AppError::UsernameTaken(username) => format!("아이디 \"{username}\"은(는) 이미 사용 중입니다."),

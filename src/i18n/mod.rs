@@ -482,6 +482,34 @@ pub(crate) struct Messages {
     pub bench_logins_per_second: &'static str,
     /// logins per mode (grouped digits), first visit KB, idle RSS MB
     pub bench_footer: fn(&str, u64, u64) -> String,
+
+    // /compare and the Lab: several servers behind a balancer
+    pub cluster_title: &'static str,
+    /// this instance's name
+    pub cluster_single: fn(&str) -> String,
+    /// the instance that served the page, the session store
+    pub cluster_lead: fn(&str, &str) -> String,
+    /// what to expect of this session store
+    pub cluster_lesson: fn(&str) -> &'static str,
+    pub cluster_instance: &'static str,
+    pub cluster_lookups: &'static str,
+    pub cluster_unknown: &'static str,
+    pub cluster_jwt_accepted: &'static str,
+    pub cluster_jwt_refused: &'static str,
+    pub cluster_started: &'static str,
+    pub cluster_down: &'static str,
+    pub cluster_restart: &'static str,
+    pub cluster_restart_label: fn(&str) -> String,
+    pub cluster_restarting: fn(&str) -> String,
+    pub cluster_ask: &'static str,
+    pub cluster_ask_hint: &'static str,
+    pub cluster_served_by: fn(&str) -> String,
+    /// user name, mode
+    pub cluster_hop_known: fn(&str, &str) -> String,
+    pub cluster_hop_anonymous: &'static str,
+    /// the instance that answered (in a cluster)
+    pub nav_instance: fn(&str) -> String,
+    pub nav_instance_hint: &'static str,
 }
 
 /// One step of `/guide` in one language.

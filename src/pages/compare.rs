@@ -63,6 +63,7 @@ pub fn ComparePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <crate::pages::cluster::SeveralServers/>
             <UnderLoad/>
         </section>
     }

@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod board;
+pub mod cluster;
 pub mod compare;
 pub mod devices;
 pub mod guide;

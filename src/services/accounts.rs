@@ -52,7 +52,7 @@ pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String,
     .bind(now())
     .fetch_one(&state.pool)
     .await?;
-    state.users.forget(user_id);
+    state.users.forget(user_id).await;
     crate::services::logins::end_demo_logins(state, user_id, username, "demo user reset").await?;
     Ok(password)
 }
@@ -67,7 +67,7 @@ pub async fn set_demo_role(state: &AppState, username: &str, role: crate::model:
         .fetch_optional(&state.pool)
         .await?;
     if let Some(user_id) = user_id {
-        state.users.forget(user_id);
+        state.users.forget(user_id).await;
     }
     Ok(())
 }

@@ -79,7 +79,7 @@ pub async fn set_role(
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
-    state.users.forget(user_id);
+    state.users.forget(user_id).await;
     tracing::info!(username, role = %role, by = %admin.principal().username, "role changed");
     let entry = Entry::new(AuditEvent::RoleChange, Outcome::Ok)
         .user(user_id, &summary.username)

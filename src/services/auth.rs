@@ -1,5 +1,6 @@
 //! Logging in and out in either mode, and refreshing tokens.
 
+use crate::client_address::ClientAddress;
 use crate::{
     auth::{
         cookies::{self, ACCESS_COOKIE, REFRESH_COOKIE},
@@ -65,8 +66,14 @@ impl std::fmt::Debug for TokenPair {
 
 pub fn client_info(headers: &HeaderMap, extensions: &Extensions) -> ClientInfo {
     let ip = extensions
-        .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+        .get::<ClientAddress>()
+        .map(|address| address.0)
+        .or_else(|| {
+            extensions
+                .get::<axum::extract::ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+        })
+        .map(|ip| ip.to_string());
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|value| value.to_str().ok())

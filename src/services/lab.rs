@@ -86,6 +86,8 @@ fn shown(method: Method, path: &str, credential: Credential<'_>, body: Option<&V
         Credential::None => Vec::new(),
         Credential::Cookie(cookie) => vec![("Cookie".into(), cookie.to_owned())],
         Credential::Bearer(token) => vec![("Authorization".into(), format!("Bearer {token}"))],
+        // Never shown, should a run ever carry it.
+        Credential::ClusterSecret(_) => vec![("X-AuthLab-Cluster-Secret".into(), "…".into())],
     };
     let request_body = body.map(|body| {
         let mut body = body.clone();

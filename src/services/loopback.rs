@@ -15,6 +15,9 @@ const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
 /// No answer of this server to a demo client comes near this.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Carries `AUTHLAB_CLUSTER_SECRET` between the instances of a cluster.
+pub const CLUSTER_SECRET_HEADER: &str = "x-authlab-cluster-secret";
+
 /// How a demo request proves who it is.
 #[derive(Debug, Clone, Copy)]
 pub enum Credential<'a> {
@@ -23,6 +26,8 @@ pub enum Credential<'a> {
     Cookie(&'a str),
     /// `Authorization: Bearer <token>`.
     Bearer(&'a str),
+    /// The cluster's shared secret, from one instance to another.
+    ClusterSecret(&'a str),
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +111,7 @@ async fn exchange(
         Credential::None => request,
         Credential::Cookie(cookie) => request.header(header::COOKIE, cookie),
         Credential::Bearer(token) => request.header(header::AUTHORIZATION, format!("Bearer {token}")),
+        Credential::ClusterSecret(secret) => request.header(CLUSTER_SECRET_HEADER, secret),
     };
     let request = match body {
         Some(body) => request

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod cluster;
 pub mod compare;
 pub mod lab;
 pub mod login_limit;

@@ -161,6 +161,7 @@ pub fn LabPage() -> impl IntoView {
                     .map(|experiment| view! { <PropagationCard experiment score/> })
                     .collect_view()}
             </div>
+            <crate::pages::cluster::SeveralServers/>
             <h2 id="lab-browser">{t.lab_browser_title}</h2>
             <p>{t.lab_browser_lead}</p>
             <div class="lab-cards">

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make test-cluster`: the integration suite on each session store besides
+# SQLite (memory, Redis, PostgreSQL), then three instances behind nginx
+# (tests/cluster.py). Needs PostgreSQL and Redis running on this machine
+# (the README says how to install them); `make test` needs neither.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PG=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+
+command -v psql > /dev/null && psql "$PG/postgres" -tAc 'SELECT 1' > /dev/null 2>&1 \
+  || { echo "test-cluster: no PostgreSQL at $PG (see the README: Several servers)" >&2; exit 1; }
+python3 - "$REDIS_URL" << 'PY' || { echo "test-cluster: no Redis at $REDIS_URL (see the README: Several servers)" >&2; exit 1; }
+import socket, sys, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1])
+with socket.create_connection((url.hostname, url.port or 6379), timeout=3) as connection:
+    connection.sendall(b"PING\r\n")
+    assert connection.recv(16).startswith(b"+PONG")
+PY
+for database in authlab_test authlab_cluster; do
+  psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 \
+    || psql "$PG/postgres" -qc "CREATE DATABASE $database"
+done
+
+for store in memory redis postgres; do
+  echo "test-cluster: the integration suite on the $store session store"
+  AUTHLAB_SESSION_STORE=$store AUTHLAB_REDIS_URL=$REDIS_URL AUTHLAB_SESSION_DATABASE_URL="$PG/authlab_test" \
+    cargo test --features ssr --tests --quiet
+done
+PG_URL="$PG/authlab_cluster" REDIS_URL=$REDIS_URL python3 tests/cluster.py
