@@ -82,8 +82,16 @@ pub enum Credential {
 }
 
 pub async fn app_with(extra_args: &[&str]) -> TestApp {
+    app_on(None, extra_args).await
+}
+
+/// An app on `database_url` when given (another app's: two instances on
+/// one database), else on a database of its own.
+pub async fn app_on(database_url: Option<&str>, extra_args: &[&str]) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("authlab.db").display());
+    let url = database_url
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("authlab.db").display()));
     let data_dir = dir.path().display().to_string();
     let mut args = vec![
         "authlab",
