@@ -35,7 +35,7 @@ cluster: build
 
 # The integration suite on the memory, Redis and PostgreSQL session stores,
 # and the cluster end to end through nginx. Needs PostgreSQL and Redis.
-test-cluster: tools build
+test-cluster: tools browser-deps build
 	tests/cluster-suite.sh
 
 # A folder that runs on another Debian machine: the binary (migrations are

@@ -108,16 +108,13 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         &instance.name,
     )
     .await?;
-    let users = Arc::new(UserCache::new(config.session_cache, bus));
+    let users = Arc::new(UserCache::new(config.session_cache, bus.clone()));
     if let Some(link) = &link {
-        bus::listen(
-            link,
-            Caches {
-                sessions: sessions.cache().clone(),
-                users: users.clone(),
-            },
-        )
-        .await?;
+        let caches = Caches {
+            sessions: sessions.cache().clone(),
+            users: users.clone(),
+        };
+        bus::listen(link, caches, bus).await?;
     }
     let login_limiter = LoginLimiter::new(
         config.login_max_failures,

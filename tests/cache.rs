@@ -6,7 +6,7 @@ mod common;
 
 use authlab::{config::Config, server};
 use axum::http::{header, Method, StatusCode};
-use common::{app, app_with, Credential, TestApp};
+use common::{Credential, TestApp};
 use serde_json::json;
 use tower_sessions::session::Id;
 
@@ -35,7 +35,7 @@ async fn set_role(app: &TestApp, admin: &Credential, username: &str, role: &str)
 
 #[tokio::test]
 async fn a_known_session_is_answered_from_the_cache_without_a_query() {
-    let app = app().await;
+    let app = common::sqlite_app(&[]).await;
     let alice = app.login_as("session", "alice").await;
     assert!(app.state.sessions.is_cached(&session_id(&alice)), "a login fills it");
     assert_eq!(me(&app, &alice).await.status, StatusCode::OK);
@@ -67,7 +67,7 @@ async fn a_known_session_is_answered_from_the_cache_without_a_query() {
 
 #[tokio::test]
 async fn a_forced_logout_is_immediate_with_the_cache() {
-    let app = app().await;
+    let app = common::sqlite_app(&[]).await;
     let admin = app.login_as("session", "admin").await;
     let alice = app.login_as("session", "alice").await;
     for _ in 0..3 {
@@ -86,7 +86,7 @@ async fn a_forced_logout_is_immediate_with_the_cache() {
 
 #[tokio::test]
 async fn a_role_change_counts_at_the_next_session_request() {
-    let app = app().await;
+    let app = common::sqlite_app(&[]).await;
     let admin = app.login_as("session", "admin").await;
     let bob = app.login_as("session", "bob").await;
     assert_eq!(me(&app, &bob).await.body["role"], "user");
@@ -100,7 +100,7 @@ async fn a_role_change_counts_at_the_next_session_request() {
 
 #[tokio::test]
 async fn zero_turns_the_cache_off() {
-    let app = app_with(&["--session-cache", "0"]).await;
+    let app = common::sqlite_app(&["--session-cache", "0"]).await;
     let alice = app.login_as("session", "alice").await;
     assert_eq!(me(&app, &alice).await.status, StatusCode::OK);
     assert!(!app.state.sessions.is_cached(&session_id(&alice)));
@@ -109,7 +109,7 @@ async fn zero_turns_the_cache_off() {
 
 #[tokio::test]
 async fn a_second_process_on_the_file_of_a_cached_one_is_refused() {
-    let app = app().await;
+    let app = common::sqlite_app(&[]).await;
     let args = |cache: &'static str| {
         vec![
             "authlab".to_owned(),
@@ -121,6 +121,8 @@ async fn a_second_process_on_the_file_of_a_cached_one_is_refused() {
             app.state.config.data_dir.display().to_string(),
             "--session-cache".to_owned(),
             cache.to_owned(),
+            "--session-store".to_owned(),
+            "sqlite".to_owned(),
         ]
     };
     let options = || server::leptos_options().unwrap();
@@ -136,7 +138,7 @@ async fn a_second_process_on_the_file_of_a_cached_one_is_refused() {
 #[tokio::test]
 async fn an_expired_record_in_the_cache_is_refused() {
     use tower_sessions::SessionStore;
-    let app = app().await;
+    let app = common::sqlite_app(&[]).await;
     let alice = app.login_as("session", "alice").await;
     let id = session_id(&alice);
     let mut record = app.state.sessions.load(&id).await.unwrap().unwrap();

@@ -25,6 +25,8 @@ done
 for store in memory redis postgres; do
   echo "test-cluster: the integration suite on the $store session store"
   AUTHLAB_SESSION_STORE=$store AUTHLAB_REDIS_URL=$REDIS_URL AUTHLAB_SESSION_DATABASE_URL="$PG/authlab_test" \
-    cargo test --features ssr --tests --quiet
+    cargo test --features ssr --test '*' --no-fail-fast --quiet
 done
 PG_URL="$PG/authlab_cluster" REDIS_URL=$REDIS_URL python3 tests/cluster.py
+echo "test-cluster: the browser through nginx (end2end/cluster)"
+cd end2end && npx playwright test -c cluster.config.ts

@@ -19,7 +19,7 @@ async fn anonymous_me_is_a_real_redirect_to_login() {
 
 #[tokio::test]
 async fn me_shows_the_session_record_and_the_trace() {
-    let app = app().await;
+    let app = common::sqlite_app(&[]).await;
     let cookie = app
         .session_login("alice", "alice-password")
         .await

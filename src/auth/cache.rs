@@ -8,9 +8,9 @@
 //! forgets the entry before it answers. A load that missed reads the
 //! database and then fills the entry only if nothing was forgotten since it
 //! started: otherwise a revocation between its read and its fill would be
-//! undone by a stale copy. [`InstanceLock`] keeps a cached process alone on
-//! its SQLite file; several instances need a shared store that can tell
-//! every instance what to forget.
+//! undone by a stale copy. Several instances on a Redis or PostgreSQL store
+//! hear each other's forgets on its bus (`auth::bus`); without one,
+//! [`InstanceLock`] keeps a cached process alone on its SQLite file.
 
 use super::bus::{Bus, Forget};
 use crate::model::Role;

@@ -51,6 +51,7 @@ impl Instance {
         InstanceReport {
             name: self.name.clone(),
             started_at: self.started_at,
+            pid: std::process::id(),
             session_store: session_store.to_owned(),
             shared_store,
             session_lookups: self.session_lookups.load(Relaxed),

@@ -251,6 +251,11 @@ impl AppSessionStore {
         matches!(self.backend, Backend::Postgres(_) | Backend::Redis(_))
     }
 
+    /// Whether the store itself holds the record (the cache not asked).
+    pub async fn holds(&self, id: &Id) -> session_store::Result<bool> {
+        Ok(self.backend().load(id).await?.is_some())
+    }
+
     /// Whether the record is in the cache now: its next load costs no query.
     pub fn is_cached(&self, id: &Id) -> bool {
         self.cache.contains(id)

@@ -11,6 +11,8 @@ pub struct InstanceReport {
     pub name: String,
     /// Unix time this process started.
     pub started_at: i64,
+    /// This process's id: a restart is a new one, within the same second too.
+    pub pid: u32,
     /// `sqlite`, `memory`, `postgres` or `redis`.
     pub session_store: String,
     /// Whether every instance sees the same session records.

@@ -121,7 +121,8 @@ fn ClusterLive(initial: ClusterView) -> impl IntoView {
             </button>
         </p>
         <p class="hint">{t.cluster_ask_hint}</p>
-        <ol class="cluster-hops" data-testid="cluster-hops" aria-live="polite">
+        <ol class="cluster-hops" data-testid="cluster-hops" aria-live="polite"
+            data-asked=move || ask.version().get().to_string()>
             {move || ask.value().get().unwrap_or_default().into_iter().map(|hop| view! { <HopLine hop/> }).collect_view()}
         </ol>
     }
@@ -145,7 +146,7 @@ fn InstanceRow(peer: PeerView, restartable: bool, restart: Action<String, Result
     match peer.report {
         Some(report) => view! {
             <tr data-testid="cluster-instance" data-name=name.clone() data-up="true"
-                data-unknown=report.session_unknown.to_string()>
+                data-unknown=report.session_unknown.to_string() data-pid=report.pid.to_string()>
                 <th scope="row">{name.clone()} " " {restart_button}</th>
                 <td class="num">{report.session_lookups}</td>
                 <td class="num">{report.session_unknown}</td>

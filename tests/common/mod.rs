@@ -127,6 +127,22 @@ pub async fn app() -> TestApp {
     app_with(&[]).await
 }
 
+/// An app on the SQLite session store whatever `AUTHLAB_SESSION_STORE`
+/// says: for tests of that store's rows and of the cache in front of it.
+pub async fn sqlite_app(extra_args: &[&str]) -> TestApp {
+    let mut args = vec!["--session-store", "sqlite"];
+    args.extend_from_slice(extra_args);
+    app_with(&args).await
+}
+
+impl TestApp {
+    /// Whether the session store holds the record of `cookie` (`authlab_sid=...`).
+    pub async fn store_holds(&self, cookie: &str) -> bool {
+        let id = cookie.split_once('=').map_or(cookie, |(_, id)| id).parse().unwrap();
+        self.state.sessions.holds(&id).await.unwrap()
+    }
+}
+
 impl TestApp {
     /// Also serves the router on a loopback port, as `main` does: for what
     /// needs a real listener (the race's demo clients send HTTP to it).
