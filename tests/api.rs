@@ -39,7 +39,10 @@ async fn session_login_me_logout_and_replay_of_the_old_cookie() {
         logout.set_cookie("authlab_sid").unwrap().contains("Max-Age=0"),
         "cookie not cleared"
     );
-    assert!(!app.store_holds(&cookie).await, "the server-side record must be deleted");
+    assert!(
+        !app.store_holds(&cookie).await,
+        "the server-side record must be deleted"
+    );
 
     let replay = app.me_with_cookie(&cookie).await;
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED);

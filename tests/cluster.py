@@ -37,12 +37,18 @@ class Client:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.bearer = None
+        # Sent as is on every request, whatever the answers say (curl -b):
+        # an instance that does not know a session tells the client to
+        # delete its cookie, and a browser would obey.
+        self.cookie = None
 
     def send(self, method, url, body=None, headers=None):
         request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode())
         request.add_header("content-type", "application/json")
         if self.bearer:
             request.add_header("authorization", f"Bearer {self.bearer}")
+        if self.cookie:
+            request.add_header("cookie", self.cookie)
         for name, value in (headers or {}).items():
             request.add_header(name, value)
         try:
@@ -53,10 +59,17 @@ class Client:
 
     def me_round(self):
         """ASKS requests of /api/me through the balancer: (instance, status) each."""
+        return [(instance, status) for instance, status, _ in self.me_round_with_cookies()]
+
+    def me_round_with_cookies(self):
+        """... and whether each answer told the client to delete its session cookie."""
         answers = []
         for _ in range(ASKS):
             status, headers, _ = self.send("GET", f"{BALANCER}/api/me")
-            answers.append((headers["x-authlab-instance"], status))
+            deleted = any(
+                value.startswith("authlab_sid=;") and "Max-Age=0" in value for value in headers.get_all("set-cookie") or []
+            )
+            answers.append((headers["x-authlab-instance"], status, deleted))
         return answers
 
 
@@ -66,6 +79,8 @@ def session_login(username):
         "POST", f"{BALANCER}/api/session/login", {"username": username, "password": f"{username}-password"}
     )
     assert status == 200, (status, body)
+    client.cookie = next(f"{cookie.name}={cookie.value}" for cookie in client.jar if cookie.name == "authlab_sid")
+    client.jar.clear()
     return client, headers["x-authlab-instance"]
 
 
@@ -164,10 +179,14 @@ def instances(answers, status=None):
 def memory_round_robin():
     with Cluster("memory"):
         alice, made_on = session_login("alice")
-        answers = alice.me_round()
+        with_cookies = alice.me_round_with_cookies()
+        answers = [(instance, status) for instance, status, _ in with_cookies]
         assert instances(answers) == set(INSTANCES), f"round robin reaches every instance: {answers}"
         assert instances(answers, 200) == {made_on}, f"only {made_on} knows the session: {answers}"
         assert instances(answers, 401) == set(INSTANCES) - {made_on}, answers
+        # ...and each of the others tells the browser to delete the cookie:
+        # a browser is logged out by the first request that goes elsewhere.
+        assert all(deleted == (instance != made_on) for instance, _, deleted in with_cookies), with_cookies
         for name in set(INSTANCES) - {made_on}:
             assert report(name)["session_unknown"] >= 1, f"{name} counted no unknown session"
         assert report(made_on)["session_unknown"] == 0

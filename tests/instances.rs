@@ -32,13 +32,17 @@ async fn every_response_names_its_instance_and_counts_its_lookups() {
     assert_eq!(before["session_store"], store_name(&app));
 
     let alice = app.login_as("session", "alice").await;
-    let Credential::SessionCookie(cookie) = &alice else { unreachable!() };
+    let Credential::SessionCookie(cookie) = &alice else {
+        unreachable!()
+    };
     assert_eq!(app.me_with_cookie(cookie).await.status, StatusCode::OK);
     // A well-formed id that no store holds: what another instance's session looks like here.
     let stranger = "authlab_sid=AAAAAAAAAAAAAAAAAAAAAA";
     assert_eq!(app.me_with_cookie(stranger).await.status, StatusCode::UNAUTHORIZED);
     let bob = app.login_as("jwt", "bob").await;
-    let Credential::Bearer { access, .. } = &bob else { unreachable!() };
+    let Credential::Bearer { access, .. } = &bob else {
+        unreachable!()
+    };
     assert_eq!(app.me_with_bearer(access).await.status, StatusCode::OK);
     assert_eq!(app.me_with_bearer("forged").await.status, StatusCode::UNAUTHORIZED);
 
@@ -66,7 +70,12 @@ async fn audited_address(app: &TestApp, peer: &str, forwarded: &str) -> String {
     assert_eq!(app.send(request).await.status, StatusCode::UNAUTHORIZED);
     let admin = app.login_as("jwt", "admin").await;
     let trail = app
-        .call(Method::GET, "/api/admin/audit?user=bob&event=login&outcome=failed", None, &admin)
+        .call(
+            Method::GET,
+            "/api/admin/audit?user=bob&event=login&outcome=failed",
+            None,
+            &admin,
+        )
         .await;
     trail.body[0]["ip"].as_str().unwrap_or_default().to_owned()
 }
@@ -105,7 +114,10 @@ async fn only_the_clusters_secret_restarts_an_instance() {
     let secret = "a-cluster-secret-made-by-the-runner";
     let member = app_with(&["--cluster-secret", secret]).await;
     assert_eq!(restart_with(&member, None).await, StatusCode::FORBIDDEN);
-    assert_eq!(restart_with(&member, Some("a-cluster-secret-made-by-the-runneR")).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        restart_with(&member, Some("a-cluster-secret-made-by-the-runneR")).await,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(restart_with(&member, Some(secret)).await, StatusCode::ACCEPTED);
     // main's graceful shutdown waits on this.
     tokio::time::timeout(Duration::from_secs(5), member.state.shutdown.notified())
@@ -151,7 +163,9 @@ async fn two_instances() -> (TestApp, TestApp) {
 async fn a_forced_logout_through_one_instance_counts_on_the_other() {
     let (a, b) = two_instances().await;
     let alice = a.login_as("session", "alice").await;
-    let Credential::SessionCookie(cookie) = &alice else { unreachable!() };
+    let Credential::SessionCookie(cookie) = &alice else {
+        unreachable!()
+    };
     let known_on_b = b.me_with_cookie(cookie).await.status == StatusCode::OK;
     match b.state.config.session_store {
         SessionStoreKind::Memory => assert!(!known_on_b, "a memory session lives on its own instance"),
@@ -172,7 +186,12 @@ async fn a_forced_logout_through_one_instance_counts_on_the_other() {
         !a.state.sessions.is_cached(&session_id)
     })
     .await;
-    assert_eq!(a.me_with_cookie(cookie).await.status, StatusCode::UNAUTHORIZED, "{}", store_name(&a));
+    assert_eq!(
+        a.me_with_cookie(cookie).await.status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        store_name(&a)
+    );
     assert_eq!(b.me_with_cookie(cookie).await.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -180,11 +199,18 @@ async fn a_forced_logout_through_one_instance_counts_on_the_other() {
 async fn a_role_change_through_one_instance_counts_on_the_other() {
     let (a, b) = two_instances().await;
     let bob = a.login_as("session", "bob").await;
-    let Credential::SessionCookie(cookie) = &bob else { unreachable!() };
+    let Credential::SessionCookie(cookie) = &bob else {
+        unreachable!()
+    };
     assert_eq!(a.me_with_cookie(cookie).await.body["role"], "user");
     let admin = b.login_as("jwt", "admin").await;
     let reply = b
-        .call(Method::PUT, "/api/admin/users/bob/role", Some(json!({"role": "admin"})), &admin)
+        .call(
+            Method::PUT,
+            "/api/admin/users/bob/role",
+            Some(json!({"role": "admin"})),
+            &admin,
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     common::until(Duration::from_secs(5), "a sees bob's new role", async || {

@@ -83,8 +83,14 @@ async fn forced_logout_of_a_session_is_immediate() {
         "only alice was logged out"
     );
     for (credential, kept) in [(&alice, false), (&other_device, false), (&admin, true)] {
-        let Credential::SessionCookie(cookie) = credential else { unreachable!() };
-        assert_eq!(app.store_holds(cookie).await, kept, "alice's records are deleted, the admin's remains");
+        let Credential::SessionCookie(cookie) = credential else {
+            unreachable!()
+        };
+        assert_eq!(
+            app.store_holds(cookie).await,
+            kept,
+            "alice's records are deleted, the admin's remains"
+        );
     }
     let rows = audit_rows(&app, "alice", "forced_logout").await;
     assert_eq!(rows.len(), 1);

@@ -296,7 +296,8 @@ pub async fn listen(link: &SharedLink, caches: Caches, bus: Arc<Bus>) -> anyhow:
                 loop {
                     match listener.try_recv().await {
                         Ok(Some(notification)) => {
-                            bus.receive(&caches, notification.channel(), notification.payload()).await
+                            bus.receive(&caches, notification.channel(), notification.payload())
+                                .await
                         }
                         // The connection was lost and is made again at the next call.
                         Ok(None) => caches.clear(),

@@ -982,10 +982,13 @@ pub(super) static EN: Messages = Messages {
     cluster_lead: |here, store| {
         format!("This page came from instance {here}, through nginx. Session store of every instance: {store}.")
     },
-    cluster_lesson: |store| match store {
+    cluster_lesson: |store| {
+        match store {
         "memory" => {
             "Each instance keeps its sessions in its own memory. Log in with a session, then ask: only the instance \
-             that made your session knows you; the others count an unknown session. With sticky balancing (STICKY=1) \
+             that made your session knows you; the others count an unknown session, and tell the browser to delete its \
+             cookie (tower-sessions does so for any id it cannot find): the first request that lands elsewhere logs you \
+             out everywhere, even right after the login form. With sticky balancing (STICKY=1) \
              it seems to work, until your instance restarts. A JWT verifies on every instance: they share the key."
         }
         "sqlite" => {
@@ -997,6 +1000,7 @@ pub(super) static EN: Messages = Messages {
              any. A forced logout through one instance is told to every instance's cache at once. A JWT needs no \
              shared state, until strict revocation asks the shared database."
         }
+    }
     },
     cluster_instance: "Instance",
     cluster_lookups: "Session lookups",
@@ -1016,6 +1020,8 @@ pub(super) static EN: Messages = Messages {
     cluster_hop_anonymous: "no credential came with the request: anonymous.",
     nav_instance: |name| format!("instance {name}"),
     nav_instance_hint: "The server behind the load balancer that answered this page's last request",
+    cluster_cookie_deleted:
+        "This instance does not know the session, so it also told the browser to delete the cookie.",
 };
 
 fn error(error: &AppError) -> String {

@@ -989,7 +989,9 @@ pub(super) static KO: Messages = Messages {
         match store {
         "memory" => {
             "인스턴스마다 세션을 자기 메모리에 둡니다. 세션으로 로그인한 뒤 물어보세요. 세션을 만든 인스턴스만 나를 알고, \
-             나머지는 모르는 세션으로 셉니다. 스티키 밸런싱(STICKY=1)이면 잘 되는 것처럼 보이지만, 그 인스턴스가 \
+             나머지는 모르는 세션으로 세고, 브라우저에 쿠키를 지우라고 합니다(tower-sessions는 찾지 못한 id마다 그렇게 \
+             합니다). 그래서 다른 인스턴스로 간 첫 요청에서 모든 곳에서 로그아웃됩니다. 로그인 폼 바로 다음에도요. \
+             스티키 밸런싱(STICKY=1)이면 잘 되는 것처럼 보이지만, 그 인스턴스가 \
              재시작하면 끝입니다. JWT는 모든 인스턴스에서 검증됩니다. 키를 공유하니까요."
         }
         "sqlite" => {
@@ -1021,6 +1023,7 @@ pub(super) static KO: Messages = Messages {
     cluster_hop_anonymous: "요청에 자격 증명이 없었습니다: 익명.",
     nav_instance: |name| format!("인스턴스 {name}"),
     nav_instance_hint: "로드 밸런서 뒤에서 이 페이지의 마지막 요청에 응답한 서버",
+    cluster_cookie_deleted: "이 인스턴스는 세션을 모르므로 브라우저에 쿠키를 지우라고도 했습니다.",
 };
 
 fn role_name(role: Role) -> &'static str {

@@ -507,6 +507,7 @@ pub(crate) struct Messages {
     /// user name, mode
     pub cluster_hop_known: fn(&str, &str) -> String,
     pub cluster_hop_anonymous: &'static str,
+    pub cluster_cookie_deleted: &'static str,
     /// the instance that answered (in a cluster)
     pub nav_instance: fn(&str) -> String,
     pub nav_instance_hint: &'static str,

@@ -7,7 +7,10 @@ use crate::{
     components::error_note::ErrorNote,
     error::AppError,
     i18n::use_messages,
-    model::cluster::{ClusterView, Hop, PeerView},
+    model::{
+        cluster::{ClusterView, Hop, PeerView},
+        Refusal,
+    },
     pages::compare::poll_every,
 };
 use leptos::prelude::*;
@@ -172,15 +175,22 @@ fn HopLine(hop: Result<Hop, AppError>) -> impl IntoView {
     match hop {
         Ok(hop) => {
             let known = hop.username.is_some();
+            let unknown_session = matches!(hop.refusal, Some(Refusal::NoSessionRecord { .. }));
             let who = match (&hop.username, hop.mode, &hop.refusal) {
                 (Some(name), Some(mode), _) => (t.cluster_hop_known)(name, t.mode_label(mode)),
                 (_, _, Some(refusal)) => (t.error)(&AppError::CredentialRefused(refusal.clone())),
                 _ => t.cluster_hop_anonymous.to_owned(),
             };
+            let state = match (known, &hop.refusal) {
+                (true, _) => "known",
+                (false, Some(_)) => "refused",
+                (false, None) => "anonymous",
+            };
             view! {
                 <li data-testid="cluster-hop" data-instance=hop.instance.clone() data-known=known.to_string()
-                    class:hop-known=known class:hop-unknown=!known>
+                    data-state=state class:hop-known=known class:hop-unknown=!known>
                     <strong>{(t.cluster_served_by)(&hop.instance)}</strong> " " {who}
+                    {unknown_session.then(|| view! { " " {t.cluster_cookie_deleted} })}
                 </li>
             }
             .into_any()
