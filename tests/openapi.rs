@@ -11,7 +11,7 @@ use axum::{
 use common::app;
 
 /// Every route of the JSON API (DESIGN.md's contract, grown by the issues).
-const ROUTES: [(&str, &str); 41] = [
+const ROUTES: [(&str, &str); 42] = [
     ("post", "/api/session/login"),
     ("post", "/api/jwt/login"),
     ("post", "/api/jwt/refresh"),
@@ -53,6 +53,7 @@ const ROUTES: [(&str, &str); 41] = [
     ("get", "/api/lab/csrf/{run}"),
     ("get", "/api/instance"),
     ("post", "/api/instance/restart"),
+    ("put", "/api/instance/settings"),
 ];
 
 #[tokio::test]

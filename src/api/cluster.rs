@@ -1,10 +1,10 @@
 //! `/api/instance`: this instance of a cluster, for its neighbours and for
 //! curl behind the balancer.
 
-use super::ErrorBody;
+use super::{ApiJson, ErrorBody};
 use crate::{
     error::AppError,
-    model::{cluster::InstanceReport, Denial},
+    model::{cluster::InstanceReport, Denial, Settings},
     services::{cluster, loopback::CLUSTER_SECRET_HEADER},
     state::AppState,
 };
@@ -39,4 +39,26 @@ pub async fn restart(State(state): State<AppState>, headers: HeaderMap) -> Resul
     }
     cluster::stop_after_answering(&state);
     Ok(StatusCode::ACCEPTED)
+}
+
+/// Takes the settings an admin changed through another instance (that one
+/// audited the change). Only with the cluster's secret.
+#[utoipa::path(put, path = "/api/instance/settings", tag = "cluster",
+    params(("X-AuthLab-Cluster-Secret" = String, Header, description = "AUTHLAB_CLUSTER_SECRET")),
+    request_body = Settings,
+    responses((status = 200, body = Settings),
+        (status = 400, body = ErrorBody, description = "not the settings' JSON"),
+        (status = 403, body = ErrorBody, description = "`forbidden`: no or another secret, or no cluster")),
+    security(()))]
+pub async fn take_settings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(settings): ApiJson<Settings>,
+) -> Result<Json<Settings>, AppError> {
+    let presented = headers.get(CLUSTER_SECRET_HEADER).and_then(|value| value.to_str().ok());
+    if !cluster::is_cluster_secret(&state, presented) {
+        return Err(AppError::Forbidden(Denial::NotInCluster));
+    }
+    state.settings.apply(settings);
+    Ok(Json(state.settings.get()))
 }

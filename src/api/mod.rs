@@ -63,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/lang", post(lang::switch_language))
         .route("/api/instance", get(cluster::instance))
         .route("/api/instance/restart", post(cluster::restart))
+        .route("/api/instance/settings", put(cluster::take_settings))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .route("/healthz", get(healthz))

@@ -65,6 +65,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::lab::csrf_attempts,
         super::cluster::instance,
         super::cluster::restart,
+        super::cluster::take_settings,
     ),
     components(schemas(ErrorBody)),
     modifiers(&CredentialSchemes)

@@ -155,7 +155,7 @@ fn InstanceRow(peer: PeerView, restartable: bool, restart: Action<String, Result
                 <td class="num">{report.session_unknown}</td>
                 <td class="num">{report.jwt_accepted}</td>
                 <td class="num">{report.jwt_refused}</td>
-                <td><crate::components::local_time::LocalTime unix=Some(report.started_at)/></td>
+                <td class="num"><time>{time_of_day(report.started_at)}</time></td>
             </tr>
         }
         .into_any(),
@@ -188,7 +188,7 @@ fn HopLine(hop: Result<Hop, AppError>) -> impl IntoView {
             };
             view! {
                 <li data-testid="cluster-hop" data-instance=hop.instance.clone() data-known=known.to_string()
-                    data-state=state class:hop-known=known class:hop-unknown=!known>
+                    data-state=state class=format!("hop-{state}")>
                     <strong>{(t.cluster_served_by)(&hop.instance)}</strong> " " {who}
                     {unknown_session.then(|| view! { " " {t.cluster_cookie_deleted} })}
                 </li>
@@ -196,5 +196,20 @@ fn HopLine(hop: Result<Hop, AppError>) -> impl IntoView {
             .into_any()
         }
         Err(error) => view! { <li data-testid="cluster-hop"><ErrorNote error/></li> }.into_any(),
+    }
+}
+
+/// `HH:MM:SS UTC` of a Unix time: a restart shows within the minute.
+fn time_of_day(unix: i64) -> String {
+    let seconds = unix.rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02} UTC", seconds / 3600, seconds / 60 % 60, seconds % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_time_of_day_is_utc() {
+        assert_eq!(super::time_of_day(1_795_593_448), "07:57:28 UTC");
+        assert_eq!(super::time_of_day(0), "00:00:00 UTC");
     }
 }

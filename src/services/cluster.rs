@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     model::{
         cluster::{ClusterView, Hop, InstanceReport, PeerView},
-        Denial,
+        Denial, Settings,
     },
     state::AppState,
 };
@@ -108,6 +108,39 @@ pub async fn restart(state: &AppState, name: &str) -> Result<(), AppError> {
             Err(AppError::Internal)
         }
     }
+}
+
+/// Gives a settings change to every other instance of the cluster, so
+/// that strict revocation or the login limit is the same whichever
+/// instance the balancer picks. Outside a cluster: nothing to do.
+pub async fn share_settings(state: &AppState, settings: Settings) {
+    let Some(secret) = state.config.cluster_secret.clone() else {
+        return;
+    };
+    let mut told = tokio::task::JoinSet::new();
+    for peer in state
+        .config
+        .peers
+        .iter()
+        .filter(|peer| peer.name != state.instance.name)
+    {
+        let (peer, secret) = (peer.clone(), secret.clone());
+        told.spawn(async move {
+            let body = serde_json::to_value(settings).ok();
+            let answer = loopback::send(
+                peer.address,
+                Method::PUT,
+                "/api/instance/settings",
+                Credential::ClusterSecret(&secret),
+                body,
+            )
+            .await;
+            if answer.status != StatusCode::OK {
+                tracing::warn!(peer = peer.name, status = %answer.status, "a peer did not take the new settings");
+            }
+        });
+    }
+    told.join_all().await;
 }
 
 /// Ends this process gracefully: requests in flight, this one's answer

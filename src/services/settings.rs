@@ -42,6 +42,14 @@ impl RuntimeSettings {
     pub fn max_logins_per_user(&self) -> u32 {
         self.max_logins_per_user.load(Ordering::Relaxed)
     }
+
+    /// Takes another instance's settings (a change made through it).
+    pub fn apply(&self, settings: Settings) {
+        self.strict_revocation
+            .store(settings.strict_revocation, Ordering::Relaxed);
+        self.max_logins_per_user
+            .store(settings.max_logins_per_user, Ordering::Relaxed);
+    }
 }
 
 /// A partial update: absent fields keep their value.
@@ -77,6 +85,7 @@ pub async fn update(
             .principal(admin.principal())
             .detail(detail);
         audit::record(&state.pool, client, entry).await;
+        super::cluster::share_settings(state, after).await;
     }
     Ok(after)
 }
