@@ -9,10 +9,31 @@ use crate::{
     state::AppState,
 };
 use axum::{
-    extract::State,
-    http::{HeaderMap, StatusCode},
+    extract::{FromRequestParts, State},
+    http::{request::Parts, StatusCode},
     Json,
 };
+
+/// A request from another instance of the cluster: it carries the
+/// cluster's secret in `X-AuthLab-Cluster-Secret`. Anyone else, and
+/// everyone outside a cluster, is refused 403.
+pub struct ClusterMember;
+
+impl FromRequestParts<AppState> for ClusterMember {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(CLUSTER_SECRET_HEADER)
+            .and_then(|value| value.to_str().ok());
+        if cluster::is_cluster_secret(state, presented) {
+            Ok(ClusterMember)
+        } else {
+            Err(AppError::Forbidden(Denial::NotInCluster))
+        }
+    }
+}
 
 /// This instance: its name, start, session store, and what its auth layer
 /// met (session lookups, of which unknown here; tokens accepted and refused).
@@ -32,13 +53,9 @@ pub async fn instance(State(state): State<AppState>) -> Json<InstanceReport> {
     responses((status = 202, description = "stopping; the runner starts it again"),
         (status = 403, body = ErrorBody, description = "`forbidden`: no or another secret, or no cluster")),
     security(()))]
-pub async fn restart(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, AppError> {
-    let presented = headers.get(CLUSTER_SECRET_HEADER).and_then(|value| value.to_str().ok());
-    if !cluster::is_cluster_secret(&state, presented) {
-        return Err(AppError::Forbidden(Denial::NotInCluster));
-    }
+pub async fn restart(State(state): State<AppState>, _member: ClusterMember) -> StatusCode {
     cluster::stop_after_answering(&state);
-    Ok(StatusCode::ACCEPTED)
+    StatusCode::ACCEPTED
 }
 
 /// Takes the settings an admin changed through another instance (that one
@@ -52,13 +69,9 @@ pub async fn restart(State(state): State<AppState>, headers: HeaderMap) -> Resul
     security(()))]
 pub async fn take_settings(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _member: ClusterMember,
     ApiJson(settings): ApiJson<Settings>,
-) -> Result<Json<Settings>, AppError> {
-    let presented = headers.get(CLUSTER_SECRET_HEADER).and_then(|value| value.to_str().ok());
-    if !cluster::is_cluster_secret(&state, presented) {
-        return Err(AppError::Forbidden(Denial::NotInCluster));
-    }
+) -> Json<Settings> {
     state.settings.apply(settings);
-    Ok(Json(state.settings.get()))
+    Json(state.settings.get())
 }
