@@ -2,6 +2,7 @@ import { defineConfig } from "@playwright/test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { chromium } from "./chromium";
 import type { AppOptions } from "./tests/fixtures";
 
 // The servers under test: the release binary that `make build` produced,
@@ -36,20 +37,6 @@ function server(port: number, extraEnv: Record<string, string> = {}) {
     },
   };
 }
-
-const chromium = {
-  launchOptions: {
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  },
-};
 
 // Projects: `setup` logs in once per mode and role and saves each browser's
 // storageState; `en` and `ko` run the whole suite in each language (the

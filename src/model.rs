@@ -579,6 +579,18 @@ pub fn format_utc(unix: i64) -> String {
     )
 }
 
+/// `HH:MM:SS UTC` of a Unix time, beside [`format_utc`] for what happens
+/// within a minute (a restart).
+pub fn format_utc_time(unix: i64) -> String {
+    let seconds = unix.rem_euclid(86_400);
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
 /// `Chrome 156` on `Linux` from a `User-Agent` header, for a login list;
 /// the whole header stays available as the element's title. Clients that
 /// are not browsers keep their first product token (`curl/8.5.0`).
@@ -623,7 +635,7 @@ pub fn client_summary(user_agent: &str) -> ClientSummary {
 
 #[cfg(test)]
 mod tests {
-    use super::{client_summary, format_utc, AuditEvent};
+    use super::{client_summary, format_utc, format_utc_time, AuditEvent};
 
     #[test]
     fn summarises_user_agents() {
@@ -672,5 +684,7 @@ mod tests {
         assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_utc(1_795_425_519), "2026-11-23 09:18 UTC");
         assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(format_utc_time(1_795_593_448), "07:57:28 UTC");
+        assert_eq!(format_utc_time(0), "00:00:00 UTC");
     }
 }

@@ -81,7 +81,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
     let previous = config.jwt_secret_previous.as_deref().map(str::as_bytes);
     let jwt = jwt::JwtKeys::rotated(&secret, previous).map_err(anyhow::Error::msg)?;
-    let link = AppSessionStore::link(config.session_store, &config).await?;
+    let link = AppSessionStore::link(&config).await?;
     let bus = Arc::new(Bus::connect(link.as_ref()).await?);
     let instance_lock = match db::file_of(&config.database_url)? {
         Some(file) => Some(Arc::new(InstanceLock::take(

@@ -172,14 +172,7 @@ impl Bus {
             },
         );
         let message = Message { what, number }.encode();
-        let received = match publisher {
-            Publisher::Redis(client) => client
-                .publish::<i64, _, _>(CHANNEL, message)
-                .await
-                .map_err(|err| err.to_string()),
-            Publisher::Postgres(pool) => notify(pool, CHANNEL, &message, true).await,
-        };
-        match received {
+        match publisher.publish(CHANNEL, &message, true).await {
             Ok(receivers) => {
                 if let Some(waiter) = self.waiting().get_mut(&number) {
                     waiter.receivers = Some(receivers.max(0) as u64);
@@ -196,16 +189,10 @@ impl Bus {
 
     /// Says that this instance applied message `number`.
     async fn acknowledge(&self, number: u64) {
-        let sent = match &self.publisher {
-            None => return,
-            Some(Publisher::Redis(client)) => client
-                .publish::<i64, _, _>(ACKS, number.to_string())
-                .await
-                .map(drop)
-                .map_err(|err| err.to_string()),
-            Some(Publisher::Postgres(pool)) => notify(pool, ACKS, &number.to_string(), false).await.map(drop),
+        let Some(publisher) = &self.publisher else {
+            return;
         };
-        if let Err(err) = sent {
+        if let Err(err) = publisher.publish(ACKS, &number.to_string(), false).await {
             tracing::warn!(%err, "cache bus: could not acknowledge");
         }
     }
@@ -234,28 +221,39 @@ impl Bus {
     }
 }
 
-/// `NOTIFY` on `channel`; with `count`, first counts the connections of
-/// this database that listen to it (PostgreSQL does not say how many got a
-/// notification).
-async fn notify(pool: &PgPool, channel: &str, payload: &str, count: bool) -> Result<i64, String> {
-    let mut listeners = 0;
-    if count {
-        listeners = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM pg_stat_activity
-             WHERE datname = current_database() AND query LIKE 'LISTEN \"' || $1 || '\"%'",
-        )
-        .bind(channel)
-        .fetch_one(pool)
-        .await
-        .map_err(|err| err.to_string())?;
+impl Publisher {
+    /// Publishes `payload` on `channel`. Answers how many connections
+    /// received it: Redis says so for free; PostgreSQL does not, so with
+    /// `count_receivers` the connections of this database that listen to
+    /// the channel are counted first (else 0).
+    async fn publish(&self, channel: &str, payload: &str, count_receivers: bool) -> Result<i64, String> {
+        match self {
+            Publisher::Redis(client) => client
+                .publish::<i64, _, _>(channel, payload)
+                .await
+                .map_err(|err| err.to_string()),
+            Publisher::Postgres(pool) => {
+                let mut listeners = 0;
+                if count_receivers {
+                    listeners = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM pg_stat_activity
+                         WHERE datname = current_database() AND query LIKE 'LISTEN \"' || $1 || '\"%'",
+                    )
+                    .bind(channel)
+                    .fetch_one(pool)
+                    .await
+                    .map_err(|err| err.to_string())?;
+                }
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(channel)
+                    .bind(payload)
+                    .execute(pool)
+                    .await
+                    .map_err(|err| err.to_string())?;
+                Ok(listeners)
+            }
+        }
     }
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(channel)
-        .bind(payload)
-        .execute(pool)
-        .await
-        .map_err(|err| err.to_string())?;
-    Ok(listeners)
 }
 
 /// Subscribes `caches` to the shared store's channels; answers once the

@@ -100,9 +100,9 @@ fn auth_of(record: &Record) -> Option<SessionAuth> {
 }
 
 impl AppSessionStore {
-    /// Connects to the shared store of `kind`, if it is one.
-    pub async fn link(kind: SessionStoreKind, config: &crate::config::Config) -> anyhow::Result<Option<SharedLink>> {
-        Ok(match kind {
+    /// Connects to the configured session store, if it is a shared one.
+    pub async fn link(config: &crate::config::Config) -> anyhow::Result<Option<SharedLink>> {
+        Ok(match config.session_store {
             SessionStoreKind::Sqlite | SessionStoreKind::Memory => None,
             SessionStoreKind::Postgres => {
                 let url = config.session_database_url.as_deref().ok_or_else(|| {

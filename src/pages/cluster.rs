@@ -9,7 +9,7 @@ use crate::{
     i18n::use_messages,
     model::{
         cluster::{ClusterView, Hop, PeerView},
-        Refusal,
+        format_utc_time, Refusal,
     },
     pages::compare::poll_every,
 };
@@ -155,7 +155,7 @@ fn InstanceRow(peer: PeerView, restartable: bool, restart: Action<String, Result
                 <td class="num">{report.session_unknown}</td>
                 <td class="num">{report.jwt_accepted}</td>
                 <td class="num">{report.jwt_refused}</td>
-                <td class="num"><time>{time_of_day(report.started_at)}</time></td>
+                <td class="num"><time>{format_utc_time(report.started_at)}</time></td>
             </tr>
         }
         .into_any(),
@@ -196,20 +196,5 @@ fn HopLine(hop: Result<Hop, AppError>) -> impl IntoView {
             .into_any()
         }
         Err(error) => view! { <li data-testid="cluster-hop"><ErrorNote error/></li> }.into_any(),
-    }
-}
-
-/// `HH:MM:SS UTC` of a Unix time: a restart shows within the minute.
-fn time_of_day(unix: i64) -> String {
-    let seconds = unix.rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02} UTC", seconds / 3600, seconds / 60 % 60, seconds % 60)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_time_of_day_is_utc() {
-        assert_eq!(super::time_of_day(1_795_593_448), "07:57:28 UTC");
-        assert_eq!(super::time_of_day(0), "00:00:00 UTC");
     }
 }
