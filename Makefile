@@ -33,8 +33,9 @@ test: tools browser-deps lint deny unit build dist-check e2e schema
 cluster: build
 	cluster/run.sh
 
-# The integration suite on the memory, Redis and PostgreSQL session stores,
-# and the cluster end to end through nginx. Needs PostgreSQL and Redis.
+# The integration suite on the memory, Redis and PostgreSQL session stores
+# and on a PostgreSQL database, and the cluster end to end through nginx.
+# Needs PostgreSQL and Redis.
 test-cluster: tools browser-deps build
 	tests/cluster-suite.sh
 

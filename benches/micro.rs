@@ -131,14 +131,14 @@ fn session_load(c: &mut Criterion) {
             let dir = tempfile::tempdir().unwrap();
             let url = format!("sqlite://{}", dir.path().join("bench.db").display());
             let (store, ids) = rt.block_on(async {
-                let pool = authlab::db::connect(&url).await.unwrap();
+                let pool = authlab::db::Db::connect(&url).await.unwrap();
                 for user in ["u1", "u2", "u3"] {
-                    sqlx::query(
-                        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, 'x', 'user', 0)",
+                    authlab::on_db!(&pool, pool => sqlx::query(
+                        "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, 'x', 'user', 0)",
                     )
                     .bind(user)
-                    .execute(&pool)
-                    .await
+                    .execute(pool)
+                    .await.map(|done| done.rows_affected()))
                     .unwrap();
                 }
                 let store = AppSessionStore::standalone(kind, &pool, 12 * 3600, cache)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `make cluster`: N instances of the release build on loopback ports behind
-# nginx, sharing one SQLite database, one JWT key and the chosen session
-# store. Ctrl-C (or SIGTERM) stops all of it.
+# nginx, sharing one database, one JWT key and the chosen session store.
+# Ctrl-C (or SIGTERM) stops all of it.
 #
 #   N=3            instances, named a, b, c, ... on ports 3101, 3102, ...
-#   STORE=memory   session store: memory | sqlite | redis | postgres
+#   DATABASE=sqlite  the app's tables: sqlite (a file in CLUSTER_DIR) | postgres (PG_URL)
+#   STORE=memory   session store: memory | sqlite | redis | postgres (PG_URL)
 #   STICKY=1       nginx ip_hash (one client, one instance) instead of round robin
 #   PORT=8080      where nginx listens: open http://127.0.0.1:$PORT
 #
@@ -14,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-3}
+DATABASE=${DATABASE:-sqlite}
 STORE=${STORE:-memory}
 STICKY=${STICKY:-0}
 PORT=${PORT:-8080}
@@ -33,7 +35,12 @@ case "$STORE" in
   memory | sqlite | redis | postgres) ;;
   *) echo "cluster: STORE must be memory, sqlite, redis or postgres" >&2; exit 2 ;;
 esac
-if [ "$STORE" = postgres ]; then
+case "$DATABASE" in
+  sqlite | postgres) ;;
+  *) echo "cluster: DATABASE must be sqlite or postgres" >&2; exit 2 ;;
+esac
+[ "$DATABASE:$STORE" = postgres:sqlite ] && { echo "cluster: the sqlite session store needs DATABASE=sqlite" >&2; exit 2; }
+if [ "$STORE" = postgres ] || [ "$DATABASE" = postgres ]; then
   database=${PG_URL##*/}
   server=${PG_URL%/*}
   psql "$server/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1 \
@@ -51,14 +58,19 @@ peers=""
 for ((i = 0; i < N; i++)); do
   peers+="${peers:+,}${names[i]}=http://127.0.0.1:$((BASE_PORT + i))"
 done
-# Several processes on one SQLite file: each one's caches would miss the
-# others' logouts unless a shared store's bus tells them (redis, postgres).
-case "$STORE" in
-  redis | postgres) cache=10000 ;;
+# Several processes on one database: each one's caches would miss the
+# others' logouts unless a bus tells them (Redis or PostgreSQL, the shared
+# store's or the database's).
+case "$DATABASE:$STORE" in
+  *:redis | *:postgres | postgres:*) cache=10000 ;;
   *) cache=0 ;;
 esac
 
-export AUTHLAB_DATABASE_URL="sqlite://$DIR/authlab.db"
+if [ "$DATABASE" = postgres ]; then
+  export AUTHLAB_DATABASE_URL="$PG_URL"
+else
+  export AUTHLAB_DATABASE_URL="sqlite://$DIR/authlab.db"
+fi
 export AUTHLAB_DATA_DIR="$DIR"
 export AUTHLAB_SESSION_STORE="$STORE"
 export AUTHLAB_SESSION_CACHE="$cache"

@@ -20,13 +20,16 @@ pub enum SessionStoreKind {
 #[derive(Debug, Clone, Parser)]
 #[command(name = "authlab", version, about = "Session cookies vs JWT, side by side")]
 pub struct Config {
-    /// Database URL; the SQLite file is created on first start.
+    /// Database URL: `sqlite://file` (created on first start) or
+    /// `postgres://user@host:port/database` (which must exist; its tables
+    /// are created on first start).
     #[arg(long, env = "AUTHLAB_DATABASE_URL", default_value = "sqlite://data/authlab.db")]
     pub database_url: String,
 
-    /// Where server-side sessions live.
-    #[arg(long, env = "AUTHLAB_SESSION_STORE", value_enum, default_value_t = SessionStoreKind::Sqlite)]
-    pub session_store: SessionStoreKind,
+    /// Where server-side sessions live. Default: `sqlite` on a SQLite
+    /// database, `postgres` on a PostgreSQL one.
+    #[arg(long = "session-store", env = "AUTHLAB_SESSION_STORE", value_enum)]
+    pub session_store_kind: Option<SessionStoreKind>,
 
     /// Redis of the `redis` session store; it also carries the caches'
     /// invalidations between instances.
@@ -208,6 +211,15 @@ pub const RACE_USERNAME: &str = "race.demo";
 pub const PROPAGATION_USERNAME: &str = "lab.propagation";
 
 impl Config {
+    /// The configured session store, else the one of the database's engine.
+    pub fn session_store(&self) -> SessionStoreKind {
+        self.session_store_kind.unwrap_or(if crate::db::is_postgres_url(&self.database_url) {
+            SessionStoreKind::Postgres
+        } else {
+            SessionStoreKind::Sqlite
+        })
+    }
+
     /// The users of the race and of the Lab's propagation runs get short
     /// tokens, so that a token's whole life fits in a lesson; everyone else
     /// `access_ttl`.
@@ -251,7 +263,7 @@ mod tests {
         assert_eq!(config.refresh_ttl, 604_800);
         assert_eq!(config.session_idle_ttl, 1800);
         assert_eq!(config.session_absolute_ttl, 43_200);
-        assert_eq!(config.session_store, SessionStoreKind::Sqlite);
+        assert_eq!(config.session_store(), SessionStoreKind::Sqlite);
         assert_eq!(config.session_cache, 10_000);
         assert!(!config.secure_cookies);
         assert!(!config.jwt_strict_revocation);

@@ -13,11 +13,11 @@ use crate::{
         now,
         password::{self, PasswordPool},
         recent::{RecentTraces, KEPT_PER_MODE},
-        session::AppSessionStore,
+        session::{AppSessionStore, SharedLink},
     },
     build_files::BuildFiles,
     config::Config,
-    db,
+    db::{self, Db},
     model::Settings,
     services::{login_limit::LoginLimiter, logins, race::Race, refresh_grace::RefreshGrace, settings::RuntimeSettings},
     state::AppState,
@@ -81,8 +81,14 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
     let previous = config.jwt_secret_previous.as_deref().map(str::as_bytes);
     let jwt = jwt::JwtKeys::rotated(&secret, previous).map_err(anyhow::Error::msg)?;
-    let link = AppSessionStore::link(&config).await?;
-    let bus = Arc::new(Bus::connect(link.as_ref()).await?);
+    let db = Db::connect(&config.database_url).await?;
+    let link = AppSessionStore::link(&config, &db).await?;
+    // The bus rides on the session store when it is shared, else on a
+    // PostgreSQL database: every instance then hears a role change.
+    let bus_link = link
+        .clone()
+        .or_else(|| db.postgres().map(|pool| SharedLink::Postgres(pool.clone())));
+    let bus = Arc::new(Bus::connect(bus_link.as_ref()).await?);
     let instance_lock = match db::file_of(&config.database_url)? {
         Some(file) => Some(Arc::new(InstanceLock::take(
             &file,
@@ -90,17 +96,16 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         )?)),
         None => None,
     };
-    let pool = db::connect(&config.database_url).await?;
     let passwords = PasswordPool::per_core(config.password_queue);
     let lab_sandbox = config.data_dir.join("lab");
-    if config.demo_users && db::seed_demo_users(&pool, &passwords, now()).await? {
+    if config.demo_users && db::seed_demo_users(&db, &passwords, now()).await? {
         tracing::info!("seeded the demo accounts alice, bob and admin");
     }
     password::warm_up().await?;
     let instance = Instance::new(config.instance_name(), now());
     let sessions = AppSessionStore::new(
-        config.session_store,
-        &pool,
+        config.session_store(),
+        &db,
         link.as_ref(),
         config.session_absolute_ttl,
         Arc::new(Cache::new(config.session_cache)),
@@ -109,7 +114,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     )
     .await?;
     let users = Arc::new(UserCache::new(config.session_cache, bus.clone()));
-    if let Some(link) = &link {
+    if let Some(link) = &bus_link {
         let caches = Caches {
             sessions: sessions.cache().clone(),
             users: users.clone(),
@@ -127,7 +132,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         max_logins_per_user: config.max_logins_per_user,
     });
     Ok(AppState {
-        pool,
+        db,
         config: Arc::new(config),
         jwt: Arc::new(jwt),
         sessions,

@@ -19,7 +19,6 @@ use axum::{
 };
 use cookie::Cookie;
 use leptos::prelude::*;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 /// The address this server listens on, once it does: the demo clients of
@@ -46,7 +45,7 @@ impl ListenAddress {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub db: crate::db::Db,
     pub config: Arc<Config>,
     pub jwt: Arc<JwtKeys>,
     pub sessions: AppSessionStore,

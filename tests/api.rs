@@ -376,7 +376,7 @@ async fn liveness_touches_nothing_and_readiness_needs_the_database() {
         assert_eq!(reply.body["status"], "ok", "{path}");
     }
     // The database gone: not ready (a balancer sends no traffic), yet alive.
-    app.state.pool.close().await;
+    app.state.db.close().await;
     for path in ["/readyz", "/healthz"] {
         let reply = app.get(path, &[]).await;
         assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
@@ -388,9 +388,9 @@ async fn liveness_touches_nothing_and_readiness_needs_the_database() {
 #[tokio::test]
 async fn stored_passwords_are_argon2id_hashes() {
     let app = app().await;
-    let hashes: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM users")
-        .fetch_all(&app.state.pool)
-        .await
+    let hashes: Vec<String> = authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_all(pool)
+        .await)
         .unwrap();
     assert_eq!(hashes.len(), 3);
     assert!(hashes
@@ -443,15 +443,16 @@ async fn an_expired_access_token_is_refused_for_bearer_and_refreshed_for_the_bro
 
 #[tokio::test]
 async fn the_memory_session_store_works_the_same() {
-    let app = app_with(&["--session-store", "memory"]).await;
+    // On SQLite, whose own catalog tells that no session table exists.
+    let app = common::sqlite_database_app(&["--session-store", "memory"]).await;
     let cookie = app
         .session_login("bob", "bob-password")
         .await
         .cookie_pair("authlab_sid");
     assert_eq!(app.me_with_cookie(&cookie).await.body["username"], "bob");
-    let records: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tower_sessions'")
-        .fetch_one(&app.state.pool)
-        .await
+    let records: i64 = authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tower_sessions'")
+        .fetch_one(pool)
+        .await)
         .unwrap();
     assert_eq!(records, 0, "nothing of the session is in the database");
     assert_eq!(

@@ -6,7 +6,8 @@ Each scenario asserts the lesson of issue 14: a memory session is unknown
 on the other instances and dies with its instance's restart; a shared store
 (Redis, PostgreSQL) serves it everywhere and through restarts; a JWT works
 on every instance; a forced logout through one instance counts on all (the
-session, and the JWT under strict revocation).
+session, and the JWT under strict revocation), and so does a role change.
+The PostgreSQL scenario keeps everything there: tables, sessions and bus.
 """
 import http.cookiejar
 import json
@@ -126,6 +127,20 @@ def restart(name):
     raise AssertionError(f"instance {name} did not come back")
 
 
+def set_role(admin, username, role):
+    status, _, body = admin.send("PUT", f"{BALANCER}/api/admin/users/{username}/role", {"role": role})
+    assert status == 200, (status, body)
+
+
+def roles_round(client):
+    """ASKS requests of /api/me through the balancer: (instance, role) each."""
+    answers = []
+    for _ in range(ASKS):
+        status, headers, body = client.send("GET", f"{BALANCER}/api/me")
+        answers.append((headers["x-authlab-instance"], json.loads(body)["role"] if status == 200 else status))
+    return answers
+
+
 def force_logout(admin, username):
     status, _, body = admin.send("POST", f"{BALANCER}/api/admin/users/{username}/logout")
     assert status == 200, (status, body)
@@ -211,8 +226,8 @@ def memory_sticky():
         assert all(status == 401 for _, status in alice.me_round()), "until that instance restarts"
 
 
-def shared_store(store):
-    with Cluster(store, AUTHLAB_JWT_STRICT_REVOCATION="true"):
+def shared_store(store, database="sqlite"):
+    with Cluster(store, DATABASE=database, AUTHLAB_JWT_STRICT_REVOCATION="true"):
         alice, _ = session_login("alice")
         answers = alice.me_round()
         assert instances(answers, 200) == set(INSTANCES), f"{store}: the session works everywhere: {answers}"
@@ -226,6 +241,12 @@ def shared_store(store):
         bob_jwt = jwt_login("bob")
         assert instances(bob_jwt.me_round(), 200) == set(INSTANCES)
         admin = jwt_login("admin")
+        # A role change through one instance: every cache forgets the user.
+        set_role(admin, "alice", "admin")
+        roles = roles_round(alice)
+        assert {role for _, role in roles} == {"admin"}, f"{store}: the new role counts on all: {roles}"
+        set_role(admin, "alice", "user")
+        assert {role for _, role in roles_round(alice)} == {"user"}
         force_logout(admin, "alice")
         answers = alice.me_round()
         assert instances(answers, 401) == set(INSTANCES), f"{store}: forced logout counts on all: {answers}"
@@ -238,7 +259,8 @@ SCENARIOS = {
     "memory": memory_round_robin,
     "memory-sticky": memory_sticky,
     "redis": lambda: shared_store("redis"),
-    "postgres": lambda: shared_store("postgres"),
+    # Everything in PostgreSQL: the tables, the sessions and the bus.
+    "postgres": lambda: shared_store("postgres", database="postgres"),
 }
 
 if __name__ == "__main__":

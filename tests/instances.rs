@@ -17,7 +17,7 @@ use serde_json::json;
 use std::{net::SocketAddr, time::Duration};
 
 fn store_name(app: &TestApp) -> String {
-    format!("{:?}", app.state.config.session_store).to_lowercase()
+    format!("{:?}", app.state.config.session_store()).to_lowercase()
 }
 
 #[tokio::test]
@@ -179,17 +179,19 @@ async fn a_settings_change_through_one_instance_reaches_the_others() {
 /// Two instances on one database and the configured session store, as
 /// `make cluster` runs them; each with its cache where the store has a bus.
 async fn two_instances() -> (TestApp, TestApp) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("shared.db").display());
-    let shared = matches!(
-        authlab::config::Config::from_args(["authlab"]).unwrap().session_store,
-        SessionStoreKind::Redis | SessionStoreKind::Postgres
-    );
-    let cache = if shared { "10000" } else { "0" };
-    let a = common::app_on(Some(&url), &["--instance", "a", "--session-cache", cache]).await;
-    let b = common::app_on(Some(&url), &["--instance", "b", "--session-cache", cache]).await;
-    // The database file outlives this function in the apps' pools.
-    std::mem::forget(dir);
+    // A bus rides on a shared store or on a PostgreSQL database.
+    let bus = common::test_postgres().is_some()
+        || matches!(
+            authlab::config::Config::from_args(["authlab"]).unwrap().session_store(),
+            SessionStoreKind::Redis | SessionStoreKind::Postgres
+        );
+    let cache = if bus { "10000" } else { "0" };
+    let a = common::app_with(&["--instance", "a", "--session-cache", cache]).await;
+    let b = common::app_on(
+        Some(&a.state.config.database_url),
+        &["--instance", "b", "--session-cache", cache],
+    )
+    .await;
     (a, b)
 }
 
@@ -201,7 +203,7 @@ async fn a_forced_logout_through_one_instance_counts_on_the_other() {
         unreachable!()
     };
     let known_on_b = b.me_with_cookie(cookie).await.status == StatusCode::OK;
-    match b.state.config.session_store {
+    match b.state.config.session_store() {
         SessionStoreKind::Memory => assert!(!known_on_b, "a memory session lives on its own instance"),
         _ => assert!(known_on_b, "a shared store's session works on every instance"),
     }

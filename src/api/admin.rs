@@ -100,5 +100,5 @@ pub async fn audit_trail(
     ApiQuery(filter): ApiQuery<AuditFilter>,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
     auth.require_admin()?;
-    Ok(Json(audit::list(&state.pool, &filter, None).await?))
+    Ok(Json(audit::list(&state.db, &filter, None).await?))
 }

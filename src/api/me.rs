@@ -79,5 +79,5 @@ pub async fn audit_trail(
         limit: query.limit,
         ..AuditFilter::default()
     };
-    Ok(Json(audit::list(&state.pool, &filter, Some(principal.user_id)).await?))
+    Ok(Json(audit::list(&state.db, &filter, Some(principal.user_id)).await?))
 }

@@ -147,14 +147,14 @@ impl UserCache {
     /// it came from the cache.
     pub async fn find(
         &self,
-        pool: &sqlx::SqlitePool,
+        db: &crate::db::Db,
         id: i64,
     ) -> Result<(Option<KnownUser>, bool), crate::error::AppError> {
         if let Some(user) = self.cache.get(&id) {
             return Ok((Some(user), true));
         }
         let since = self.cache.generation();
-        let user = crate::db::find_user_by_id(pool, id).await?.map(|row| KnownUser {
+        let user = crate::db::find_user_by_id(db, id).await?.map(|row| KnownUser {
             id: row.id,
             role: row.role(),
             username: row.username,

@@ -79,7 +79,7 @@ impl DeniedRequest {
         if let Some(principal) = &self.principal {
             entry = entry.principal(principal);
         }
-        audit::record(&state.pool, client, entry).await;
+        audit::record(&state.db, client, entry).await;
     }
 }
 
@@ -233,7 +233,7 @@ impl Resolver {
     /// Strict revocation: the token names its login (`sid`); is it still live?
     async fn login_is_live(&mut self, state: &AppState, family_id: &str) -> bool {
         self.context.trace.touched_server_state = true;
-        match refresh::family_is_live(&state.pool, family_id, now()).await {
+        match refresh::family_is_live(&state.db, family_id, now()).await {
             Ok(true) => {
                 self.step(Step::StrictLookupLive);
                 true
@@ -328,7 +328,7 @@ impl Resolver {
             let _ = session.flush().await;
             return self.refuse(Refusal::SessionTooOld);
         }
-        let user = match state.users.find(&state.pool, auth.user_id).await {
+        let user = match state.users.find(&state.db, auth.user_id).await {
             Ok((Some(user), cached)) => {
                 self.step(Step::UserLoaded { cached });
                 user

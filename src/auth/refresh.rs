@@ -5,11 +5,12 @@
 
 use crate::{
     auth::random_token,
+    db::{Db, WritePool},
     error::AppError,
     model::{RefreshFamilyView, RefreshProblem},
+    on_db,
 };
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 
 /// Where a request came from, kept with a login for "my devices" and with
 /// each audit event.
@@ -44,9 +45,14 @@ pub fn hash_token(token: &str) -> String {
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+const INSERT_TOKEN: &str =
+    "INSERT INTO refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)";
+const REVOKE_FAMILY: &str =
+    "UPDATE refresh_families SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL";
+
 /// Starts a new family for a fresh login.
 pub async fn start_family(
-    pool: &SqlitePool,
+    db: &Db,
     user_id: i64,
     client: &ClientInfo,
     ttl_secs: u64,
@@ -55,45 +61,36 @@ pub async fn start_family(
     let family_id = uuid::Uuid::new_v4().to_string();
     let token = random_token(32);
     let expires_at = now + ttl_secs as i64;
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO refresh_families (id, user_id, created_at, login_order, last_refreshed_at, expires_at, ip, user_agent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&family_id)
-    .bind(user_id)
-    .bind(now)
-    .bind(super::login_order())
-    .bind(now)
-    .bind(expires_at)
-    .bind(&client.ip)
-    .bind(&client.user_agent)
-    .execute(&mut *tx)
-    .await?;
-    insert_token(&mut tx, &family_id, &token, now, expires_at).await?;
-    tx.commit().await?;
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO refresh_families (id, user_id, created_at, login_order, last_refreshed_at, expires_at, ip, user_agent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&family_id)
+        .bind(user_id)
+        .bind(now)
+        .bind(super::login_order())
+        .bind(now)
+        .bind(expires_at)
+        .bind(&client.ip)
+        .bind(&client.user_agent)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(INSERT_TOKEN)
+            .bind(hash_token(&token))
+            .bind(&family_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    });
     Ok(IssuedRefresh {
         token,
         family_id,
         user_id,
     })
-}
-
-async fn insert_token(
-    tx: &mut sqlx::SqliteConnection,
-    family_id: &str,
-    token: &str,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(hash_token(token))
-        .bind(family_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(tx)
-        .await?;
-    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -106,55 +103,69 @@ struct PresentedToken {
 }
 
 /// Exchanges a refresh token for a new one in the same family.
-pub async fn rotate(pool: &SqlitePool, presented: &str, ttl_secs: u64, now: i64) -> Result<IssuedRefresh, AppError> {
+pub async fn rotate(db: &Db, presented: &str, ttl_secs: u64, now: i64) -> Result<IssuedRefresh, AppError> {
     let invalid = || AppError::InvalidRefreshToken(RefreshProblem::NotValid);
     // A real token is 43 characters; do not hash megabytes of garbage.
     if presented.is_empty() || presented.len() > 256 {
         return Err(invalid());
     }
     let presented_hash = hash_token(presented);
-    let mut tx = crate::db::begin_write(pool).await?;
-    let row: Option<PresentedToken> = sqlx::query_as(
-        "SELECT t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
-         FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
-         WHERE t.token_hash = ?",
-    )
-    .bind(&presented_hash)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = row else {
-        return Err(invalid());
-    };
-    if row.revoked_at.is_some() {
-        return Err(AppError::InvalidRefreshToken(RefreshProblem::Revoked));
-    }
-    if row.expires_at <= now {
-        return Err(AppError::InvalidRefreshToken(RefreshProblem::Expired));
-    }
-    // Claim the token atomically: of two concurrent uses, only one wins.
-    let claimed = sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
-        .bind(now)
-        .bind(&presented_hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-        == 1;
-    if row.used_at.is_some() || !claimed {
-        revoke_family_in(&mut tx, &row.family_id, now, "refresh token reused").await?;
-        tx.commit().await?;
-        tracing::warn!(family = %row.family_id, "refresh token reuse detected; family revoked");
-        return Err(AppError::RefreshReused);
-    }
     let token = random_token(32);
     let expires_at = now + ttl_secs as i64;
-    insert_token(&mut tx, &row.family_id, &token, now, expires_at).await?;
-    sqlx::query("UPDATE refresh_families SET last_refreshed_at = ?, expires_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(expires_at)
-        .bind(&row.family_id)
-        .execute(&mut *tx)
+    let row = on_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let row: Option<PresentedToken> = sqlx::query_as(
+            "SELECT t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
+             FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+             WHERE t.token_hash = $1",
+        )
+        .bind(&presented_hash)
+        .fetch_optional(&mut *tx)
         .await?;
-    tx.commit().await?;
+        let Some(row) = row else {
+            return Err(invalid());
+        };
+        if row.revoked_at.is_some() {
+            return Err(AppError::InvalidRefreshToken(RefreshProblem::Revoked));
+        }
+        if row.expires_at <= now {
+            return Err(AppError::InvalidRefreshToken(RefreshProblem::Expired));
+        }
+        // Claim the token atomically: of two concurrent uses, only one wins.
+        let claimed = sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(&presented_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if row.used_at.is_some() || !claimed {
+            sqlx::query(REVOKE_FAMILY)
+                .bind(now)
+                .bind("refresh token reused")
+                .bind(&row.family_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::warn!(family = %row.family_id, "refresh token reuse detected; family revoked");
+            return Err(AppError::RefreshReused);
+        }
+        sqlx::query(INSERT_TOKEN)
+            .bind(hash_token(&token))
+            .bind(&row.family_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE refresh_families SET last_refreshed_at = $1, expires_at = $2 WHERE id = $3")
+            .bind(now)
+            .bind(expires_at)
+            .bind(&row.family_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        row
+    });
     Ok(IssuedRefresh {
         token,
         family_id: row.family_id,
@@ -162,45 +173,32 @@ pub async fn rotate(pool: &SqlitePool, presented: &str, ttl_secs: u64, now: i64)
     })
 }
 
-async fn revoke_family_in(
-    conn: &mut sqlx::SqliteConnection,
-    family_id: &str,
-    now: i64,
-    reason: &str,
-) -> Result<bool, AppError> {
-    let revoked = sqlx::query(
-        "UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(reason)
-    .bind(family_id)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(revoked == 1)
-}
-
 /// Revokes every token of one login. Answers whether it was still live.
-pub async fn revoke_family(pool: &SqlitePool, family_id: &str, now: i64, reason: &str) -> Result<bool, AppError> {
-    let mut conn = pool.acquire().await?;
-    revoke_family_in(&mut conn, family_id, now, reason).await
+pub async fn revoke_family(db: &Db, family_id: &str, now: i64, reason: &str) -> Result<bool, AppError> {
+    let revoked = on_db!(db, pool => sqlx::query(REVOKE_FAMILY)
+        .bind(now)
+        .bind(reason)
+        .bind(family_id)
+        .execute(pool)
+        .await.map(|done| done.rows_affected()))?;
+    Ok(revoked == 1)
 }
 
 /// Revokes the live families of `user_id`: only `family_id` if given, and
 /// never `except_family_id`. Answers each revoked family's last refresh,
 /// the latest time an access token of it can have been issued.
 pub async fn revoke_user_families(
-    pool: &SqlitePool,
+    db: &Db,
     user_id: i64,
     family_id: Option<&str>,
     except_family_id: Option<&str>,
     now: i64,
     reason: &str,
 ) -> Result<Vec<i64>, AppError> {
-    Ok(sqlx::query_scalar(
-        "UPDATE refresh_families SET revoked_at = ?1, revoked_reason = ?2
-         WHERE user_id = ?3 AND revoked_at IS NULL AND expires_at > ?1
-           AND (?4 IS NULL OR id = ?4) AND (?5 IS NULL OR id <> ?5)
+    Ok(on_db!(db, pool => sqlx::query_scalar(
+        "UPDATE refresh_families SET revoked_at = $1, revoked_reason = $2
+         WHERE user_id = $3 AND revoked_at IS NULL AND expires_at > $1
+           AND ($4 IS NULL OR id = $4) AND ($5 IS NULL OR id <> $5)
          RETURNING last_refreshed_at",
     )
     .bind(now)
@@ -209,46 +207,46 @@ pub async fn revoke_user_families(
     .bind(family_id)
     .bind(except_family_id)
     .fetch_all(pool)
-    .await?)
+    .await)?)
 }
 
 /// Whether a family can still be refreshed: neither revoked nor expired.
 /// Strict revocation asks this for every access token.
-pub async fn family_is_live(pool: &SqlitePool, family_id: &str, now: i64) -> Result<bool, AppError> {
-    let live: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM refresh_families WHERE id = ? AND revoked_at IS NULL AND expires_at > ?")
+pub async fn family_is_live(db: &Db, family_id: &str, now: i64) -> Result<bool, AppError> {
+    let live: Option<i32> =
+        on_db!(db, pool => sqlx::query_scalar("SELECT 1 FROM refresh_families WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
             .bind(family_id)
             .bind(now)
             .fetch_optional(pool)
-            .await?;
+            .await)?;
     Ok(live.is_some())
 }
 
 /// The user id and name a refresh token was issued to, if the token is known.
-pub async fn owner_of_token(pool: &SqlitePool, token: &str) -> Result<Option<(i64, String)>, AppError> {
+pub async fn owner_of_token(db: &Db, token: &str) -> Result<Option<(i64, String)>, AppError> {
     if token.is_empty() || token.len() > 256 {
         return Ok(None);
     }
-    Ok(sqlx::query_as(
+    Ok(on_db!(db, pool => sqlx::query_as(
         "SELECT u.id, u.username FROM refresh_tokens t
          JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id
-         WHERE t.token_hash = ?",
+         WHERE t.token_hash = $1",
     )
     .bind(hash_token(token))
     .fetch_optional(pool)
-    .await?)
+    .await)?)
 }
 
 /// The family a refresh token belongs to, if the token is known.
-pub async fn family_of_token(pool: &SqlitePool, token: &str) -> Result<Option<String>, AppError> {
+pub async fn family_of_token(db: &Db, token: &str) -> Result<Option<String>, AppError> {
     if token.len() > 256 {
         return Ok(None);
     }
     Ok(
-        sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = ?")
+        on_db!(db, pool => sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = $1")
             .bind(hash_token(token))
             .fetch_optional(pool)
-            .await?,
+            .await)?,
     )
 }
 
@@ -265,18 +263,18 @@ struct FamilyRow {
 
 /// The live family's row, as `/me` shows it.
 pub async fn describe_family(
-    pool: &SqlitePool,
+    db: &Db,
     family_id: &str,
     now: i64,
 ) -> Result<Option<RefreshFamilyView>, AppError> {
-    let row: Option<FamilyRow> = sqlx::query_as(
+    let row: Option<FamilyRow> = on_db!(db, pool => sqlx::query_as(
         "SELECT f.id, f.created_at, f.last_refreshed_at, f.expires_at, f.ip, f.user_agent,
                 (SELECT COUNT(*) FROM refresh_tokens t WHERE t.family_id = f.id) AS tokens_issued
-         FROM refresh_families f WHERE f.id = ? AND f.revoked_at IS NULL",
+         FROM refresh_families f WHERE f.id = $1 AND f.revoked_at IS NULL",
     )
     .bind(family_id)
     .fetch_optional(pool)
-    .await?;
+    .await)?;
     Ok(row.map(|row| RefreshFamilyView {
         family_id: row.id,
         created_at: row.created_at,
@@ -293,10 +291,10 @@ mod tests {
     use super::*;
     use crate::db;
 
-    async fn pool_with_user() -> (tempfile::TempDir, SqlitePool, i64) {
+    async fn pool_with_user() -> (tempfile::TempDir, Db, i64) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let pool = db::connect(&url).await.unwrap();
+        let pool = Db::connect(&url).await.unwrap();
         let id = db::insert_user(&pool, "carol", "not-a-real-hash", crate::model::Role::User, 0)
             .await
             .unwrap()
@@ -311,9 +309,9 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(issued.token.len(), 43, "32 bytes in unpadded base64url");
-        let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM refresh_tokens")
-            .fetch_all(&pool)
-            .await
+        let stored: Vec<String> = on_db!(&pool, pool => sqlx::query_scalar("SELECT token_hash FROM refresh_tokens")
+            .fetch_all(pool)
+            .await)
             .unwrap();
         assert_eq!(stored, vec![hash_token(&issued.token)]);
         assert!(!stored[0].contains(&issued.token));

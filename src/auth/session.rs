@@ -5,11 +5,11 @@ use super::{
     bus::{Bus, Forget},
     cache::Cache,
 };
-use crate::config::SessionStoreKind;
+use crate::{config::SessionStoreKind, db::Db, on_db};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use sqlx::{postgres::PgPoolOptions, PgPool, SqlitePool};
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 use tower_sessions::{
     session::{Id, Record},
     session_store::{self, ExpiredDeletion},
@@ -24,9 +24,7 @@ use tower_sessions_redis_store::{
 };
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-/// A shared store that does not answer by then stops the start with a
-/// message, instead of a server that hangs before it listens.
-const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
+use crate::db::CONNECT_DEADLINE;
 
 /// The key under which a logged-in session keeps its [`SessionAuth`].
 pub const AUTH_KEY: &str = "auth";
@@ -63,7 +61,7 @@ pub struct SessionAuth {
 #[derive(Debug, Clone)]
 pub struct AppSessionStore {
     backend: Backend,
-    index: SqlitePool,
+    index: Db,
     absolute_ttl: i64,
     cache: Arc<Cache<Id, Record>>,
     bus: Arc<Bus>,
@@ -74,7 +72,8 @@ pub struct AppSessionStore {
 
 #[derive(Debug, Clone)]
 enum Backend {
-    Sqlite(SqliteStore),
+    /// The store, and the pool of its table (for what the store cannot tell).
+    Sqlite(SqliteStore, SqlitePool),
     Memory(MemoryStore),
     Postgres(PostgresStore),
     Redis(RedisStore<RedisPool>),
@@ -101,15 +100,21 @@ fn auth_of(record: &Record) -> Option<SessionAuth> {
 
 impl AppSessionStore {
     /// Connects to the configured session store, if it is a shared one.
-    pub async fn link(config: &crate::config::Config) -> anyhow::Result<Option<SharedLink>> {
-        Ok(match config.session_store {
+    /// The PostgreSQL store lives in `AUTHLAB_SESSION_DATABASE_URL`, else
+    /// in the app's database when that is PostgreSQL.
+    pub async fn link(config: &crate::config::Config, db: &Db) -> anyhow::Result<Option<SharedLink>> {
+        Ok(match config.session_store() {
             SessionStoreKind::Sqlite | SessionStoreKind::Memory => None,
             SessionStoreKind::Postgres => {
-                let url = config.session_database_url.as_deref().ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "AUTHLAB_SESSION_STORE=postgres needs AUTHLAB_SESSION_DATABASE_URL=postgres://host:port/database"
-                    )
-                })?;
+                let Some(url) = config.session_database_url.as_deref() else {
+                    let pool = db.postgres().ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "AUTHLAB_SESSION_STORE=postgres needs AUTHLAB_SESSION_DATABASE_URL=postgres://host:port/database \
+                             (or a PostgreSQL AUTHLAB_DATABASE_URL)"
+                        )
+                    })?;
+                    return Ok(Some(SharedLink::Postgres(pool.clone())));
+                };
                 let pool = PgPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(CONNECT_DEADLINE)
@@ -131,7 +136,7 @@ impl AppSessionStore {
     /// shared store what to forget.
     pub async fn new(
         kind: SessionStoreKind,
-        pool: &SqlitePool,
+        db: &Db,
         link: Option<&SharedLink>,
         absolute_ttl_secs: u64,
         cache: Arc<Cache<Id, Record>>,
@@ -140,16 +145,22 @@ impl AppSessionStore {
     ) -> anyhow::Result<Self> {
         let backend = match (kind, link) {
             (SessionStoreKind::Sqlite, _) => {
+                let Db::Sqlite(pool) = db else {
+                    anyhow::bail!(
+                        "AUTHLAB_SESSION_STORE=sqlite keeps sessions in the SQLite database; \
+                         with a PostgreSQL AUTHLAB_DATABASE_URL choose postgres, redis or memory"
+                    );
+                };
                 let store = SqliteStore::new(pool.clone());
                 store.migrate().await?;
-                Backend::Sqlite(store)
+                Backend::Sqlite(store, pool.clone())
             }
             (SessionStoreKind::Memory, _) => {
                 // This instance's records died with its last process; so do their index rows.
-                sqlx::query("DELETE FROM session_logins WHERE instance = ?")
+                on_db!(db, pool => sqlx::query("DELETE FROM session_logins WHERE instance = $1")
                     .bind(instance)
                     .execute(pool)
-                    .await?;
+                    .await.map(|done| done.rows_affected()))?;
                 Backend::Memory(MemoryStore::default())
             }
             (SessionStoreKind::Postgres, Some(SharedLink::Postgres(pg))) => {
@@ -178,7 +189,7 @@ impl AppSessionStore {
         let memory = matches!(backend, Backend::Memory(_));
         let store = AppSessionStore {
             backend,
-            index: pool.clone(),
+            index: db.clone(),
             absolute_ttl: absolute_ttl_secs as i64,
             cache: if memory { Arc::new(Cache::new(0)) } else { cache },
             bus,
@@ -192,12 +203,12 @@ impl AppSessionStore {
     /// benches build one.
     pub async fn standalone(
         kind: SessionStoreKind,
-        pool: &SqlitePool,
+        db: &Db,
         absolute_ttl_secs: u64,
         cache_entries: usize,
     ) -> anyhow::Result<Self> {
         let cache = Arc::new(Cache::new(cache_entries));
-        Self::new(kind, pool, None, absolute_ttl_secs, cache, Arc::default(), "standalone").await
+        Self::new(kind, db, None, absolute_ttl_secs, cache, Arc::default(), "standalone").await
     }
 
     /// The cache in front of the records (the bus's listener forgets in it).
@@ -209,12 +220,12 @@ impl AppSessionStore {
     /// before the index existed. Without this they could be neither listed
     /// nor revoked, and would stay logged in through a forced logout.
     async fn index_unindexed(&self) -> anyhow::Result<()> {
-        if !matches!(self.backend, Backend::Sqlite(_)) {
+        let Backend::Sqlite(_, pool) = &self.backend else {
             return Ok(());
-        }
+        };
         let ids: Vec<String> =
             sqlx::query_scalar("SELECT id FROM tower_sessions WHERE id NOT IN (SELECT session_id FROM session_logins)")
-                .fetch_all(&self.index)
+                .fetch_all(pool)
                 .await?;
         for id in ids.iter().filter_map(|id| id.parse::<Id>().ok()) {
             if let Some(record) = self.backend().load(&id).await? {
@@ -230,16 +241,16 @@ impl AppSessionStore {
     /// one read of the login index (readiness, `/readyz`).
     pub async fn check_ready(&self) -> session_store::Result<()> {
         self.backend().load(&Id::default()).await?;
-        sqlx::query("SELECT 1 FROM session_logins LIMIT 1")
-            .execute(&self.index)
-            .await
+        on_db!(&self.index, pool => sqlx::query("SELECT 1 FROM session_logins LIMIT 1")
+            .execute(pool)
+            .await.map(|done| done.rows_affected()))
             .map_err(backend_error)?;
         Ok(())
     }
 
     pub fn describe(&self) -> &'static str {
         match self.backend {
-            Backend::Sqlite(_) => "SQLite table tower_sessions",
+            Backend::Sqlite(..) => "SQLite table tower_sessions",
             Backend::Memory(_) => "process memory",
             Backend::Postgres(_) => "PostgreSQL table tower_sessions.session",
             Backend::Redis(_) => "Redis",
@@ -274,20 +285,20 @@ impl AppSessionStore {
     pub async fn footprint(&self, now: i64) -> session_store::Result<(i64, i64)> {
         match &self.backend {
             // The store writes its expiry as RFC 3339 text; it compares it so too.
-            Backend::Sqlite(_) => sqlx::query_as(
+            Backend::Sqlite(_, pool) => sqlx::query_as(
                 "SELECT COUNT(*),
                         COALESCE(SUM(LENGTH(CAST(id AS BLOB)) + LENGTH(data) + LENGTH(CAST(expiry_date AS BLOB))), 0)
                  FROM tower_sessions WHERE datetime(expiry_date) > datetime('now')",
             )
-            .fetch_one(&self.index)
+            .fetch_one(pool)
             .await
             .map_err(backend_error),
             _ => {
                 let store = self.backend();
-                let ids: Vec<String> = sqlx::query_scalar("SELECT session_id FROM session_logins WHERE expires_at > ?")
+                let ids: Vec<String> = on_db!(&self.index, pool => sqlx::query_scalar("SELECT session_id FROM session_logins WHERE expires_at > $1")
                     .bind(now)
-                    .fetch_all(&self.index)
-                    .await
+                    .fetch_all(pool)
+                    .await)
                     .map_err(backend_error)?;
                 let (mut rows, mut bytes) = (0, 0);
                 for id in ids.iter().filter_map(|id| id.parse::<Id>().ok()) {
@@ -308,18 +319,17 @@ impl AppSessionStore {
     /// expiry on load and every listing checks `expires_at`.
     pub async fn delete_expired(&self, now: i64) -> session_store::Result<u64> {
         match &self.backend {
-            Backend::Sqlite(store) => store.delete_expired().await?,
+            Backend::Sqlite(store, _) => store.delete_expired().await?,
             Backend::Postgres(store) => store.delete_expired().await?,
             // Memory drops expired records when they are loaded; Redis
             // expires them itself.
             Backend::Memory(_) | Backend::Redis(_) => {}
         }
-        let deleted = sqlx::query("DELETE FROM session_logins WHERE expires_at <= ?")
+        let deleted = on_db!(&self.index, pool => sqlx::query("DELETE FROM session_logins WHERE expires_at <= $1")
             .bind(now)
-            .execute(&self.index)
-            .await
-            .map_err(backend_error)?
-            .rows_affected();
+            .execute(pool)
+            .await.map(|done| done.rows_affected()))
+            .map_err(backend_error)?;
         Ok(deleted)
     }
 
@@ -332,9 +342,9 @@ impl AppSessionStore {
         except_session_id: Option<&str>,
     ) -> session_store::Result<u64> {
         // The index row goes first: from then on no save can bring the record back.
-        let session_ids: Vec<String> = sqlx::query_scalar(
+        let session_ids: Vec<String> = on_db!(&self.index, pool => sqlx::query_scalar(
             "DELETE FROM session_logins
-             WHERE user_id = ? AND (? IS NULL OR public_id = ?) AND (? IS NULL OR session_id <> ?)
+             WHERE user_id = $1 AND ($2 IS NULL OR public_id = $3) AND ($4 IS NULL OR session_id <> $5)
              RETURNING session_id",
         )
         .bind(user_id)
@@ -342,8 +352,8 @@ impl AppSessionStore {
         .bind(public_id)
         .bind(except_session_id)
         .bind(except_session_id)
-        .fetch_all(&self.index)
-        .await
+        .fetch_all(pool)
+        .await)
         .map_err(backend_error)?;
         for session_id in &session_ids {
             if let Ok(id) = session_id.parse::<Id>() {
@@ -365,7 +375,7 @@ impl AppSessionStore {
     /// The store that holds the records, without the index and the cache.
     fn backend(&self) -> &dyn SessionStore {
         match &self.backend {
-            Backend::Sqlite(store) => store,
+            Backend::Sqlite(store, _) => store,
             Backend::Memory(store) => store,
             Backend::Postgres(store) => store,
             Backend::Redis(store) => store,
@@ -380,10 +390,10 @@ impl AppSessionStore {
     }
 
     async fn index_insert(&self, record: &Record, auth: &SessionAuth) -> session_store::Result<()> {
-        sqlx::query(
+        on_db!(&self.index, pool => sqlx::query(
             "INSERT INTO session_logins
                  (session_id, public_id, user_id, created_at, login_order, last_seen_at, expires_at, ip, user_agent, instance)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (session_id) DO UPDATE SET
                  last_seen_at = excluded.last_seen_at, expires_at = excluded.expires_at",
         )
@@ -397,17 +407,17 @@ impl AppSessionStore {
         .bind(&auth.ip)
         .bind(&auth.user_agent)
         .bind(&self.instance)
-        .execute(&self.index)
-        .await
+        .execute(pool)
+        .await.map(|done| done.rows_affected()))
         .map_err(backend_error)?;
         Ok(())
     }
 
     async fn is_indexed(&self, id: &Id) -> session_store::Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM session_logins WHERE session_id = ?")
+        let found: Option<i32> = on_db!(&self.index, pool => sqlx::query_scalar("SELECT 1 FROM session_logins WHERE session_id = $1")
             .bind(id.to_string())
-            .fetch_optional(&self.index)
-            .await
+            .fetch_optional(pool)
+            .await)
             .map_err(backend_error)?;
         Ok(found.is_some())
     }
@@ -433,14 +443,13 @@ impl SessionStore for AppSessionStore {
         // A logged-in record is saved only while its index row lives: a
         // login always creates a new record (`cycle_id`), so a missing row
         // means the session was revoked while this request ran.
-        let still_live = sqlx::query("UPDATE session_logins SET last_seen_at = ?, expires_at = ? WHERE session_id = ?")
+        let still_live = on_db!(&self.index, pool => sqlx::query("UPDATE session_logins SET last_seen_at = $1, expires_at = $2 WHERE session_id = $3")
             .bind(auth.last_seen_at)
             .bind(self.index_expiry(record, &auth))
             .bind(record.id.to_string())
-            .execute(&self.index)
-            .await
+            .execute(pool)
+            .await.map(|done| done.rows_affected()))
             .map_err(backend_error)?
-            .rows_affected()
             == 1;
         if !still_live {
             return Ok(());
@@ -479,10 +488,10 @@ impl SessionStore for AppSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM session_logins WHERE session_id = ?")
+        on_db!(&self.index, pool => sqlx::query("DELETE FROM session_logins WHERE session_id = $1")
             .bind(id.to_string())
-            .execute(&self.index)
-            .await
+            .execute(pool)
+            .await.map(|done| done.rows_affected()))
             .map_err(backend_error)?;
         self.delete_record(id).await
     }

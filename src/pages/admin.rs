@@ -105,7 +105,7 @@ pub async fn admin_audit(
             outcome,
             limit: None,
         };
-        crate::services::audit::list(&ctx.state.pool, &filter, None).await
+        crate::services::audit::list(&ctx.state.db, &filter, None).await
     }
     .await;
     ctx.respond(result)

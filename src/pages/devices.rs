@@ -79,7 +79,7 @@ pub async fn my_audit() -> Result<Vec<AuditEntry>, AppError> {
             limit: Some(20),
             ..crate::model::AuditFilter::default()
         };
-        crate::services::audit::list(&ctx.state.pool, &filter, Some(principal.user_id)).await
+        crate::services::audit::list(&ctx.state.db, &filter, Some(principal.user_id)).await
     }
     .await;
     ctx.respond(result)

@@ -1,5 +1,6 @@
 //! Sign-up: the username and password policy, and account creation.
 
+use crate::on_db;
 use crate::{
     auth::{now, refresh::ClientInfo, Principal},
     db::{self, UserRow},
@@ -42,16 +43,16 @@ pub fn validate_username(username: &str) -> Result<(), AppError> {
 pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String, AppError> {
     let password = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
     let hash = state.passwords.hash(password.clone()).await?;
-    let user_id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, 'user', ?)
+    let user_id: i64 = on_db!(&state.db, pool => sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, 'user', $3)
          ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = 'user'
          RETURNING id",
     )
     .bind(username)
     .bind(&hash)
     .bind(now())
-    .fetch_one(&state.pool)
-    .await?;
+    .fetch_one(pool)
+    .await)?;
     state.users.forget(user_id).await;
     crate::services::logins::end_demo_logins(state, user_id, username, "demo user reset").await?;
     Ok(password)
@@ -61,11 +62,11 @@ pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String,
 /// `admin::set_role`, audited): the Lab changes its own demo user.
 pub async fn set_demo_role(state: &AppState, username: &str, role: crate::model::Role) -> Result<(), AppError> {
     debug_assert!(username.contains('.'), "only demo users: {username}");
-    let user_id: Option<i64> = sqlx::query_scalar("UPDATE users SET role = ? WHERE username = ? RETURNING id")
+    let user_id: Option<i64> = on_db!(&state.db, pool => sqlx::query_scalar("UPDATE users SET role = $1 WHERE username = $2 RETURNING id")
         .bind(role.as_str())
         .bind(username)
-        .fetch_optional(&state.pool)
-        .await?;
+        .fetch_optional(pool)
+        .await)?;
     if let Some(user_id) = user_id {
         state.users.forget(user_id).await;
     }
@@ -90,10 +91,10 @@ pub async fn sign_up(state: &AppState, username: &str, password: String) -> Resu
     validate_username(username)?;
     validate_password(&password)?;
     let hash = state.passwords.hash(password).await?;
-    let id = db::insert_user(&state.pool, username, &hash, Role::User, now())
+    let id = db::insert_user(&state.db, username, &hash, Role::User, now())
         .await?
         .ok_or_else(|| AppError::UsernameTaken(username.to_owned()))?;
-    db::find_user_by_id(&state.pool, id).await?.ok_or(AppError::Internal)
+    db::find_user_by_id(&state.db, id).await?.ok_or(AppError::Internal)
 }
 
 #[derive(Clone, Deserialize, utoipa::ToSchema)]
@@ -137,25 +138,25 @@ pub async fn change_password(
     };
     let attempt = LoginLimiter::attempt(client.ip.as_deref(), &principal.username);
     if let Err(err) = state.login_limiter.check(&attempt) {
-        audit::record(&state.pool, client, failed(AuditDetail::TooManyWrongPasswords)).await;
+        audit::record(&state.db, client, failed(AuditDetail::TooManyWrongPasswords)).await;
         return Err(err);
     }
-    let user = db::find_user_by_id(&state.pool, principal.user_id)
+    let user = db::find_user_by_id(&state.db, principal.user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let old_is_right = old_password.len() <= MAX_PASSWORD_BYTES
         && state.passwords.verify(old_password, Some(user.password_hash)).await?;
     if !old_is_right {
         state.login_limiter.record_failure(&attempt);
-        audit::record(&state.pool, client, failed(AuditDetail::WrongCurrentPassword)).await;
+        audit::record(&state.db, client, failed(AuditDetail::WrongCurrentPassword)).await;
         return Err(AppError::WrongPassword);
     }
     let hash = state.passwords.hash(new_password).await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+    on_db!(&state.db, pool => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(user.id)
-        .execute(&state.pool)
-        .await?;
+        .execute(pool)
+        .await.map(|done| done.rows_affected()))?;
     let counts = logins::revoke_others_after_password_change(state, principal).await?;
     if principal.mode == AuthMode::Session {
         let session = session.ok_or_else(|| AppError::internal("the session layer is missing"))?;
@@ -164,7 +165,7 @@ pub async fn change_password(
     let entry = Entry::new(AuditEvent::PasswordChange, Outcome::Ok)
         .principal(principal)
         .detail(AuditDetail::PasswordChanged { counts });
-    audit::record(&state.pool, client, entry).await;
+    audit::record(&state.db, client, entry).await;
     Ok(counts)
 }
 

@@ -1,5 +1,6 @@
 //! The admin console: users, their roles and activity.
 
+use crate::{db::WritePool, on_db};
 use crate::{
     auth::{guard::Admin, refresh::ClientInfo},
     error::AppError,
@@ -38,11 +39,11 @@ const SELECT_SUMMARIES: &str = "SELECT u.username, u.role, u.created_at, u.last_
 
 /// Every user, admins first.
 pub async fn list_users(state: &AppState, _admin: Admin<'_>) -> Result<Vec<UserSummary>, AppError> {
-    let rows: Vec<UserSummaryRow> = sqlx::query_as(&format!(
+    let rows: Vec<UserSummaryRow> = on_db!(&state.db, pool => sqlx::query_as(&format!(
         "{SELECT_SUMMARIES} ORDER BY u.role = 'admin' DESC, u.username COLLATE NOCASE"
     ))
-    .fetch_all(&state.pool)
-    .await?;
+    .fetch_all(pool)
+    .await)?;
     Ok(rows.into_iter().map(UserSummary::from).collect())
 }
 
@@ -54,31 +55,35 @@ pub async fn set_role(
     username: &str,
     role: Role,
 ) -> Result<UserSummary, AppError> {
-    let mut tx = crate::db::begin_write(&state.pool).await?;
-    let current: Option<(i64, String)> = sqlx::query_as("SELECT id, role FROM users WHERE username = ?")
-        .bind(username)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (user_id, current) = current.ok_or(AppError::NotFound)?;
-    let current = Role::parse(&current).ok_or_else(|| AppError::internal(format!("unknown role {current:?}")))?;
-    if current == Role::Admin && role != Role::Admin {
-        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+    let (user_id, current, summary) = on_db!(&state.db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let current: Option<(i64, String)> = sqlx::query_as("SELECT id, role FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (user_id, current) = current.ok_or(AppError::NotFound)?;
+        let current =
+            Role::parse(&current).ok_or_else(|| AppError::internal(format!("unknown role {current:?}")))?;
+        if current == Role::Admin && role != Role::Admin {
+            let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+                .fetch_one(&mut *tx)
+                .await?;
+            if admins <= 1 {
+                return Err(AppError::LastAdmin);
+            }
+        }
+        sqlx::query("UPDATE users SET role = $1 WHERE username = $2")
+            .bind(role.as_str())
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        let summary: UserSummaryRow = sqlx::query_as(&format!("{SELECT_SUMMARIES} WHERE u.username = $1"))
+            .bind(username)
             .fetch_one(&mut *tx)
             .await?;
-        if admins <= 1 {
-            return Err(AppError::LastAdmin);
-        }
-    }
-    sqlx::query("UPDATE users SET role = ? WHERE username = ?")
-        .bind(role.as_str())
-        .bind(username)
-        .execute(&mut *tx)
-        .await?;
-    let summary: UserSummaryRow = sqlx::query_as(&format!("{SELECT_SUMMARIES} WHERE u.username = ?"))
-        .bind(username)
-        .fetch_one(&mut *tx)
-        .await?;
-    tx.commit().await?;
+        tx.commit().await?;
+        (user_id, current, summary)
+    });
     state.users.forget(user_id).await;
     tracing::info!(username, role = %role, by = %admin.principal().username, "role changed");
     let entry = Entry::new(AuditEvent::RoleChange, Outcome::Ok)
@@ -88,7 +93,7 @@ pub async fn set_role(
             to: role,
             by: admin.principal().username.clone(),
         });
-    audit::record(&state.pool, client, entry).await;
+    audit::record(&state.db, client, entry).await;
     Ok(summary.into())
 }
 
@@ -100,7 +105,7 @@ pub async fn list_logins(
 ) -> Result<Vec<LoginView>, AppError> {
     let user_id = match username.filter(|name| !name.is_empty()) {
         Some(name) => Some(
-            crate::db::find_user_by_name(&state.pool, name)
+            crate::db::find_user_by_name(&state.db, name)
                 .await?
                 .ok_or(AppError::NotFound)?
                 .id,

@@ -1,11 +1,12 @@
 //! The audit trail: who did what, when, from where, and how it ended.
 
+use crate::on_db;
 use crate::{
     auth::{now, refresh::ClientInfo, Principal},
     error::AppError,
     model::{AuditDetail, AuditEntry, AuditEvent, AuditFilter, AuthMode, BadInput},
 };
-use sqlx::SqlitePool;
+use crate::db::Db;
 use std::sync::{
     atomic::{AtomicBool, Ordering},
     Arc,
@@ -102,7 +103,7 @@ pub const REPEAT_WINDOW_SECS: i64 = 60;
 /// Denied requests that repeat the newest row (same user, mode, address
 /// and detail, within [`REPEAT_WINDOW_SECS`]) only count up its `repeats`,
 /// so that a client hammering a protected URL adds one row, not thousands.
-pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
+pub async fn record(db: &Db, client: &ClientInfo, entry: Entry) {
     client.audit_mark.0.store(true, Ordering::Relaxed);
     let (user_id, username) = match entry.user {
         Some((id, name)) => (Some(id), Some(name)),
@@ -118,11 +119,12 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
         .and_then(|detail| serde_json::to_string(detail).ok());
     let result = async {
         if entry.event == AuditEvent::Denied {
-            let repeated = sqlx::query(
-                "UPDATE audit_events SET repeats = repeats + 1, at = ?1
+            let repeated = on_db!(db, pool => sqlx::query(
+                "UPDATE audit_events SET repeats = repeats + 1, at = $1
                  WHERE id = (SELECT MAX(id) FROM audit_events)
-                   AND event = ?2 AND at >= ?1 - ?3
-                   AND user_id IS ?4 AND username IS ?5 AND mode IS ?6 AND ip IS ?7 AND detail = ?8",
+                   AND event = $2 AND at >= $1 - $3
+                   AND user_id IS NOT DISTINCT FROM $4 AND username IS NOT DISTINCT FROM $5
+                   AND mode IS NOT DISTINCT FROM $6 AND ip IS NOT DISTINCT FROM $7 AND detail = $8",
             )
             .bind(at)
             .bind(entry.event.as_str())
@@ -133,14 +135,14 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
             .bind(&client.ip)
             .bind(&detail)
             .execute(pool)
-            .await?;
-            if repeated.rows_affected() == 1 {
+            .await.map(|done| done.rows_affected()))?;
+            if repeated == 1 {
                 return Ok(());
             }
         }
-        sqlx::query(
+        on_db!(db, pool => sqlx::query(
             "INSERT INTO audit_events (at, user_id, username, mode, ip, event, outcome, detail, detail_data)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(at)
         .bind(user_id)
@@ -152,7 +154,7 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
         .bind(&detail)
         .bind(&detail_data)
         .execute(pool)
-        .await
+        .await.map(|done| done.rows_affected()))
         .map(drop)
     }
     .await;
@@ -162,12 +164,12 @@ pub async fn record(pool: &SqlitePool, client: &ClientInfo, entry: Entry) {
 }
 
 /// Deletes the events recorded before `cutoff`; answers how many.
-pub async fn delete_before(pool: &SqlitePool, cutoff: i64) -> Result<u64, AppError> {
-    let deleted = sqlx::query("DELETE FROM audit_events WHERE at < ?")
+pub async fn delete_before(db: &Db, cutoff: i64) -> Result<u64, AppError> {
+    let deleted = on_db!(db, pool => sqlx::query("DELETE FROM audit_events WHERE at < $1")
         .bind(cutoff)
         .execute(pool)
-        .await?;
-    Ok(deleted.rows_affected())
+        .await.map(|done| done.rows_affected()))?;
+    Ok(deleted)
 }
 
 #[derive(sqlx::FromRow)]
@@ -186,20 +188,20 @@ struct AuditRow {
 
 /// The newest events first, narrowed by `filter`, and to one user's own
 /// events when `user_id` is given.
-pub async fn list(pool: &SqlitePool, filter: &AuditFilter, user_id: Option<i64>) -> Result<Vec<AuditEntry>, AppError> {
+pub async fn list(db: &Db, filter: &AuditFilter, user_id: Option<i64>) -> Result<Vec<AuditEntry>, AppError> {
     if let Some(event) = filter.event.as_deref().filter(|event| !event.is_empty()) {
         if AuditEvent::parse(event).is_none() {
             return Err(AppError::BadRequest(BadInput::UnknownAuditEvent(event.to_owned())));
         }
     }
-    let limit = filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let rows: Vec<AuditRow> = sqlx::query_as(
+    let limit = i64::from(filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT));
+    let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(
         "SELECT id, at, username, mode, ip, event, outcome, detail, detail_data, repeats FROM audit_events
-         WHERE (?1 IS NULL OR user_id = ?1)
-           AND (?2 IS NULL OR username = ?2 COLLATE NOCASE)
-           AND (?3 IS NULL OR event = ?3)
-           AND (?4 IS NULL OR outcome = ?4)
-         ORDER BY id DESC LIMIT ?5",
+         WHERE ($1 IS NULL OR user_id = $1)
+           AND ($2 IS NULL OR lower(username) = lower($2))
+           AND ($3 IS NULL OR event = $3)
+           AND ($4 IS NULL OR outcome = $4)
+         ORDER BY id DESC LIMIT $5",
     )
     .bind(user_id)
     .bind(filter.username.as_deref().filter(|name| !name.is_empty()))
@@ -207,7 +209,7 @@ pub async fn list(pool: &SqlitePool, filter: &AuditFilter, user_id: Option<i64>)
     .bind(filter.outcome.as_deref().filter(|outcome| !outcome.is_empty()))
     .bind(limit)
     .fetch_all(pool)
-    .await?;
+    .await)?;
     Ok(rows
         .into_iter()
         .map(|row| AuditEntry {

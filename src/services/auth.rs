@@ -110,20 +110,20 @@ pub async fn authenticate(
     };
     let attempt = LoginLimiter::attempt(client.ip.as_deref(), &username);
     if let Err(err) = state.login_limiter.check(&attempt) {
-        audit::record(&state.pool, client, failed(AuditDetail::TooManyFailures)).await;
+        audit::record(&state.db, client, failed(AuditDetail::TooManyFailures)).await;
         return Err(err);
     }
-    let user = db::find_user_by_name(&state.pool, &username).await?;
+    let user = db::find_user_by_name(&state.db, &username).await?;
     let stored_hash = user.as_ref().map(|user| user.password_hash.clone());
     if state.passwords.verify(password, stored_hash).await? {
         state.login_limiter.clear(&attempt);
         let user = user.expect("a verified password belongs to a user");
-        db::record_login(&state.pool, user.id, now()).await?;
+        db::record_login(&state.db, user.id, now()).await?;
         Ok(user)
     } else {
         state.login_limiter.record_failure(&attempt);
         tracing::info!(username = %username, "failed login");
-        audit::record(&state.pool, client, failed(AuditDetail::WrongCredentials)).await;
+        audit::record(&state.db, client, failed(AuditDetail::WrongCredentials)).await;
         Err(AppError::InvalidCredentials)
     }
 }
@@ -159,7 +159,7 @@ async fn audit_login(state: &AppState, client: &ClientInfo, user: &UserRow, mode
         .user(user.id, &user.username)
         .mode(mode)
         .detail(detail);
-    audit::record(&state.pool, client, entry).await;
+    audit::record(&state.db, client, entry).await;
 }
 
 /// Logs a verified user in with `mode`; answers the cookies to set.
@@ -195,7 +195,7 @@ pub async fn login_jwt(
         session.flush().await?;
     }
     logins::make_room_for_login(state, user.id, &user.username, client).await?;
-    let issued = refresh::start_family(&state.pool, user.id, client, state.config.refresh_ttl, now()).await?;
+    let issued = refresh::start_family(&state.db, user.id, client, state.config.refresh_ttl, now()).await?;
     audit_login(state, client, user, AuthMode::Jwt, AuditDetail::NewRefreshFamily).await;
     token_pair(state, user, issued)
 }
@@ -204,22 +204,22 @@ pub async fn login_jwt(
 /// current name and role.
 pub async fn refresh_tokens(state: &AppState, refresh_token: &str, client: &ClientInfo) -> Result<TokenPair, AppError> {
     let now = now();
-    let issued = match refresh::rotate(&state.pool, refresh_token, state.config.refresh_ttl, now).await {
+    let issued = match refresh::rotate(&state.db, refresh_token, state.config.refresh_ttl, now).await {
         Ok(issued) => issued,
         Err(err) => {
             audit_failed_refresh(state, refresh_token, client, &err).await;
             return Err(err);
         }
     };
-    let Some(user) = db::find_user_by_id(&state.pool, issued.user_id).await? else {
-        refresh::revoke_family(&state.pool, &issued.family_id, now, "user deleted").await?;
+    let Some(user) = db::find_user_by_id(&state.db, issued.user_id).await? else {
+        refresh::revoke_family(&state.db, &issued.family_id, now, "user deleted").await?;
         return Err(AppError::InvalidRefreshToken(RefreshProblem::AccountGone));
     };
     let entry = Entry::new(AuditEvent::Refresh, Outcome::Ok)
         .user(user.id, &user.username)
         .mode(AuthMode::Jwt)
         .detail(AuditDetail::Rotated);
-    audit::record(&state.pool, client, entry).await;
+    audit::record(&state.db, client, entry).await;
     token_pair(state, &user, issued)
 }
 
@@ -232,10 +232,10 @@ async fn audit_failed_refresh(state: &AppState, refresh_token: &str, client: &Cl
     let mut entry = Entry::new(event, Outcome::Failed)
         .mode(AuthMode::Jwt)
         .detail(AuditDetail::RefreshRefused { failure: err.into() });
-    if let Ok(Some(owner)) = refresh::owner_of_token(&state.pool, refresh_token).await {
+    if let Ok(Some(owner)) = refresh::owner_of_token(&state.db, refresh_token).await {
         entry = entry.user(owner.0, &owner.1);
     }
-    audit::record(&state.pool, client, entry).await;
+    audit::record(&state.db, client, entry).await;
 }
 
 fn token_pair(state: &AppState, user: &UserRow, issued: refresh::IssuedRefresh) -> Result<TokenPair, AppError> {
@@ -287,8 +287,8 @@ async fn drop_jwt_credentials(state: &AppState, request_headers: &HeaderMap) -> 
     );
     let holds_jwt = cookies::find(&jar, access).is_some() || cookies::find(&jar, refresh).is_some();
     if let Some(refresh_token) = cookies::find(&jar, refresh) {
-        if let Some(family) = refresh::family_of_token(&state.pool, refresh_token).await? {
-            refresh::revoke_family(&state.pool, &family, now(), "logout").await?;
+        if let Some(family) = refresh::family_of_token(&state.db, refresh_token).await? {
+            refresh::revoke_family(&state.db, &family, now(), "logout").await?;
         }
     }
     Ok(if holds_jwt {
@@ -311,7 +311,7 @@ pub async fn logout(
         let entry = Entry::new(AuditEvent::Logout, Outcome::Ok)
             .principal(principal)
             .detail(AuditDetail::LoggedOut { mode: principal.mode });
-        audit::record(&state.pool, client, entry).await;
+        audit::record(&state.db, client, entry).await;
     }
     if let Some(session) = session {
         session.flush().await?;
@@ -321,7 +321,7 @@ pub async fn logout(
         .as_ref()
         .filter(|principal| principal.mode == AuthMode::Jwt)
     {
-        refresh::revoke_family(&state.pool, &principal.credential_id, now(), "logout").await?;
+        refresh::revoke_family(&state.db, &principal.credential_id, now(), "logout").await?;
     }
     drop_jwt_credentials(state, request_headers).await
 }

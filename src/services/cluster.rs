@@ -15,7 +15,7 @@ use axum::http::{Method, StatusCode};
 use sha2::{Digest, Sha256};
 
 pub fn report(state: &AppState) -> InstanceReport {
-    let kind = format!("{:?}", state.config.session_store).to_lowercase();
+    let kind = format!("{:?}", state.config.session_store()).to_lowercase();
     state.instance.report(&kind, state.sessions.is_shared())
 }
 

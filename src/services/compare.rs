@@ -1,6 +1,7 @@
 //! What `/compare` shows: both modes side by side, from this server's own
 //! rows and the auth layer's recent traces. Nothing here is typed in.
 
+use crate::on_db;
 use crate::{
     auth::{jwt, now, AuthContext},
     error::AppError,
@@ -14,23 +15,23 @@ use crate::{
 use axum::http::HeaderMap;
 
 /// The bytes of a row: each stored value's (text as UTF-8, integers as 8).
-const SESSION_INDEX_ROWS: &str = "SELECT COUNT(*), COALESCE(SUM(
-        LENGTH(CAST(session_id AS BLOB)) + LENGTH(CAST(public_id AS BLOB)) + 5 * 8
-        + COALESCE(LENGTH(CAST(ip AS BLOB)), 0) + COALESCE(LENGTH(CAST(user_agent AS BLOB)), 0)), 0)
-    FROM session_logins WHERE expires_at > ?";
+const SESSION_INDEX_ROWS: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(
+        octet_length(session_id) + octet_length(public_id) + 5 * 8
+        + COALESCE(octet_length(ip), 0) + COALESCE(octet_length(user_agent), 0)), 0) AS BIGINT)
+    FROM session_logins WHERE expires_at > $1";
 /// Revoked families stay until they expire, so that a replay of one of
 /// their tokens is still recognised: they are state too.
-const REFRESH_FAMILY_ROWS: &str = "SELECT COUNT(*), COALESCE(SUM(
-        LENGTH(CAST(id AS BLOB)) + 7 * 8
-        + COALESCE(LENGTH(CAST(ip AS BLOB)), 0) + COALESCE(LENGTH(CAST(user_agent AS BLOB)), 0)
-        + COALESCE(LENGTH(CAST(revoked_reason AS BLOB)), 0)), 0)
-    FROM refresh_families WHERE expires_at > ?";
-const REFRESH_TOKEN_ROWS: &str = "SELECT COUNT(*), COALESCE(SUM(
-        LENGTH(CAST(token_hash AS BLOB)) + LENGTH(CAST(family_id AS BLOB)) + 3 * 8), 0)
-    FROM refresh_tokens WHERE expires_at > ?";
+const REFRESH_FAMILY_ROWS: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(
+        octet_length(id) + 7 * 8
+        + COALESCE(octet_length(ip), 0) + COALESCE(octet_length(user_agent), 0)
+        + COALESCE(octet_length(revoked_reason), 0)), 0) AS BIGINT)
+    FROM refresh_families WHERE expires_at > $1";
+const REFRESH_TOKEN_ROWS: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(
+        octet_length(token_hash) + octet_length(family_id) + 3 * 8), 0) AS BIGINT)
+    FROM refresh_tokens WHERE expires_at > $1";
 
 async fn rows(state: &AppState, kind: StoredKind, sql: &str, now: i64) -> Result<StoredRows, AppError> {
-    let (rows, bytes): (i64, i64) = sqlx::query_as(sql).bind(now).fetch_one(&state.pool).await?;
+    let (rows, bytes): (i64, i64) = on_db!(&state.db, pool => sqlx::query_as(sql).bind(now).fetch_one(pool).await)?;
     Ok(StoredRows { kind, rows, bytes })
 }
 
@@ -45,10 +46,10 @@ pub async fn compare_view(
     let families = rows(state, StoredKind::RefreshFamilies, REFRESH_FAMILY_ROWS, now).await?;
     let tokens = rows(state, StoredKind::RefreshTokens, REFRESH_TOKEN_ROWS, now).await?;
     let live_families: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM refresh_families WHERE revoked_at IS NULL AND expires_at > ?")
+        on_db!(&state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM refresh_families WHERE revoked_at IS NULL AND expires_at > $1")
             .bind(now)
-            .fetch_one(&state.pool)
-            .await?;
+            .fetch_one(pool)
+            .await)?;
 
     let viewer_mode = auth.trace.mode;
     let figures = |mode: AuthMode, live_logins: i64, stored: Vec<StoredRows>| {

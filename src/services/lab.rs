@@ -383,7 +383,7 @@ pub async fn run_propagation(state: &AppState, experiment: Propagation) -> Resul
     let mut clients = DemoClients::log_in(address, PROPAGATION_USERNAME, &password)
         .await
         .ok_or_else(|| AppError::internal("the propagation run's clients could not log in"))?;
-    let user = crate::db::find_user_by_name(&state.pool, PROPAGATION_USERNAME)
+    let user = crate::db::find_user_by_name(&state.db, PROPAGATION_USERNAME)
         .await?
         .ok_or(AppError::NotFound)?;
     let access_ttl = state.config.access_ttl_for(PROPAGATION_USERNAME);

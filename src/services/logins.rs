@@ -7,6 +7,7 @@
 //! next refresh, while its access token, stored nowhere on the server, works
 //! until it expires, unless strict revocation checks every token.
 
+use crate::on_db;
 use crate::{
     auth::{guard::Admin, jwt, now, refresh, refresh::ClientInfo, Principal},
     db,
@@ -37,22 +38,22 @@ pub async fn list(
     user_id: Option<i64>,
     viewer: Option<&Principal>,
 ) -> Result<Vec<LoginView>, AppError> {
-    let rows: Vec<LoginRow> = sqlx::query_as(
+    let rows: Vec<LoginRow> = on_db!(&state.db, pool => sqlx::query_as(
         "SELECT 'session' AS mode, s.public_id AS id, u.username, s.created_at, s.last_seen_at,
                 s.expires_at, s.ip, s.user_agent, s.session_id AS credential, s.login_order
          FROM session_logins s JOIN users u ON u.id = s.user_id
-         WHERE s.expires_at > ?1 AND (?2 IS NULL OR s.user_id = ?2)
+         WHERE s.expires_at > $1 AND ($2 IS NULL OR s.user_id = $2)
          UNION ALL
          SELECT 'jwt', f.id, u.username, f.created_at, f.last_refreshed_at,
                 f.expires_at, f.ip, f.user_agent, f.id, f.login_order
          FROM refresh_families f JOIN users u ON u.id = f.user_id
-         WHERE f.revoked_at IS NULL AND f.expires_at > ?1 AND (?2 IS NULL OR f.user_id = ?2)
+         WHERE f.revoked_at IS NULL AND f.expires_at > $1 AND ($2 IS NULL OR f.user_id = $2)
          ORDER BY login_order",
     )
     .bind(now())
     .bind(user_id)
-    .fetch_all(&state.pool)
-    .await?;
+    .fetch_all(pool)
+    .await)?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -80,7 +81,7 @@ pub async fn revoked_token_valid_for(state: &AppState, principal: &Principal) ->
         return Ok(None);
     }
     let now = now();
-    if refresh::family_is_live(&state.pool, &principal.credential_id, now).await? {
+    if refresh::family_is_live(&state.db, &principal.credential_id, now).await? {
         return Ok(None);
     }
     Ok(Some((jwt::refused_from(principal.expires_at) - now).max(0)))
@@ -110,7 +111,7 @@ async fn revoke(
     };
     let sessions = state.sessions.revoke(user_id, one, except_session).await?;
     let now = now();
-    let last_refreshes = refresh::revoke_user_families(&state.pool, user_id, one, except_family, now, reason).await?;
+    let last_refreshes = refresh::revoke_user_families(&state.db, user_id, one, except_family, now, reason).await?;
     let access_tokens_valid_for = if state.settings.strict_revocation() {
         0
     } else {
@@ -153,7 +154,7 @@ pub async fn revoke_mine(
     let entry = Entry::new(AuditEvent::LoginRevoked, Outcome::Ok)
         .principal(principal)
         .detail(AuditDetail::Revoked { counts });
-    audit::record(&state.pool, client, entry).await;
+    audit::record(&state.db, client, entry).await;
     Ok(counts)
 }
 
@@ -173,7 +174,7 @@ pub async fn logout_others(
     let entry = Entry::new(AuditEvent::LogoutOthers, Outcome::Ok)
         .principal(principal)
         .detail(AuditDetail::Revoked { counts });
-    audit::record(&state.pool, client, entry).await;
+    audit::record(&state.db, client, entry).await;
     Ok(counts)
 }
 
@@ -210,7 +211,7 @@ pub async fn force_logout(
     client: &ClientInfo,
     username: &str,
 ) -> Result<RevokedCounts, AppError> {
-    let user = db::find_user_by_name(&state.pool, username)
+    let user = db::find_user_by_name(&state.db, username)
         .await?
         .ok_or(AppError::NotFound)?;
     let reason = format!("forced logout by {}", admin.principal().username);
@@ -221,7 +222,7 @@ pub async fn force_logout(
             by: admin.principal().username.clone(),
             counts,
         });
-    audit::record(&state.pool, client, entry).await;
+    audit::record(&state.db, client, entry).await;
     Ok(counts)
 }
 
@@ -254,7 +255,7 @@ pub async fn make_room_for_login(
             .user(user_id, username)
             .mode(oldest.mode)
             .detail(detail);
-        audit::record(&state.pool, client, entry).await;
+        audit::record(&state.db, client, entry).await;
     }
     Ok(())
 }
@@ -273,20 +274,18 @@ pub struct Expired {
 /// audit events older than the retention.
 pub async fn delete_expired(state: &AppState, now: i64) -> Result<Expired, AppError> {
     let sessions = state.sessions.delete_expired(now).await?;
-    let refresh_families = sqlx::query("DELETE FROM refresh_families WHERE expires_at <= ? OR revoked_at <= ?")
+    let refresh_families = on_db!(&state.db, pool => sqlx::query("DELETE FROM refresh_families WHERE expires_at <= $1 OR revoked_at <= $2")
         .bind(now)
         .bind(now - 24 * 3600)
-        .execute(&state.pool)
-        .await?
-        .rows_affected();
-    let refresh_tokens = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at <= ?")
+        .execute(pool)
+        .await.map(|done| done.rows_affected()))?;
+    let refresh_tokens = on_db!(&state.db, pool => sqlx::query("DELETE FROM refresh_tokens WHERE expires_at <= $1")
         .bind(now)
-        .execute(&state.pool)
-        .await?
-        .rows_affected();
+        .execute(pool)
+        .await.map(|done| done.rows_affected()))?;
     let audit_events = match state.config.audit_retention_days {
         0 => 0,
-        days => audit::delete_before(&state.pool, now - i64::from(days) * 24 * 3600).await?,
+        days => audit::delete_before(&state.db, now - i64::from(days) * 24 * 3600).await?,
     };
     Ok(Expired {
         sessions,

@@ -30,7 +30,7 @@ pub async fn me_view(
                 .as_ref()
                 .map(|access| decode_for_display(access, now))
                 .transpose()?;
-            let refresh_family = refresh::describe_family(&state.pool, &principal.credential_id, now).await?;
+            let refresh_family = refresh::describe_family(&state.db, &principal.credential_id, now).await?;
             (jwt, ServerRecord::Jwt { refresh_family })
         }
         AuthMode::Session => {
@@ -50,7 +50,7 @@ pub async fn me_view(
     let database_role = match principal.mode {
         // The auth layer just read it from the users table.
         AuthMode::Session => Some(principal.role),
-        AuthMode::Jwt => crate::db::find_user_by_id(&state.pool, principal.user_id)
+        AuthMode::Jwt => crate::db::find_user_by_id(&state.db, principal.user_id)
             .await?
             .map(|user| user.role()),
     };

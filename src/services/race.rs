@@ -247,7 +247,7 @@ pub async fn watch(state: &AppState, _admin: Admin<'_>) -> Result<RaceView, AppE
 }
 
 async fn view(state: &AppState) -> Result<RaceView, AppError> {
-    let role = db::find_user_by_name(&state.pool, RACE_USERNAME)
+    let role = db::find_user_by_name(&state.db, RACE_USERNAME)
         .await?
         .map(|user| user.role());
     let config = &state.config;
@@ -319,7 +319,7 @@ async fn view(state: &AppState) -> Result<RaceView, AppError> {
 }
 
 async fn end_demo_logins(state: &AppState) {
-    if let Ok(Some(user)) = db::find_user_by_name(&state.pool, RACE_USERNAME).await {
+    if let Ok(Some(user)) = db::find_user_by_name(&state.db, RACE_USERNAME).await {
         if let Err(err) = logins::end_demo_logins(state, user.id, RACE_USERNAME, "race over").await {
             tracing::warn!(%err, "could not end the race's demo logins");
         }
@@ -458,7 +458,7 @@ async fn accepted_outcome(state: &AppState, access: &str) -> TickOutcome {
     let Ok(claims) = state.jwt.validate(access) else {
         return TickOutcome::Accepted;
     };
-    match refresh::family_is_live(&state.pool, &claims.sid, now()).await {
+    match refresh::family_is_live(&state.db, &claims.sid, now()).await {
         Ok(false) => TickOutcome::AcceptedAfterRevocation,
         _ => TickOutcome::Accepted,
     }

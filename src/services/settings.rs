@@ -84,7 +84,7 @@ pub async fn update(
         let entry = Entry::new(AuditEvent::SettingsChanged, Outcome::Ok)
             .principal(admin.principal())
             .detail(detail);
-        audit::record(&state.pool, client, entry).await;
+        audit::record(&state.db, client, entry).await;
         super::cluster::share_settings(state, after).await;
     }
     Ok(after)

@@ -85,13 +85,49 @@ pub async fn app_with(extra_args: &[&str]) -> TestApp {
     app_on(None, extra_args).await
 }
 
+/// The PostgreSQL database the suite runs on instead of SQLite files, if
+/// `AUTHLAB_TEST_POSTGRES` names one (`make test-cluster` does).
+pub fn test_postgres() -> Option<String> {
+    std::env::var("AUTHLAB_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
+}
+
+/// A database of this test's own: a new schema in the PostgreSQL test
+/// database, else a SQLite file in `dir`.
+async fn own_database(dir: &std::path::Path, engine: Engine) -> String {
+    match (engine, test_postgres()) {
+        (Engine::AsConfigured, Some(base)) => {
+            use sqlx::Connection;
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            let separator = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{separator}options[search_path]={schema}")
+        }
+        _ => format!("sqlite://{}", dir.join("authlab.db").display()),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Engine {
+    AsConfigured,
+    Sqlite,
+}
+
 /// An app on `database_url` when given (another app's: two instances on
 /// one database), else on a database of its own.
 pub async fn app_on(database_url: Option<&str>, extra_args: &[&str]) -> TestApp {
+    app_in(database_url, Engine::AsConfigured, extra_args).await
+}
+
+async fn app_in(database_url: Option<&str>, engine: Engine, extra_args: &[&str]) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = database_url
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("authlab.db").display()));
+    let url = match database_url {
+        Some(url) => url.to_owned(),
+        None => own_database(dir.path(), engine).await,
+    };
     let data_dir = dir.path().display().to_string();
     let mut args = vec![
         "authlab",
@@ -127,12 +163,19 @@ pub async fn app() -> TestApp {
     app_with(&[]).await
 }
 
-/// An app on the SQLite session store whatever `AUTHLAB_SESSION_STORE`
-/// says: for tests of that store's rows and of the cache in front of it.
+/// An app on a SQLite database and its session store, whatever
+/// `AUTHLAB_TEST_POSTGRES` and `AUTHLAB_SESSION_STORE` say: for tests of
+/// that store's rows and of the cache in front of it.
 pub async fn sqlite_app(extra_args: &[&str]) -> TestApp {
     let mut args = vec!["--session-store", "sqlite"];
     args.extend_from_slice(extra_args);
-    app_with(&args).await
+    sqlite_database_app(&args).await
+}
+
+/// An app on a SQLite database whatever `AUTHLAB_TEST_POSTGRES` says: for
+/// tests that read SQLite's own tables.
+pub async fn sqlite_database_app(extra_args: &[&str]) -> TestApp {
+    app_in(None, Engine::Sqlite, extra_args).await
 }
 
 impl TestApp {
