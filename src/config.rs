@@ -213,11 +213,12 @@ pub const PROPAGATION_USERNAME: &str = "lab.propagation";
 impl Config {
     /// The configured session store, else the one of the database's engine.
     pub fn session_store(&self) -> SessionStoreKind {
-        self.session_store_kind.unwrap_or(if crate::db::is_postgres_url(&self.database_url) {
-            SessionStoreKind::Postgres
-        } else {
-            SessionStoreKind::Sqlite
-        })
+        self.session_store_kind
+            .unwrap_or(if crate::db::is_postgres_url(&self.database_url) {
+                SessionStoreKind::Postgres
+            } else {
+                SessionStoreKind::Sqlite
+            })
     }
 
     /// The users of the race and of the Lab's propagation runs get short

@@ -388,7 +388,8 @@ async fn liveness_touches_nothing_and_readiness_needs_the_database() {
 #[tokio::test]
 async fn stored_passwords_are_argon2id_hashes() {
     let app = app().await;
-    let hashes: Vec<String> = authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT password_hash FROM users")
+    let hashes: Vec<String> =
+        authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT password_hash FROM users")
         .fetch_all(pool)
         .await)
         .unwrap();

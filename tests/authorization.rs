@@ -364,3 +364,48 @@ async fn sign_up_validates_and_creates_a_user() {
         .await;
     assert_eq!(carol.body["user"]["role"], "user");
 }
+
+/// Two admins demote each other at once: one of them must stay. Each
+/// demotion reads how many admins are left and then writes, so the two
+/// transactions take turns (SQLite `BEGIN IMMEDIATE`, PostgreSQL an
+/// advisory transaction lock), and the second one sees the first's write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    let app = app().await;
+    let admin = app.login_as("jwt", "admin").await;
+    let role = async |name: &str, role: &str| {
+        app.call(
+            Method::PUT,
+            &format!("/api/admin/users/{name}/role"),
+            Some(json!({ "role": role })),
+            &admin,
+        )
+        .await
+    };
+    assert_eq!(role("bob", "admin").await.status, StatusCode::OK);
+    for _ in 0..10 {
+        let (first, second) = tokio::join!(role("admin", "user"), role("bob", "user"));
+        let mut statuses = [first.status, second.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "{} / {}",
+            first.body,
+            second.body
+        );
+        let users = app.call(Method::GET, "/api/admin/users", None, &admin).await;
+        let admins: Vec<&str> = users
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|row| row["role"] == "admin")
+            .map(|row| row["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(admins.len(), 1, "{admins:?}");
+        // Promote the demoted one again for the next round.
+        let demoted = if admins == ["admin"] { "bob" } else { "admin" };
+        assert_eq!(role(demoted, "admin").await.status, StatusCode::OK);
+    }
+}

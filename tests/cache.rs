@@ -44,7 +44,7 @@ async fn a_known_session_is_answered_from_the_cache_without_a_query() {
     authlab::on_db!(&app.state.db, pool => sqlx::query("DELETE FROM tower_sessions")
         .execute(pool)
         .await.map(|done| done.rows_affected()))
-        .unwrap();
+    .unwrap();
     let Credential::SessionCookie(cookie) = &alice else {
         unreachable!()
     };

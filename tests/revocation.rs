@@ -425,7 +425,7 @@ async fn expired_sessions_and_refresh_tokens_are_refused_before_housekeeping_run
         authlab::on_db!(pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
             .fetch_one(pool)
             .await)
-            .unwrap()
+        .unwrap()
     }
     let audit_before = audit_rows(&app.state.db).await;
 
@@ -440,7 +440,7 @@ async fn expired_sessions_and_refresh_tokens_are_refused_before_housekeeping_run
     let left: i64 = authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM refresh_tokens")
         .fetch_one(pool)
         .await)
-        .unwrap();
+    .unwrap();
     assert_eq!(left, 0);
     assert_eq!(me_status(&app, &fresh).await, StatusCode::OK);
 }
@@ -658,7 +658,7 @@ async fn sessions_from_before_the_index_are_indexed_at_start_up() {
     authlab::on_db!(&app.state.db, pool => sqlx::query("DELETE FROM session_logins")
         .execute(pool)
         .await.map(|done| done.rows_affected()))
-        .unwrap();
+    .unwrap();
     assert_eq!(
         force_logout(&app, &admin, "alice").await["sessions"],
         0,

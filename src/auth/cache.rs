@@ -145,11 +145,7 @@ impl UserCache {
 
     /// The user, from the cache or else from the database. Answers whether
     /// it came from the cache.
-    pub async fn find(
-        &self,
-        db: &crate::db::Db,
-        id: i64,
-    ) -> Result<(Option<KnownUser>, bool), crate::error::AppError> {
+    pub async fn find(&self, db: &crate::db::Db, id: i64) -> Result<(Option<KnownUser>, bool), crate::error::AppError> {
         if let Some(user) = self.cache.get(&id) {
             return Ok((Some(user), true));
         }

@@ -213,8 +213,7 @@ pub async fn revoke_user_families(
 /// Whether a family can still be refreshed: neither revoked nor expired.
 /// Strict revocation asks this for every access token.
 pub async fn family_is_live(db: &Db, family_id: &str, now: i64) -> Result<bool, AppError> {
-    let live: Option<i32> =
-        on_db!(db, pool => sqlx::query_scalar("SELECT 1 FROM refresh_families WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
+    let live: Option<i32> = on_db!(db, pool => sqlx::query_scalar("SELECT 1 FROM refresh_families WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
             .bind(family_id)
             .bind(now)
             .fetch_optional(pool)
@@ -262,11 +261,7 @@ struct FamilyRow {
 }
 
 /// The live family's row, as `/me` shows it.
-pub async fn describe_family(
-    db: &Db,
-    family_id: &str,
-    now: i64,
-) -> Result<Option<RefreshFamilyView>, AppError> {
+pub async fn describe_family(db: &Db, family_id: &str, now: i64) -> Result<Option<RefreshFamilyView>, AppError> {
     let row: Option<FamilyRow> = on_db!(db, pool => sqlx::query_as(
         "SELECT f.id, f.created_at, f.last_refreshed_at, f.expires_at, f.ip, f.user_agent,
                 (SELECT COUNT(*) FROM refresh_tokens t WHERE t.family_id = f.id) AS tokens_issued
@@ -312,7 +307,7 @@ mod tests {
         let stored: Vec<String> = on_db!(&pool, pool => sqlx::query_scalar("SELECT token_hash FROM refresh_tokens")
             .fetch_all(pool)
             .await)
-            .unwrap();
+        .unwrap();
         assert_eq!(stored, vec![hash_token(&issued.token)]);
         assert!(!stored[0].contains(&issued.token));
     }

@@ -244,7 +244,7 @@ impl AppSessionStore {
         on_db!(&self.index, pool => sqlx::query("SELECT 1 FROM session_logins LIMIT 1")
             .execute(pool)
             .await.map(|done| done.rows_affected()))
-            .map_err(backend_error)?;
+        .map_err(backend_error)?;
         Ok(())
     }
 
@@ -329,7 +329,7 @@ impl AppSessionStore {
             .bind(now)
             .execute(pool)
             .await.map(|done| done.rows_affected()))
-            .map_err(backend_error)?;
+        .map_err(backend_error)?;
         Ok(deleted)
     }
 
@@ -414,7 +414,8 @@ impl AppSessionStore {
     }
 
     async fn is_indexed(&self, id: &Id) -> session_store::Result<bool> {
-        let found: Option<i32> = on_db!(&self.index, pool => sqlx::query_scalar("SELECT 1 FROM session_logins WHERE session_id = $1")
+        let found: Option<i32> =
+            on_db!(&self.index, pool => sqlx::query_scalar("SELECT 1 FROM session_logins WHERE session_id = $1")
             .bind(id.to_string())
             .fetch_optional(pool)
             .await)
@@ -492,7 +493,7 @@ impl SessionStore for AppSessionStore {
             .bind(id.to_string())
             .execute(pool)
             .await.map(|done| done.rows_affected()))
-            .map_err(backend_error)?;
+        .map_err(backend_error)?;
         self.delete_record(id).await
     }
 }

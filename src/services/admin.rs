@@ -1,6 +1,5 @@
 //! The admin console: users, their roles and activity.
 
-use crate::{db::WritePool, on_db};
 use crate::{
     auth::{guard::Admin, refresh::ClientInfo},
     error::AppError,
@@ -11,6 +10,7 @@ use crate::{
     },
     state::AppState,
 };
+use crate::{db::WritePool, on_db};
 
 #[derive(sqlx::FromRow)]
 struct UserSummaryRow {

@@ -1,12 +1,12 @@
 //! The audit trail: who did what, when, from where, and how it ended.
 
+use crate::db::Db;
 use crate::on_db;
 use crate::{
     auth::{now, refresh::ClientInfo, Principal},
     error::AppError,
     model::{AuditDetail, AuditEntry, AuditEvent, AuditFilter, AuthMode, BadInput},
 };
-use crate::db::Db;
 use std::sync::{
     atomic::{AtomicBool, Ordering},
     Arc,

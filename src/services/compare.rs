@@ -45,8 +45,7 @@ pub async fn compare_view(
     let session_index = rows(state, StoredKind::SessionIndex, SESSION_INDEX_ROWS, now).await?;
     let families = rows(state, StoredKind::RefreshFamilies, REFRESH_FAMILY_ROWS, now).await?;
     let tokens = rows(state, StoredKind::RefreshTokens, REFRESH_TOKEN_ROWS, now).await?;
-    let live_families: i64 =
-        on_db!(&state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM refresh_families WHERE revoked_at IS NULL AND expires_at > $1")
+    let live_families: i64 = on_db!(&state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM refresh_families WHERE revoked_at IS NULL AND expires_at > $1")
             .bind(now)
             .fetch_one(pool)
             .await)?;

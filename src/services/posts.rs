@@ -75,7 +75,7 @@ async fn find(state: &AppState, id: i64) -> Result<PostRow, AppError> {
         .bind(id)
         .fetch_optional(pool)
         .await)?
-        .ok_or(AppError::NotFound)
+    .ok_or(AppError::NotFound)
 }
 
 pub async fn list(state: &AppState, viewer: &Principal) -> Result<Vec<Post>, AppError> {

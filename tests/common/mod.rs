@@ -88,7 +88,9 @@ pub async fn app_with(extra_args: &[&str]) -> TestApp {
 /// The PostgreSQL database the suite runs on instead of SQLite files, if
 /// `AUTHLAB_TEST_POSTGRES` names one (`make test-cluster` does).
 pub fn test_postgres() -> Option<String> {
-    std::env::var("AUTHLAB_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
+    std::env::var("AUTHLAB_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// A database of this test's own: a new schema in the PostgreSQL test
