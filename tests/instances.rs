@@ -30,6 +30,12 @@ async fn every_response_names_its_instance_and_counts_its_lookups() {
     let before = app.get("/api/instance", &[]).await.body;
     assert_eq!(before["name"], "b");
     assert_eq!(before["session_store"], store_name(&app));
+    let database = if common::test_postgres().is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    assert_eq!(before["database"], database);
 
     let alice = app.login_as("session", "alice").await;
     let Credential::SessionCookie(cookie) = &alice else {

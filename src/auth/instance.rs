@@ -47,12 +47,13 @@ impl Instance {
         }
     }
 
-    pub fn report(&self, session_store: &str, shared_store: bool) -> InstanceReport {
+    pub fn report(&self, session_store: &str, database: &str, shared_store: bool) -> InstanceReport {
         InstanceReport {
             name: self.name.clone(),
             started_at: self.started_at,
             pid: std::process::id(),
             session_store: session_store.to_owned(),
+            database: database.to_owned(),
             shared_store,
             session_lookups: self.session_lookups.load(Relaxed),
             session_unknown: self.session_unknown.load(Relaxed),

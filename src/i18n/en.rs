@@ -979,8 +979,11 @@ pub(super) static EN: Messages = Messages {
              instance knows you, and restarts any instance for real."
         )
     },
-    cluster_lead: |here, store| {
-        format!("This page came from instance {here}, through nginx. Session store of every instance: {store}.")
+    cluster_lead: |here, store, database| {
+        format!(
+            "This page came from instance {here}, through nginx. Session store of every instance: {store}; \
+             database: {database}."
+        )
     },
     cluster_lesson: |store| {
         match store {

@@ -982,8 +982,11 @@ pub(super) static KO: Messages = Messages {
              나를 아는지 확인하고, 아무 인스턴스나 실제로 재시작할 수 있습니다."
         )
     },
-    cluster_lead: |here, store| {
-        format!("이 페이지는 nginx를 거쳐 인스턴스 {here}에서 왔습니다. 모든 인스턴스의 세션 저장소: {store}.")
+    cluster_lead: |here, store, database| {
+        format!(
+            "이 페이지는 nginx를 거쳐 인스턴스 {here}에서 왔습니다. 모든 인스턴스의 세션 저장소: {store}, \
+             데이터베이스: {database}."
+        )
     },
     cluster_lesson: |store| {
         match store {

@@ -488,7 +488,7 @@ pub(crate) struct Messages {
     /// this instance's name
     pub cluster_single: fn(&str) -> String,
     /// the instance that served the page, the session store
-    pub cluster_lead: fn(&str, &str) -> String,
+    pub cluster_lead: fn(&str, &str, &str) -> String,
     /// what to expect of this session store
     pub cluster_lesson: fn(&str) -> &'static str,
     pub cluster_instance: &'static str,

@@ -15,6 +15,9 @@ pub struct InstanceReport {
     pub pid: u32,
     /// `sqlite`, `memory`, `postgres` or `redis`.
     pub session_store: String,
+    /// The app's database: `SQLite` or `PostgreSQL`.
+    #[serde(default)]
+    pub database: String,
     /// Whether every instance sees the same session records.
     pub shared_store: bool,
     /// Requests that came with a session cookie.

@@ -8,7 +8,7 @@ use crate::{
     error::AppError,
     i18n::use_messages,
     model::{
-        cluster::{ClusterView, Hop, PeerView},
+        cluster::{ClusterView, Hop, InstanceReport, PeerView},
         format_utc_time, Refusal,
     },
     pages::compare::poll_every,
@@ -81,17 +81,19 @@ fn ClusterLive(initial: ClusterView) -> impl IntoView {
         let name = name.clone();
         async move { restart_instance(name.clone()).await.map(|()| name) }
     });
-    let store = move || {
+    let reported = move |field: fn(&InstanceReport) -> &String| {
         data.with(|data| {
             data.peers
                 .iter()
                 .find_map(|peer| peer.report.as_ref())
-                .map(|report| report.session_store.clone())
+                .map(|report| field(report).clone())
                 .unwrap_or_default()
         })
     };
+    let store = move || reported(|report| &report.session_store);
+    let database = move || reported(|report| &report.database);
     view! {
-        <p data-testid="cluster-lead">{move || data.with(|data| (t.cluster_lead)(&data.here, &store()))}</p>
+        <p data-testid="cluster-lead">{move || data.with(|data| (t.cluster_lead)(&data.here, &store(), &database()))}</p>
         <p class="hint" data-testid="cluster-lesson">{move || (t.cluster_lesson)(&store())}</p>
         <div class="scroll" tabindex="0" role="region" aria-label=t.cluster_title>
             <table class="bench" data-testid="cluster-instances">

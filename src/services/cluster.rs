@@ -16,7 +16,9 @@ use sha2::{Digest, Sha256};
 
 pub fn report(state: &AppState) -> InstanceReport {
     let kind = format!("{:?}", state.config.session_store()).to_lowercase();
-    state.instance.report(&kind, state.sessions.is_shared())
+    state
+        .instance
+        .report(&kind, state.db.engine(), state.sessions.is_shared())
 }
 
 /// Who this instance took the caller for.
