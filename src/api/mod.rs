@@ -1,11 +1,11 @@
 //! The JSON API (`/api/*`) for curl, mobile clients and tests: thin
 //! adapters over the service layer.
 
-use crate::on_db;
 use crate::{
     auth::{refresh::ClientInfo, AuthContext},
     error::AppError,
     model::{AuthMode, Role},
+    on_db,
     services::auth::{self as auth_service, Credentials, TokenPair},
     state::{append_cookies, AppState},
 };

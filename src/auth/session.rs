@@ -5,7 +5,11 @@ use super::{
     bus::{Bus, Forget},
     cache::Cache,
 };
-use crate::{config::SessionStoreKind, db::Db, on_db};
+use crate::{
+    config::SessionStoreKind,
+    db::{Db, CONNECT_DEADLINE},
+    on_db,
+};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use sqlx::{postgres::PgPoolOptions, PgPool, SqlitePool};
@@ -23,8 +27,6 @@ use tower_sessions_redis_store::{
     RedisStore,
 };
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
-
-use crate::db::CONNECT_DEADLINE;
 
 /// The key under which a logged-in session keeps its [`SessionAuth`].
 pub const AUTH_KEY: &str = "auth";

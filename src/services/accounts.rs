@@ -1,11 +1,11 @@
 //! Sign-up: the username and password policy, and account creation.
 
-use crate::on_db;
 use crate::{
     auth::{now, refresh::ClientInfo, Principal},
     db::{self, UserRow},
     error::AppError,
     model::{AuditDetail, AuditEvent, AuthMode, BadInput, RevokedCounts, Role},
+    on_db,
     services::{
         audit::{self, Entry, Outcome},
         auth::MAX_PASSWORD_BYTES,

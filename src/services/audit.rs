@@ -1,11 +1,11 @@
 //! The audit trail: who did what, when, from where, and how it ended.
 
 use crate::db::Db;
-use crate::on_db;
 use crate::{
     auth::{now, refresh::ClientInfo, Principal},
     error::AppError,
     model::{AuditDetail, AuditEntry, AuditEvent, AuditFilter, AuthMode, BadInput},
+    on_db,
 };
 use std::sync::{
     atomic::{AtomicBool, Ordering},

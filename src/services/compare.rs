@@ -1,7 +1,6 @@
 //! What `/compare` shows: both modes side by side, from this server's own
 //! rows and the auth layer's recent traces. Nothing here is typed in.
 
-use crate::on_db;
 use crate::{
     auth::{jwt, now, AuthContext},
     error::AppError,
@@ -9,6 +8,7 @@ use crate::{
         compare::{BenchResults, CompareFacts, CompareView, ModeFigures, SameRequest, StoredKind, StoredRows},
         AuthMode,
     },
+    on_db,
     services::me,
     state::AppState,
 };

@@ -7,12 +7,12 @@
 //! next refresh, while its access token, stored nowhere on the server, works
 //! until it expires, unless strict revocation checks every token.
 
-use crate::on_db;
 use crate::{
     auth::{guard::Admin, jwt, now, refresh, refresh::ClientInfo, Principal},
     db,
     error::AppError,
     model::{AuditDetail, AuditEvent, AuthMode, LoginView, RevokedCounts},
+    on_db,
     services::audit::{self, Entry, Outcome},
     state::AppState,
 };

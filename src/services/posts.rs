@@ -1,10 +1,10 @@
 //! The board. Who may change a post is decided in [`may`], and only there.
 
-use crate::on_db;
 use crate::{
     auth::{now, Principal},
     error::AppError,
     model::{BadInput, Denial, Post, Role},
+    on_db,
     state::AppState,
 };
 
