@@ -163,6 +163,6 @@ curl -fs "http://127.0.0.1:$PORT/livez" > /dev/null || { echo "cluster: nginx di
 
 mode="round robin"
 [ "$STICKY" = 1 ] && mode="sticky (ip_hash)"
-echo "cluster: $N instances (${peers}), session store $STORE, $mode"
+echo "cluster: $N instances (${peers}), database $DATABASE, session store $STORE, $mode"
 echo "cluster: open http://127.0.0.1:$PORT/compare (Ctrl-C stops it all)"
 wait

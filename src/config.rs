@@ -273,6 +273,20 @@ mod tests {
     }
 
     #[test]
+    fn the_session_store_follows_the_database_unless_named() {
+        let store = |url: &str, named: &[&str]| {
+            let mut args = vec!["authlab", "--database-url", url];
+            args.extend_from_slice(named);
+            Config::from_args(args).unwrap().session_store()
+        };
+        assert_eq!(store("sqlite://data/x.db", &[]), SessionStoreKind::Sqlite);
+        assert_eq!(store("postgres://127.0.0.1/authlab", &[]), SessionStoreKind::Postgres);
+        assert_eq!(store("postgresql://127.0.0.1/authlab", &[]), SessionStoreKind::Postgres);
+        let redis = ["--session-store", "redis"];
+        assert_eq!(store("postgres://127.0.0.1/authlab", &redis), SessionStoreKind::Redis);
+    }
+
+    #[test]
     fn booleans_take_explicit_values() {
         let config = Config::from_args(["authlab", "--demo-users", "false"]).unwrap();
         assert!(!config.demo_users);

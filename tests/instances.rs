@@ -259,3 +259,30 @@ async fn a_role_change_through_one_instance_counts_on_the_other() {
         "at a's very next request"
     );
 }
+
+/// On a PostgreSQL database (`make test-cluster`), sessions cannot go to
+/// SQLite: the start says so instead of making a stray file.
+#[tokio::test]
+async fn a_postgresql_database_refuses_the_sqlite_session_store() {
+    if common::test_postgres().is_none() {
+        return; // make test has no PostgreSQL; make test-cluster runs this
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::own_database(dir.path(), common::Engine::AsConfigured).await;
+    let data_dir = dir.path().display().to_string();
+    let args = [
+        "authlab",
+        "--database-url",
+        &url,
+        "--session-store",
+        "sqlite",
+        "--jwt-secret",
+        common::SECRET,
+        "--data-dir",
+        &data_dir,
+    ];
+    let config = authlab::config::Config::from_args(args).unwrap();
+    let started = authlab::server::build_state(config, authlab::server::leptos_options().unwrap()).await;
+    let err = started.err().expect("refused").to_string();
+    assert!(err.contains("choose postgres, redis or memory"), "{err}");
+}

@@ -95,7 +95,7 @@ pub fn test_postgres() -> Option<String> {
 
 /// A database of this test's own: a new schema in the PostgreSQL test
 /// database, else a SQLite file in `dir`.
-async fn own_database(dir: &std::path::Path, engine: Engine) -> String {
+pub async fn own_database(dir: &std::path::Path, engine: Engine) -> String {
     match (engine, test_postgres()) {
         (Engine::AsConfigured, Some(base)) => {
             use sqlx::Connection;
@@ -113,7 +113,7 @@ async fn own_database(dir: &std::path::Path, engine: Engine) -> String {
 }
 
 #[derive(Clone, Copy)]
-enum Engine {
+pub enum Engine {
     AsConfigured,
     Sqlite,
 }
