@@ -133,12 +133,13 @@ fn session_load(c: &mut Criterion) {
             let (store, ids) = rt.block_on(async {
                 let pool = authlab::db::Db::connect(&url).await.unwrap();
                 for user in ["u1", "u2", "u3"] {
-                    authlab::on_db!(&pool, pool => sqlx::query(
+                    authlab::on_db!(&pool, |pool| sqlx::query(
                         "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, 'x', 'user', 0)",
                     )
                     .bind(user)
                     .execute(pool)
-                    .await.map(|done| done.rows_affected()))
+                    .await
+                    .map(|done| done.rows_affected()))
                     .unwrap();
                 }
                 let store = AppSessionStore::standalone(kind, &pool, 12 * 3600, cache)

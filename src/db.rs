@@ -35,7 +35,8 @@ pub enum Db {
 /// serves both and a bind that one driver cannot encode fails the build.
 #[macro_export]
 macro_rules! on_db {
-    ($db:expr, $pool:ident => $body:expr) => {
+    // Written like a closure so that rustfmt formats the body; it is not one.
+    ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
             $crate::db::Db::Sqlite($pool) => $body,
             $crate::db::Db::Postgres($pool) => $body,
@@ -150,7 +151,7 @@ impl Db {
 
     /// Closes every connection: later queries fail (what `/readyz` reports).
     pub async fn close(&self) {
-        on_db!(self, pool => pool.close().await)
+        on_db!(self, |pool| pool.close().await)
     }
 
     /// "SQLite" or "PostgreSQL", as pages name it.
@@ -190,12 +191,18 @@ impl UserRow {
 
 pub async fn find_user_by_name(db: &Db, username: &str) -> Result<Option<UserRow>, AppError> {
     let query = "SELECT id, username, password_hash, role FROM users WHERE username = $1";
-    Ok(on_db!(db, pool => sqlx::query_as(query).bind(username).fetch_optional(pool).await)?)
+    Ok(on_db!(db, |pool| sqlx::query_as(query)
+        .bind(username)
+        .fetch_optional(pool)
+        .await)?)
 }
 
 pub async fn find_user_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, AppError> {
     let query = "SELECT id, username, password_hash, role FROM users WHERE id = $1";
-    Ok(on_db!(db, pool => sqlx::query_as(query).bind(id).fetch_optional(pool).await)?)
+    Ok(on_db!(db, |pool| sqlx::query_as(query)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?)
 }
 
 /// Whether a write failed only because a UNIQUE constraint said no.
@@ -212,7 +219,7 @@ pub async fn insert_user(
     now: i64,
 ) -> Result<Option<i64>, AppError> {
     let query = "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
-    let result: Result<i64, sqlx::Error> = on_db!(db, pool => sqlx::query_scalar(query)
+    let result: Result<i64, sqlx::Error> = on_db!(db, |pool| sqlx::query_scalar(query)
         .bind(username)
         .bind(password_hash)
         .bind(role.as_str())
@@ -229,7 +236,12 @@ pub async fn insert_user(
 
 pub async fn record_login(db: &Db, user_id: i64, now: i64) -> Result<(), AppError> {
     let query = "UPDATE users SET last_login_at = $1 WHERE id = $2";
-    on_db!(db, pool => sqlx::query(query).bind(now).bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
+    on_db!(db, |pool| sqlx::query(query)
+        .bind(now)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -241,7 +253,9 @@ pub const DEMO_USERS: [(&str, &str, Role); 3] = [
 
 /// Seeds the demo accounts, but only into a database without users.
 pub async fn seed_demo_users(db: &Db, passwords: &PasswordPool, now: i64) -> Result<bool, AppError> {
-    let count: i64 = on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?;
+    let count: i64 = on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await)?;
     if count > 0 {
         return Ok(false);
     }

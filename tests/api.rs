@@ -388,11 +388,12 @@ async fn liveness_touches_nothing_and_readiness_needs_the_database() {
 #[tokio::test]
 async fn stored_passwords_are_argon2id_hashes() {
     let app = app().await;
-    let hashes: Vec<String> =
-        authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT password_hash FROM users")
-        .fetch_all(pool)
-        .await)
-        .unwrap();
+    let hashes: Vec<String> = authlab::on_db!(&app.state.db, |pool| sqlx::query_scalar(
+        "SELECT password_hash FROM users"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
     assert_eq!(hashes.len(), 3);
     assert!(hashes
         .iter()
@@ -451,10 +452,12 @@ async fn the_memory_session_store_works_the_same() {
         .await
         .cookie_pair("authlab_sid");
     assert_eq!(app.me_with_cookie(&cookie).await.body["username"], "bob");
-    let records: i64 = authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tower_sessions'")
-        .fetch_one(pool)
-        .await)
-        .unwrap();
+    let records: i64 = authlab::on_db!(&app.state.db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'tower_sessions'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
     assert_eq!(records, 0, "nothing of the session is in the database");
     assert_eq!(
         app.post_json("/api/logout", json!({}), Some(&cookie)).await.status,

@@ -215,11 +215,12 @@ async fn admin_lists_users_with_post_counts_and_cannot_remove_the_last_admin() {
         .await;
     assert_eq!(demote.status, StatusCode::OK, "another admin exists now");
 
-    let changes: Vec<(String, String)> =
-        authlab::on_db!(&app.state.db, pool => sqlx::query_as("SELECT username, detail FROM audit_events WHERE event = 'role_change' ORDER BY id")
-            .fetch_all(pool)
-            .await)
-            .unwrap();
+    let changes: Vec<(String, String)> = authlab::on_db!(&app.state.db, |pool| sqlx::query_as(
+        "SELECT username, detail FROM audit_events WHERE event = 'role_change' ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
     assert_eq!(
         changes,
         [

@@ -41,9 +41,10 @@ async fn a_known_session_is_answered_from_the_cache_without_a_query() {
     assert_eq!(me(&app, &alice).await.status, StatusCode::OK);
 
     // Take the database away: only a cache can still answer.
-    authlab::on_db!(&app.state.db, pool => sqlx::query("DELETE FROM tower_sessions")
+    authlab::on_db!(&app.state.db, |pool| sqlx::query("DELETE FROM tower_sessions")
         .execute(pool)
-        .await.map(|done| done.rows_affected()))
+        .await
+        .map(|done| done.rows_affected()))
     .unwrap();
     let Credential::SessionCookie(cookie) = &alice else {
         unreachable!()

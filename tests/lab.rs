@@ -309,10 +309,12 @@ async fn a_role_change_reaches_a_session_at_once_and_a_token_after_its_refresh()
     // The first answer as admin came with a token that a refresh brought.
     let first_admin = jwt.iter().find(|tick| tick.1.as_deref() == Some("admin")).unwrap();
     assert!(first_admin.2, "{jwt:?}");
-    let role: String = authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT role FROM users WHERE username = 'lab.propagation'")
-        .fetch_one(pool)
-        .await)
-        .unwrap();
+    let role: String = authlab::on_db!(&app.state.db, |pool| sqlx::query_scalar(
+        "SELECT role FROM users WHERE username = 'lab.propagation'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
     assert_eq!(role, "user");
     let unknown = app
         .call(Method::POST, "/api/lab/propagation/nope", None, &Credential::Anonymous)

@@ -11,12 +11,14 @@ use tower_sessions::{session::Id, SessionStore};
 
 /// `(outcome, detail)` of every audit row of `event` for `username`, oldest first.
 async fn audit_rows(app: &TestApp, username: &str, event: &str) -> Vec<(String, String)> {
-    authlab::on_db!(&app.state.db, pool => sqlx::query_as("SELECT outcome, detail FROM audit_events WHERE username = $1 AND event = $2 ORDER BY id")
-        .bind(username)
-        .bind(event)
-        .fetch_all(pool)
-        .await)
-        .unwrap()
+    authlab::on_db!(&app.state.db, |pool| sqlx::query_as(
+        "SELECT outcome, detail FROM audit_events WHERE username = $1 AND event = $2 ORDER BY id"
+    )
+    .bind(username)
+    .bind(event)
+    .fetch_all(pool)
+    .await)
+    .unwrap()
 }
 
 async fn force_logout(app: &TestApp, admin: &Credential, username: &str) -> Value {
@@ -402,7 +404,12 @@ async fn expired_sessions_and_refresh_tokens_are_refused_before_housekeeping_run
         "UPDATE refresh_tokens SET expires_at = $1",
         "UPDATE refresh_families SET expires_at = $1",
     ] {
-        authlab::on_db!(&app.state.db, pool => sqlx::query(expire).bind(past).execute(pool).await.map(|done| done.rows_affected())).unwrap();
+        authlab::on_db!(&app.state.db, |pool| sqlx::query(expire)
+            .bind(past)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))
+        .unwrap();
     }
 
     assert_eq!(me_status(&app, &session).await, StatusCode::UNAUTHORIZED);
@@ -415,14 +422,17 @@ async fn expired_sessions_and_refresh_tokens_are_refused_before_housekeeping_run
     // One audit event just past the default 30 days, one just inside them.
     let day = 24 * 3600;
     for age in [30 * day + 1, 30 * day - 60] {
-        authlab::on_db!(&app.state.db, pool => sqlx::query("INSERT INTO audit_events (at, event, outcome) VALUES ($1, 'login', 'ok')")
-            .bind(authlab::auth::now() - age)
-            .execute(pool)
-            .await.map(|done| done.rows_affected()))
-            .unwrap();
+        authlab::on_db!(&app.state.db, |pool| sqlx::query(
+            "INSERT INTO audit_events (at, event, outcome) VALUES ($1, 'login', 'ok')"
+        )
+        .bind(authlab::auth::now() - age)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+        .unwrap();
     }
     async fn audit_rows(pool: &authlab::db::Db) -> i64 {
-        authlab::on_db!(pool, pool => sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+        authlab::on_db!(pool, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
             .fetch_one(pool)
             .await)
         .unwrap()
@@ -437,9 +447,11 @@ async fn expired_sessions_and_refresh_tokens_are_refused_before_housekeeping_run
     );
     assert_eq!(deleted.audit_events, 1, "only the event past the retention goes");
     assert_eq!(audit_rows(&app.state.db).await, audit_before - 1);
-    let left: i64 = authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM refresh_tokens")
-        .fetch_one(pool)
-        .await)
+    let left: i64 = authlab::on_db!(&app.state.db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM refresh_tokens"
+    )
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert_eq!(left, 0);
     assert_eq!(me_status(&app, &fresh).await, StatusCode::OK);
@@ -529,11 +541,12 @@ async fn identical_denials_in_a_row_count_up_one_row() {
     }
     app.call(Method::GET, "/api/admin/users", None, &alice).await;
 
-    let rows: Vec<(String, i64)> =
-        authlab::on_db!(&app.state.db, pool => sqlx::query_as("SELECT detail, repeats FROM audit_events WHERE event = 'denied' ORDER BY id")
-            .fetch_all(pool)
-            .await)
-            .unwrap();
+    let rows: Vec<(String, i64)> = authlab::on_db!(&app.state.db, |pool| sqlx::query_as(
+        "SELECT detail, repeats FROM audit_events WHERE event = 'denied' ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
     let users = "403 GET /api/admin/users: not allowed for this user";
     assert_eq!(
         rows,
@@ -588,21 +601,24 @@ async fn the_audit_trail_records_each_event_once_and_filters() {
         audit_rows(&app, "alice", "denied").await[0].1,
         "403 GET /api/admin/users: not allowed for this user"
     );
-    let denied_rows: i64 = authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE event = 'denied'")
-        .fetch_one(pool)
-        .await)
-        .unwrap();
+    let denied_rows: i64 = authlab::on_db!(&app.state.db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE event = 'denied'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
     assert_eq!(
         denied_rows, 1,
         "the refused login and refreshes are recorded as such, not again as denied requests"
     );
     assert_eq!(outcomes(audit_rows(&app, "alice", "forced_logout").await), ["ok"]);
     assert_eq!(outcomes(audit_rows(&app, "admin", "logout").await), ["ok"]);
-    let modes: Vec<Option<String>> =
-        authlab::on_db!(&app.state.db, pool => sqlx::query_scalar("SELECT mode FROM audit_events WHERE username = 'alice' AND event = 'login' ORDER BY id")
-            .fetch_all(pool)
-            .await)
-            .unwrap();
+    let modes: Vec<Option<String>> = authlab::on_db!(&app.state.db, |pool| sqlx::query_scalar(
+        "SELECT mode FROM audit_events WHERE username = 'alice' AND event = 'login' ORDER BY id"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
     assert_eq!(modes, [Some("session".to_owned()), Some("jwt".to_owned())]);
 
     let admin = app.login_as("session", "admin").await;
@@ -655,9 +671,10 @@ async fn sessions_from_before_the_index_are_indexed_at_start_up() {
     let admin = app.login_as("session", "admin").await;
     let alice = app.login_as("session", "alice").await;
     // A record made before the index existed has no index row...
-    authlab::on_db!(&app.state.db, pool => sqlx::query("DELETE FROM session_logins")
+    authlab::on_db!(&app.state.db, |pool| sqlx::query("DELETE FROM session_logins")
         .execute(pool)
-        .await.map(|done| done.rows_affected()))
+        .await
+        .map(|done| done.rows_affected()))
     .unwrap();
     assert_eq!(
         force_logout(&app, &admin, "alice").await["sessions"],

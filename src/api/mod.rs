@@ -263,8 +263,10 @@ async fn livez() -> Json<Health> {
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody, description = "`not_ready`: the database or the session store does not answer")))]
 async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    let database =
-        on_db!(&state.db, pool => sqlx::query("SELECT 1").execute(pool).await.map(|done| done.rows_affected()));
+    let database = on_db!(&state.db, |pool| sqlx::query("SELECT 1")
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()));
     let sessions = state.sessions.check_ready().await;
     if let Err(err) = &database {
         tracing::warn!(%err, "not ready: the database");

@@ -61,7 +61,7 @@ pub async fn start_family(
     let family_id = uuid::Uuid::new_v4().to_string();
     let token = random_token(32);
     let expires_at = now + ttl_secs as i64;
-    on_db!(db, pool => {
+    on_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         sqlx::query(
             "INSERT INTO refresh_families (id, user_id, created_at, login_order, last_refreshed_at, expires_at, ip, user_agent)
@@ -112,7 +112,7 @@ pub async fn rotate(db: &Db, presented: &str, ttl_secs: u64, now: i64) -> Result
     let presented_hash = hash_token(presented);
     let token = random_token(32);
     let expires_at = now + ttl_secs as i64;
-    let row = on_db!(db, pool => {
+    let row = on_db!(db, |pool| {
         let mut tx = pool.begin_write().await?;
         let row: Option<PresentedToken> = sqlx::query_as(
             "SELECT t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
@@ -175,12 +175,13 @@ pub async fn rotate(db: &Db, presented: &str, ttl_secs: u64, now: i64) -> Result
 
 /// Revokes every token of one login. Answers whether it was still live.
 pub async fn revoke_family(db: &Db, family_id: &str, now: i64, reason: &str) -> Result<bool, AppError> {
-    let revoked = on_db!(db, pool => sqlx::query(REVOKE_FAMILY)
+    let revoked = on_db!(db, |pool| sqlx::query(REVOKE_FAMILY)
         .bind(now)
         .bind(reason)
         .bind(family_id)
         .execute(pool)
-        .await.map(|done| done.rows_affected()))?;
+        .await
+        .map(|done| done.rows_affected()))?;
     Ok(revoked == 1)
 }
 
@@ -195,7 +196,7 @@ pub async fn revoke_user_families(
     now: i64,
     reason: &str,
 ) -> Result<Vec<i64>, AppError> {
-    Ok(on_db!(db, pool => sqlx::query_scalar(
+    Ok(on_db!(db, |pool| sqlx::query_scalar(
         "UPDATE refresh_families SET revoked_at = $1, revoked_reason = $2
          WHERE user_id = $3 AND revoked_at IS NULL AND expires_at > $1
            AND ($4 IS NULL OR id = $4) AND ($5 IS NULL OR id <> $5)
@@ -213,11 +214,13 @@ pub async fn revoke_user_families(
 /// Whether a family can still be refreshed: neither revoked nor expired.
 /// Strict revocation asks this for every access token.
 pub async fn family_is_live(db: &Db, family_id: &str, now: i64) -> Result<bool, AppError> {
-    let live: Option<i32> = on_db!(db, pool => sqlx::query_scalar("SELECT 1 FROM refresh_families WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2")
-            .bind(family_id)
-            .bind(now)
-            .fetch_optional(pool)
-            .await)?;
+    let live: Option<i32> = on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT 1 FROM refresh_families WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2"
+    )
+    .bind(family_id)
+    .bind(now)
+    .fetch_optional(pool)
+    .await)?;
     Ok(live.is_some())
 }
 
@@ -226,7 +229,7 @@ pub async fn owner_of_token(db: &Db, token: &str) -> Result<Option<(i64, String)
     if token.is_empty() || token.len() > 256 {
         return Ok(None);
     }
-    Ok(on_db!(db, pool => sqlx::query_as(
+    Ok(on_db!(db, |pool| sqlx::query_as(
         "SELECT u.id, u.username FROM refresh_tokens t
          JOIN refresh_families f ON f.id = t.family_id JOIN users u ON u.id = f.user_id
          WHERE t.token_hash = $1",
@@ -241,12 +244,12 @@ pub async fn family_of_token(db: &Db, token: &str) -> Result<Option<String>, App
     if token.len() > 256 {
         return Ok(None);
     }
-    Ok(
-        on_db!(db, pool => sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = $1")
-            .bind(hash_token(token))
-            .fetch_optional(pool)
-            .await)?,
+    Ok(on_db!(db, |pool| sqlx::query_scalar(
+        "SELECT family_id FROM refresh_tokens WHERE token_hash = $1"
     )
+    .bind(hash_token(token))
+    .fetch_optional(pool)
+    .await)?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -262,7 +265,7 @@ struct FamilyRow {
 
 /// The live family's row, as `/me` shows it.
 pub async fn describe_family(db: &Db, family_id: &str, now: i64) -> Result<Option<RefreshFamilyView>, AppError> {
-    let row: Option<FamilyRow> = on_db!(db, pool => sqlx::query_as(
+    let row: Option<FamilyRow> = on_db!(db, |pool| sqlx::query_as(
         "SELECT f.id, f.created_at, f.last_refreshed_at, f.expires_at, f.ip, f.user_agent,
                 (SELECT COUNT(*) FROM refresh_tokens t WHERE t.family_id = f.id) AS tokens_issued
          FROM refresh_families f WHERE f.id = $1 AND f.revoked_at IS NULL",
@@ -304,9 +307,11 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(issued.token.len(), 43, "32 bytes in unpadded base64url");
-        let stored: Vec<String> = on_db!(&pool, pool => sqlx::query_scalar("SELECT token_hash FROM refresh_tokens")
-            .fetch_all(pool)
-            .await)
+        let stored: Vec<String> = on_db!(&pool, |pool| sqlx::query_scalar(
+            "SELECT token_hash FROM refresh_tokens"
+        )
+        .fetch_all(pool)
+        .await)
         .unwrap();
         assert_eq!(stored, vec![hash_token(&issued.token)]);
         assert!(!stored[0].contains(&issued.token));

@@ -159,10 +159,11 @@ impl AppSessionStore {
             }
             (SessionStoreKind::Memory, _) => {
                 // This instance's records died with its last process; so do their index rows.
-                on_db!(db, pool => sqlx::query("DELETE FROM session_logins WHERE instance = $1")
+                on_db!(db, |pool| sqlx::query("DELETE FROM session_logins WHERE instance = $1")
                     .bind(instance)
                     .execute(pool)
-                    .await.map(|done| done.rows_affected()))?;
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 Backend::Memory(MemoryStore::default())
             }
             (SessionStoreKind::Postgres, Some(SharedLink::Postgres(pg))) => {
@@ -243,9 +244,10 @@ impl AppSessionStore {
     /// one read of the login index (readiness, `/readyz`).
     pub async fn check_ready(&self) -> session_store::Result<()> {
         self.backend().load(&Id::default()).await?;
-        on_db!(&self.index, pool => sqlx::query("SELECT 1 FROM session_logins LIMIT 1")
+        on_db!(&self.index, |pool| sqlx::query("SELECT 1 FROM session_logins LIMIT 1")
             .execute(pool)
-            .await.map(|done| done.rows_affected()))
+            .await
+            .map(|done| done.rows_affected()))
         .map_err(backend_error)?;
         Ok(())
     }
@@ -297,11 +299,13 @@ impl AppSessionStore {
             .map_err(backend_error),
             _ => {
                 let store = self.backend();
-                let ids: Vec<String> = on_db!(&self.index, pool => sqlx::query_scalar("SELECT session_id FROM session_logins WHERE expires_at > $1")
-                    .bind(now)
-                    .fetch_all(pool)
-                    .await)
-                    .map_err(backend_error)?;
+                let ids: Vec<String> = on_db!(&self.index, |pool| sqlx::query_scalar(
+                    "SELECT session_id FROM session_logins WHERE expires_at > $1"
+                )
+                .bind(now)
+                .fetch_all(pool)
+                .await)
+                .map_err(backend_error)?;
                 let (mut rows, mut bytes) = (0, 0);
                 for id in ids.iter().filter_map(|id| id.parse::<Id>().ok()) {
                     if let Some(record) = store.load(&id).await? {
@@ -327,10 +331,13 @@ impl AppSessionStore {
             // expires them itself.
             Backend::Memory(_) | Backend::Redis(_) => {}
         }
-        let deleted = on_db!(&self.index, pool => sqlx::query("DELETE FROM session_logins WHERE expires_at <= $1")
-            .bind(now)
-            .execute(pool)
-            .await.map(|done| done.rows_affected()))
+        let deleted = on_db!(&self.index, |pool| sqlx::query(
+            "DELETE FROM session_logins WHERE expires_at <= $1"
+        )
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
         .map_err(backend_error)?;
         Ok(deleted)
     }
@@ -344,7 +351,7 @@ impl AppSessionStore {
         except_session_id: Option<&str>,
     ) -> session_store::Result<u64> {
         // The index row goes first: from then on no save can bring the record back.
-        let session_ids: Vec<String> = on_db!(&self.index, pool => sqlx::query_scalar(
+        let session_ids: Vec<String> = on_db!(&self.index, |pool| sqlx::query_scalar(
             "DELETE FROM session_logins
              WHERE user_id = $1 AND ($2 IS NULL OR public_id = $3) AND ($4 IS NULL OR session_id <> $5)
              RETURNING session_id",
@@ -392,7 +399,7 @@ impl AppSessionStore {
     }
 
     async fn index_insert(&self, record: &Record, auth: &SessionAuth) -> session_store::Result<()> {
-        on_db!(&self.index, pool => sqlx::query(
+        on_db!(&self.index, |pool| sqlx::query(
             "INSERT INTO session_logins
                  (session_id, public_id, user_id, created_at, login_order, last_seen_at, expires_at, ip, user_agent, instance)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -416,12 +423,13 @@ impl AppSessionStore {
     }
 
     async fn is_indexed(&self, id: &Id) -> session_store::Result<bool> {
-        let found: Option<i32> =
-            on_db!(&self.index, pool => sqlx::query_scalar("SELECT 1 FROM session_logins WHERE session_id = $1")
-            .bind(id.to_string())
-            .fetch_optional(pool)
-            .await)
-            .map_err(backend_error)?;
+        let found: Option<i32> = on_db!(&self.index, |pool| sqlx::query_scalar(
+            "SELECT 1 FROM session_logins WHERE session_id = $1"
+        )
+        .bind(id.to_string())
+        .fetch_optional(pool)
+        .await)
+        .map_err(backend_error)?;
         Ok(found.is_some())
     }
 }
@@ -446,13 +454,16 @@ impl SessionStore for AppSessionStore {
         // A logged-in record is saved only while its index row lives: a
         // login always creates a new record (`cycle_id`), so a missing row
         // means the session was revoked while this request ran.
-        let still_live = on_db!(&self.index, pool => sqlx::query("UPDATE session_logins SET last_seen_at = $1, expires_at = $2 WHERE session_id = $3")
-            .bind(auth.last_seen_at)
-            .bind(self.index_expiry(record, &auth))
-            .bind(record.id.to_string())
-            .execute(pool)
-            .await.map(|done| done.rows_affected()))
-            .map_err(backend_error)?
+        let still_live = on_db!(&self.index, |pool| sqlx::query(
+            "UPDATE session_logins SET last_seen_at = $1, expires_at = $2 WHERE session_id = $3"
+        )
+        .bind(auth.last_seen_at)
+        .bind(self.index_expiry(record, &auth))
+        .bind(record.id.to_string())
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+        .map_err(backend_error)?
             == 1;
         if !still_live {
             return Ok(());
@@ -491,10 +502,13 @@ impl SessionStore for AppSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        on_db!(&self.index, pool => sqlx::query("DELETE FROM session_logins WHERE session_id = $1")
-            .bind(id.to_string())
-            .execute(pool)
-            .await.map(|done| done.rows_affected()))
+        on_db!(&self.index, |pool| sqlx::query(
+            "DELETE FROM session_logins WHERE session_id = $1"
+        )
+        .bind(id.to_string())
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
         .map_err(backend_error)?;
         self.delete_record(id).await
     }

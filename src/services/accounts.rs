@@ -43,7 +43,7 @@ pub fn validate_username(username: &str) -> Result<(), AppError> {
 pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String, AppError> {
     let password = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
     let hash = state.passwords.hash(password.clone()).await?;
-    let user_id: i64 = on_db!(&state.db, pool => sqlx::query_scalar(
+    let user_id: i64 = on_db!(&state.db, |pool| sqlx::query_scalar(
         "INSERT INTO users (username, password_hash, role, created_at) VALUES ($1, $2, 'user', $3)
          ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = 'user'
          RETURNING id",
@@ -62,11 +62,13 @@ pub async fn reset_demo_user(state: &AppState, username: &str) -> Result<String,
 /// `admin::set_role`, audited): the Lab changes its own demo user.
 pub async fn set_demo_role(state: &AppState, username: &str, role: crate::model::Role) -> Result<(), AppError> {
     debug_assert!(username.contains('.'), "only demo users: {username}");
-    let user_id: Option<i64> = on_db!(&state.db, pool => sqlx::query_scalar("UPDATE users SET role = $1 WHERE username = $2 RETURNING id")
-        .bind(role.as_str())
-        .bind(username)
-        .fetch_optional(pool)
-        .await)?;
+    let user_id: Option<i64> = on_db!(&state.db, |pool| sqlx::query_scalar(
+        "UPDATE users SET role = $1 WHERE username = $2 RETURNING id"
+    )
+    .bind(role.as_str())
+    .bind(username)
+    .fetch_optional(pool)
+    .await)?;
     if let Some(user_id) = user_id {
         state.users.forget(user_id).await;
     }
@@ -152,11 +154,14 @@ pub async fn change_password(
         return Err(AppError::WrongPassword);
     }
     let hash = state.passwords.hash(new_password).await?;
-    on_db!(&state.db, pool => sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(hash)
-        .bind(user.id)
-        .execute(pool)
-        .await.map(|done| done.rows_affected()))?;
+    on_db!(&state.db, |pool| sqlx::query(
+        "UPDATE users SET password_hash = $1 WHERE id = $2"
+    )
+    .bind(hash)
+    .bind(user.id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
     let counts = logins::revoke_others_after_password_change(state, principal).await?;
     if principal.mode == AuthMode::Session {
         let session = session.ok_or_else(|| AppError::internal("the session layer is missing"))?;

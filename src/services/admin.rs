@@ -39,7 +39,7 @@ const SELECT_SUMMARIES: &str = "SELECT u.username, u.role, u.created_at, u.last_
 
 /// Every user, admins first.
 pub async fn list_users(state: &AppState, _admin: Admin<'_>) -> Result<Vec<UserSummary>, AppError> {
-    let rows: Vec<UserSummaryRow> = on_db!(&state.db, pool => sqlx::query_as(&format!(
+    let rows: Vec<UserSummaryRow> = on_db!(&state.db, |pool| sqlx::query_as(&format!(
         "{SELECT_SUMMARIES} ORDER BY u.role = 'admin' DESC, u.username COLLATE NOCASE"
     ))
     .fetch_all(pool)
@@ -55,15 +55,14 @@ pub async fn set_role(
     username: &str,
     role: Role,
 ) -> Result<UserSummary, AppError> {
-    let (user_id, current, summary) = on_db!(&state.db, pool => {
+    let (user_id, current, summary) = on_db!(&state.db, |pool| {
         let mut tx = pool.begin_write().await?;
         let current: Option<(i64, String)> = sqlx::query_as("SELECT id, role FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(&mut *tx)
             .await?;
         let (user_id, current) = current.ok_or(AppError::NotFound)?;
-        let current =
-            Role::parse(&current).ok_or_else(|| AppError::internal(format!("unknown role {current:?}")))?;
+        let current = Role::parse(&current).ok_or_else(|| AppError::internal(format!("unknown role {current:?}")))?;
         if current == Role::Admin && role != Role::Admin {
             let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
                 .fetch_one(&mut *tx)

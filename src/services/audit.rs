@@ -119,7 +119,7 @@ pub async fn record(db: &Db, client: &ClientInfo, entry: Entry) {
         .and_then(|detail| serde_json::to_string(detail).ok());
     let result = async {
         if entry.event == AuditEvent::Denied {
-            let repeated = on_db!(db, pool => sqlx::query(
+            let repeated = on_db!(db, |pool| sqlx::query(
                 "UPDATE audit_events SET repeats = repeats + 1, at = $1
                  WHERE id = (SELECT MAX(id) FROM audit_events)
                    AND event = $2 AND at >= $1 - $3
@@ -135,12 +135,13 @@ pub async fn record(db: &Db, client: &ClientInfo, entry: Entry) {
             .bind(&client.ip)
             .bind(&detail)
             .execute(pool)
-            .await.map(|done| done.rows_affected()))?;
+            .await
+            .map(|done| done.rows_affected()))?;
             if repeated == 1 {
                 return Ok(());
             }
         }
-        on_db!(db, pool => sqlx::query(
+        on_db!(db, |pool| sqlx::query(
             "INSERT INTO audit_events (at, user_id, username, mode, ip, event, outcome, detail, detail_data)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
@@ -154,7 +155,8 @@ pub async fn record(db: &Db, client: &ClientInfo, entry: Entry) {
         .bind(&detail)
         .bind(&detail_data)
         .execute(pool)
-        .await.map(|done| done.rows_affected()))
+        .await
+        .map(|done| done.rows_affected()))
         .map(drop)
     }
     .await;
@@ -165,10 +167,11 @@ pub async fn record(db: &Db, client: &ClientInfo, entry: Entry) {
 
 /// Deletes the events recorded before `cutoff`; answers how many.
 pub async fn delete_before(db: &Db, cutoff: i64) -> Result<u64, AppError> {
-    let deleted = on_db!(db, pool => sqlx::query("DELETE FROM audit_events WHERE at < $1")
+    let deleted = on_db!(db, |pool| sqlx::query("DELETE FROM audit_events WHERE at < $1")
         .bind(cutoff)
         .execute(pool)
-        .await.map(|done| done.rows_affected()))?;
+        .await
+        .map(|done| done.rows_affected()))?;
     Ok(deleted)
 }
 
@@ -195,7 +198,7 @@ pub async fn list(db: &Db, filter: &AuditFilter, user_id: Option<i64>) -> Result
         }
     }
     let limit = i64::from(filter.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT));
-    let rows: Vec<AuditRow> = on_db!(db, pool => sqlx::query_as(
+    let rows: Vec<AuditRow> = on_db!(db, |pool| sqlx::query_as(
         "SELECT id, at, username, mode, ip, event, outcome, detail, detail_data, repeats FROM audit_events
          WHERE ($1 IS NULL OR user_id = $1)
            AND ($2 IS NULL OR lower(username) = lower($2))

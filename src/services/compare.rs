@@ -31,7 +31,7 @@ const REFRESH_TOKEN_ROWS: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(
     FROM refresh_tokens WHERE expires_at > $1";
 
 async fn rows(state: &AppState, kind: StoredKind, sql: &str, now: i64) -> Result<StoredRows, AppError> {
-    let (rows, bytes): (i64, i64) = on_db!(&state.db, pool => sqlx::query_as(sql).bind(now).fetch_one(pool).await)?;
+    let (rows, bytes): (i64, i64) = on_db!(&state.db, |pool| sqlx::query_as(sql).bind(now).fetch_one(pool).await)?;
     Ok(StoredRows { kind, rows, bytes })
 }
 
@@ -45,10 +45,12 @@ pub async fn compare_view(
     let session_index = rows(state, StoredKind::SessionIndex, SESSION_INDEX_ROWS, now).await?;
     let families = rows(state, StoredKind::RefreshFamilies, REFRESH_FAMILY_ROWS, now).await?;
     let tokens = rows(state, StoredKind::RefreshTokens, REFRESH_TOKEN_ROWS, now).await?;
-    let live_families: i64 = on_db!(&state.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM refresh_families WHERE revoked_at IS NULL AND expires_at > $1")
-            .bind(now)
-            .fetch_one(pool)
-            .await)?;
+    let live_families: i64 = on_db!(&state.db, |pool| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM refresh_families WHERE revoked_at IS NULL AND expires_at > $1"
+    )
+    .bind(now)
+    .fetch_one(pool)
+    .await)?;
 
     let viewer_mode = auth.trace.mode;
     let figures = |mode: AuthMode, live_logins: i64, stored: Vec<StoredRows>| {

@@ -38,7 +38,7 @@ pub async fn list(
     user_id: Option<i64>,
     viewer: Option<&Principal>,
 ) -> Result<Vec<LoginView>, AppError> {
-    let rows: Vec<LoginRow> = on_db!(&state.db, pool => sqlx::query_as(
+    let rows: Vec<LoginRow> = on_db!(&state.db, |pool| sqlx::query_as(
         "SELECT 'session' AS mode, s.public_id AS id, u.username, s.created_at, s.last_seen_at,
                 s.expires_at, s.ip, s.user_agent, s.session_id AS credential, s.login_order
          FROM session_logins s JOIN users u ON u.id = s.user_id
@@ -274,15 +274,21 @@ pub struct Expired {
 /// audit events older than the retention.
 pub async fn delete_expired(state: &AppState, now: i64) -> Result<Expired, AppError> {
     let sessions = state.sessions.delete_expired(now).await?;
-    let refresh_families = on_db!(&state.db, pool => sqlx::query("DELETE FROM refresh_families WHERE expires_at <= $1 OR revoked_at <= $2")
-        .bind(now)
-        .bind(now - 24 * 3600)
-        .execute(pool)
-        .await.map(|done| done.rows_affected()))?;
-    let refresh_tokens = on_db!(&state.db, pool => sqlx::query("DELETE FROM refresh_tokens WHERE expires_at <= $1")
-        .bind(now)
-        .execute(pool)
-        .await.map(|done| done.rows_affected()))?;
+    let refresh_families = on_db!(&state.db, |pool| sqlx::query(
+        "DELETE FROM refresh_families WHERE expires_at <= $1 OR revoked_at <= $2"
+    )
+    .bind(now)
+    .bind(now - 24 * 3600)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
+    let refresh_tokens = on_db!(&state.db, |pool| sqlx::query(
+        "DELETE FROM refresh_tokens WHERE expires_at <= $1"
+    )
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
     let audit_events = match state.config.audit_retention_days {
         0 => 0,
         days => audit::delete_before(&state.db, now - i64::from(days) * 24 * 3600).await?,

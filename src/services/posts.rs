@@ -71,17 +71,21 @@ const SELECT_POSTS: &str = "SELECT p.id, p.author_id, u.username AS author, p.bo
                             FROM posts p JOIN users u ON u.id = p.author_id";
 
 async fn find(state: &AppState, id: i64) -> Result<PostRow, AppError> {
-    on_db!(&state.db, pool => sqlx::query_as(&format!("{SELECT_POSTS} WHERE p.id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?
+    on_db!(&state.db, |pool| sqlx::query_as(&format!(
+        "{SELECT_POSTS} WHERE p.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?
     .ok_or(AppError::NotFound)
 }
 
 pub async fn list(state: &AppState, viewer: &Principal) -> Result<Vec<Post>, AppError> {
-    let rows: Vec<PostRow> = on_db!(&state.db, pool => sqlx::query_as(&format!("{SELECT_POSTS} ORDER BY p.id DESC LIMIT 200"))
-        .fetch_all(pool)
-        .await)?;
+    let rows: Vec<PostRow> = on_db!(&state.db, |pool| sqlx::query_as(&format!(
+        "{SELECT_POSTS} ORDER BY p.id DESC LIMIT 200"
+    ))
+    .fetch_all(pool)
+    .await)?;
     Ok(rows.into_iter().map(|row| row.for_viewer(viewer)).collect())
 }
 
@@ -93,7 +97,7 @@ pub async fn create(state: &AppState, author: &Principal, body: &str) -> Result<
     let body = validate_body(body)?;
     let now = now();
     let query = "INSERT INTO posts (author_id, body, created_at, updated_at) VALUES ($1, $2, $3, $4) RETURNING id";
-    let id: i64 = on_db!(&state.db, pool => sqlx::query_scalar(query)
+    let id: i64 = on_db!(&state.db, |pool| sqlx::query_scalar(query)
         .bind(author.user_id)
         .bind(&body)
         .bind(now)
@@ -107,22 +111,26 @@ pub async fn update(state: &AppState, editor: &Principal, id: i64, body: &str) -
     let post = find(state, id).await?;
     authorize(editor, post.author_id, PostAction::Edit)?;
     let body = validate_body(body)?;
-    on_db!(&state.db, pool => sqlx::query("UPDATE posts SET body = $1, updated_at = $2 WHERE id = $3")
-        .bind(&body)
-        .bind(now())
-        .bind(id)
-        .execute(pool)
-        .await.map(|done| done.rows_affected()))?;
+    on_db!(&state.db, |pool| sqlx::query(
+        "UPDATE posts SET body = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(&body)
+    .bind(now())
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))?;
     get(state, editor, id).await
 }
 
 pub async fn delete(state: &AppState, deleter: &Principal, id: i64) -> Result<(), AppError> {
     let post = find(state, id).await?;
     authorize(deleter, post.author_id, PostAction::Delete)?;
-    on_db!(&state.db, pool => sqlx::query("DELETE FROM posts WHERE id = $1")
+    on_db!(&state.db, |pool| sqlx::query("DELETE FROM posts WHERE id = $1")
         .bind(id)
         .execute(pool)
-        .await.map(|done| done.rows_affected()))?;
+        .await
+        .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
