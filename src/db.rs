@@ -12,7 +12,7 @@
 
 use crate::{auth::password::PasswordPool, error::AppError, model::Role};
 use sqlx::{
-    postgres::{PgConnectOptions, PgPoolOptions},
+    postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     PgPool, SqlitePool,
 };
@@ -91,6 +91,17 @@ impl WritePool for PgPool {
     }
 }
 
+/// A pool on the PostgreSQL server `url` names; `what` names it in the
+/// message when it does not answer within [`CONNECT_DEADLINE`].
+pub async fn postgres_pool(url: &str, connections: u32, what: &str) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(CONNECT_DEADLINE)
+        .connect(url)
+        .await
+        .map_err(|err| anyhow::anyhow!("{what}: {err}"))
+}
+
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
@@ -112,13 +123,7 @@ impl Db {
     /// schema up to date.
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         if is_postgres_url(url) {
-            let options = PgConnectOptions::from_str(url)?;
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(CONNECT_DEADLINE)
-                .connect_with(options)
-                .await
-                .map_err(|err| anyhow::anyhow!("PostgreSQL database: {err}"))?;
+            let pool = postgres_pool(url, 16, "PostgreSQL database").await?;
             // The migrator locks the database, so instances may start together.
             sqlx::migrate!("migrations/postgres").run(&pool).await?;
             return Ok(Db::Postgres(pool));
@@ -205,11 +210,6 @@ pub async fn find_user_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, AppErr
         .await)?)
 }
 
-/// Whether a write failed only because a UNIQUE constraint said no.
-pub fn is_unique_violation(err: &sqlx::Error) -> bool {
-    err.as_database_error().is_some_and(|db| db.is_unique_violation())
-}
-
 /// Answers the new user's id, or `None` when the name is taken (in any case).
 pub async fn insert_user(
     db: &Db,
@@ -229,7 +229,7 @@ pub async fn insert_user(
     match result {
         Ok(id) => Ok(Some(id)),
         // The UNIQUE NOCASE constraint decides, so two racing sign-ups cannot both win.
-        Err(err) if is_unique_violation(&err) => Ok(None),
+        Err(err) if err.as_database_error().is_some_and(|db| db.is_unique_violation()) => Ok(None),
         Err(err) => Err(err.into()),
     }
 }

@@ -12,7 +12,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use sqlx::{postgres::PgPoolOptions, PgPool, SqlitePool};
+use sqlx::{PgPool, SqlitePool};
 use std::sync::Arc;
 use tower_sessions::{
     session::{Id, Record},
@@ -117,12 +117,7 @@ impl AppSessionStore {
                     })?;
                     return Ok(Some(SharedLink::Postgres(pool.clone())));
                 };
-                let pool = PgPoolOptions::new()
-                    .max_connections(8)
-                    .acquire_timeout(CONNECT_DEADLINE)
-                    .connect(url)
-                    .await
-                    .map_err(|err| anyhow::anyhow!("PostgreSQL session store: {err}"))?;
+                let pool = crate::db::postgres_pool(url, 8, "PostgreSQL session store").await?;
                 Some(SharedLink::Postgres(pool))
             }
             SessionStoreKind::Redis => {
@@ -417,7 +412,8 @@ impl AppSessionStore {
         .bind(&auth.user_agent)
         .bind(&self.instance)
         .execute(pool)
-        .await.map(|done| done.rows_affected()))
+        .await
+        .map(|done| done.rows_affected()))
         .map_err(backend_error)?;
         Ok(())
     }
