@@ -20,11 +20,13 @@ DIST := dist/authlab
 
 .PHONY: run build dist test test-cluster cluster tools browser-deps lint deny unit e2e schema bench bench-micro bench-flood clean
 
+# --split: each lazy page (`app::lazy_pages`) is a wasm file of its own,
+# fetched when that page is first shown; a first visit loads the rest only.
 run: tools
-	cargo leptos serve --release
+	cargo leptos serve --release --split
 
 build: tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 test: tools browser-deps lint deny unit build dist-check e2e schema
 

@@ -77,12 +77,17 @@ for round in $(seq "$ROUNDS"); do
   run css "$css" ""
 done
 
-# The first visit to /login: the page and every file it loads, as a
-# browser that accepts brotli and gzip receives them.
+# The first visit to /login: the page and every file it loads (those it
+# names, and the modules its scripts import), as a browser that accepts
+# brotli and gzip receives them.
 first_visit() {
-  local page assets total=0 plain=0 size
+  local page assets imports total=0 plain=0 size
   page=$(curl -fs "$URL/login")
   assets=$(grep -oE '/pkg/[^"'"'"' )]+' <<<"$page" | sort -u)
+  imports=$(for path in $(grep '\.js$' <<<"$assets"); do
+    curl -fs "$URL$path" | grep -oE "from ?[\"']\./[^\"']+\.js" | sed -E "s|.*\./|/pkg/|"
+  done | sort -u)
+  assets=$(printf '%s\n%s\n' "$assets" "$imports" | grep . | sort -u)
   for path in /login $assets; do
     size=$(curl -fs -o /dev/null -w '%{size_download}' -H 'accept-encoding: br, gzip' "$URL$path")
     total=$((total + size))

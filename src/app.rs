@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -106,18 +106,50 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=move || view! { <h1>{t.not_found}</h1> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/signup") view=SignupPage/>
+                    <Route path=path!("/signup") view={Lazy::<Signup>::new()}/>
                     // Async: the redirect for anonymous visitors must be a real 302,
                     // and a user on /admin must get a real 403.
-                    <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
-                    <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
-                    <Route path=path!("/compare") view=ComparePage ssr=SsrMode::Async/>
-                    <Route path=path!("/compare/race") view=RacePage ssr=SsrMode::Async/>
-                    <Route path=path!("/lab") view=LabPage/>
-                    <Route path=path!("/guide") view=GuidePage/>
+                    <Route path=path!("/me") view={Lazy::<Me>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/board") view={Lazy::<Board>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view={Lazy::<Admin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/compare") view={Lazy::<Compare>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/compare/race") view={Lazy::<Race>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/lab") view={Lazy::<Lab>::new()}/>
+                    <Route path=path!("/guide") view={Lazy::<Guide>::new()}/>
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// The pages a first visit to `/` or `/login` does not need. Under
+/// `cargo leptos build --split` each one's code is a wasm file of its own,
+/// which the browser fetches when the page is first shown (and which the
+/// server names in a `<link rel=preload>` when it renders that page).
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_route: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    Signup => SignupPage,
+    Me => MePage,
+    Board => BoardPage,
+    Admin => AdminPage,
+    Compare => ComparePage,
+    Race => RacePage,
+    Lab => LabPage,
+    Guide => GuidePage,
 }

@@ -36,9 +36,14 @@ pub mod state;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // End-to-end tests wait for this: a click before hydration would be lost.
-    if let Some(body) = leptos::prelude::document().body() {
+    let Some(body) = leptos::prelude::document().body() else {
+        return;
+    };
+    // Asynchronous: a page whose code is a wasm file of its own (a lazy
+    // route, `app::lazy_pages`) is fetched before that part hydrates.
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
+        // End-to-end tests wait for this: a click before hydration would be lost.
         let _ = body.set_attribute("data-hydrated", "");
-    }
+    });
 }
