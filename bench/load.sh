@@ -7,7 +7,9 @@
 # size, the request header bytes per mode and the idle RSS; then 10,000
 # logins per mode (LOGINS), for the RSS each mode's logins add and the bytes
 # each login leaves in the database. Writes bench/results.md, results.json
-# (shown on /compare) and results.svg, and prints the table.
+# (shown on /compare) and results.svg, and prints the table. The Express
+# peer of the seed debate (bench/peer: express-session and jsonwebtoken)
+# answers the same /api/me in the same rounds, for the ratio the issue asks.
 #   DURATION=1s ROUNDS=1 LOGINS=200 make bench     a quick smoke run (not for the README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,13 +24,20 @@ URL="http://127.0.0.1:$PORT"
 OUT=${BENCH_OUT:-bench}
 
 
+PEER_PORT=$((PORT + 1))
+PEER_URL="http://127.0.0.1:$PEER_PORT"
+
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$server" "${peer:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+(cd bench/peer && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --silent; })
+PORT=$PEER_PORT node bench/peer/server.js >/dev/null &
+peer=$!
 AUTHLAB_DATABASE_URL="sqlite://$work/authlab.db" AUTHLAB_DATA_DIR="$work" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
   LEPTOS_SITE_ROOT=target/site RUST_LOG=error AUTHLAB_LOGIN_MAX_FAILURES=0 AUTHLAB_LOGIN_MAX_FAILURES_PER_ADDRESS=0 \
   "$BIN" &
 server=$!
 for _ in $(seq 100); do curl -fs "$URL/livez" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 100); do curl -fs -o /dev/null -X POST "$PEER_URL/api/jwt/login" 2>/dev/null && break; sleep 0.1; done
 rss_start=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 
 login() { # mode username -> the credential header
@@ -45,14 +54,16 @@ session=$(login session alice)
 jwt=$(login jwt bob)
 admin=$(login session admin)
 printf '%s' "$session" > "$work/session-header"
+peer_session="Cookie: peer_sid=$(curl -fs -c - -X POST "$PEER_URL/api/session/login" | awk '$6 == "peer_sid" { print $7 }')"
+peer_jwt="Authorization: Bearer $(curl -fs -X POST "$PEER_URL/api/jwt/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')"
 printf '%s' "$jwt" > "$work/jwt-header"
 
-run() { # name path [header]
-  local name=$1 path=$2 header=${3:-}
+run() { # name path [header] [base URL]
+  local name=$1 path=$2 header=${3:-} base=${4:-$URL}
   local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
   [ -n "$header" ] && args+=(-H "$header")
   echo "== round $round: $name: GET $path" >&2
-  wrk "${args[@]}" "$URL$path" > "$work/wrk-$name-$round.txt"
+  wrk "${args[@]}" "$base$path" > "$work/wrk-$name-$round.txt"
   [ "$round" = 1 ] && echo "$name $path" >> "$work/runs"
   return 0
 }
@@ -75,6 +86,8 @@ for round in $(seq "$ROUNDS"); do
   run login /login ""
   run me_page /me "$session"
   run css "$css" ""
+  run peer_session_me /api/me "$peer_session" "$PEER_URL"
+  run peer_jwt_me /api/me "$peer_jwt" "$PEER_URL"
 done
 
 # The first visit to /login: the page and every file it loads (those it

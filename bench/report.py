@@ -25,7 +25,11 @@ LABELS = {
     "login": "anonymous `GET /login`",
     "me_page": "logged-in `GET /me` page",
     "css": "`GET /pkg/authlab.<hash>.css` (static file)",
+    "peer_session_me": "Express peer: session `GET /api/me`",
+    "peer_jwt_me": "Express peer: JWT `GET /api/me`",
 }
+# The Express peer's path of the same name, for the ratio.
+PEERS = {"session_me": "peer_session_me", "jwt_me": "peer_jwt_me"}
 
 
 def millis(value):
@@ -62,8 +66,10 @@ def parse(name):
     return median
 
 
-runs = [line.split() for line in open(os.path.join(work, "runs")) if line.strip()]
-results = {name: parse(name) for name, _ in runs}
+all_runs = [line.split() for line in open(os.path.join(work, "runs")) if line.strip()]
+results = {name: parse(name) for name, _ in all_runs}
+runs = [(name, path) for name, path in all_runs if not name.startswith("peer_")]
+peer_runs = [(name, path) for name, path in all_runs if name.startswith("peer_")]
 ceiling = results["livez"]["rps"]
 headers = {
     mode: len(open(os.path.join(work, f"{mode}-header")).read()) for mode in ("session", "jwt")
@@ -120,6 +126,22 @@ for name, path in runs:
         f"| {100 * r['rps'] / ceiling:.0f}% | {r['spread'][0]:,.0f}–{r['spread'][1]:,.0f} "
         f"| {r['errors']}{' ' + r['socket_errors'] if r['socket_errors'] else ''} |"
     )
+if peer_runs:
+    lines += [
+        "",
+        "The Express peer (`bench/peer`: Express 4, express-session's memory store, jsonwebtoken HS256,",
+        "one Node.js process), in the same rounds on the same machine:",
+        "",
+        "| path | req/s | p50 | p99 | Auth Lab's same path ÷ the peer | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for own, peer in PEERS.items():
+        if peer in results and own in results:
+            r = results[peer]
+            lines.append(
+                f"| {LABELS[peer]} | {r['rps']:,.0f} | {r['p50']:.2f} ms | {r['p99']:.2f} ms "
+                f"| {results[own]['rps'] / r['rps']:.1f}× | {r['errors']} |"
+            )
 lines += [
     "",
     "| measure | value |",
@@ -156,7 +178,7 @@ markdown = "\n".join(lines)
 
 # The chart: one bar per path, req/s, with the share of /livez.
 width, left, bar, gap = 900, 330, 26, 10
-height = 40 + len(runs) * (bar + gap)
+height = 40 + len(all_runs) * (bar + gap)
 top = max(r["rps"] for r in results.values())
 svg = [
     f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
@@ -165,14 +187,14 @@ svg = [
     f'<rect width="{width}" height="{height}" fill="#fff"/>',
     f'<text x="{left}" y="20" font-weight="700">req/s, {connections} connections, median of {rounds} rounds of {duration}</text>',
 ]
-for index, (name, path) in enumerate(runs):
+for index, (name, path) in enumerate(runs + peer_runs):
     r = results[name]
     y = 32 + index * (bar + gap)
     length = (width - left - 120) * r["rps"] / top
     label = html.escape(re.sub(r"[`*]", "", LABELS.get(name, path)))
     svg += [
         f'<text x="{left - 8}" y="{y + bar * 0.68:.0f}" text-anchor="end">{label}</text>',
-        f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{"#555" if name == "livez" else "#1f6feb"}"/>',
+        f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" fill="{"#555" if name == "livez" else "#d08700" if name.startswith("peer_") else "#1f6feb"}"/>',
         f'<text x="{left + length + 6:.1f}" y="{y + bar * 0.68:.0f}">{r["rps"]:,.0f} ({100 * r["rps"] / ceiling:.0f}%)</text>',
     ]
 svg.append("</svg>")
@@ -195,6 +217,10 @@ summary = {
             "errors": results[name]["errors"],
         }
         for name, path in runs
+    ],
+    "peer": [
+        {"key": name, "rps": round(results[name]["rps"]), "p99_ms": round(results[name]["p99"], 2)}
+        for name, _ in peer_runs
     ],
     "session_header_bytes": headers["session"],
     "jwt_header_bytes": headers["jwt"],

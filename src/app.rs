@@ -2,7 +2,7 @@
 
 use crate::{
     components::nav::Nav,
-    i18n::{use_messages, Locale},
+    i18n::{use_basics, Locale},
     pages::{
         admin::AdminPage, board::BoardPage, compare::ComparePage, guide::GuidePage, home::HomePage, lab::LabPage,
         login::LoginPage, me::MePage, race::RacePage, signup::SignupPage,
@@ -94,7 +94,7 @@ fn page_locale() -> Locale {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(page_locale());
-    let t = use_messages();
+    let t = use_basics();
     provide_meta_context();
     provide_context(AuthEpoch(RwSignal::new(0)));
 

@@ -69,7 +69,7 @@ impl From<&AppError> for RefreshFailure {
 impl AppError {
     /// What a person reads, in their language.
     pub fn message(&self, locale: crate::i18n::Locale) -> String {
-        (locale.messages().error)(self)
+        (locale.basics().error)(self)
     }
 
     /// The stable machine-readable code of the JSON API.

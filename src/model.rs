@@ -664,7 +664,7 @@ mod tests {
             ("Mozilla/5.0 (X11; Linux) Firefox/nonsense", "Firefox on Linux"),
             ("", "unknown client"),
         ] {
-            let text = (crate::i18n::Locale::En.messages().client)(&client_summary(user_agent));
+            let text = (crate::i18n::Locale::En.basics().client)(&client_summary(user_agent));
             assert_eq!(text, summary, "{user_agent}");
         }
     }

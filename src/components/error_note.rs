@@ -1,4 +1,4 @@
-use crate::{error::AppError, i18n::use_messages};
+use crate::{error::AppError, i18n::use_basics};
 use leptos::prelude::*;
 
 /// An error, told in the page's language, with its stable code for suites.
@@ -7,7 +7,7 @@ pub fn ErrorNote(error: AppError, #[prop(optional)] testid: &'static str) -> imp
     let testid = (!testid.is_empty()).then_some(testid);
     view! {
         <p class="error" role="alert" data-code=error.code() data-testid=testid>
-            {(use_messages().error)(&error)}
+            {(use_basics().error)(&error)}
         </p>
     }
 }

@@ -2,7 +2,7 @@ use crate::{
     app::AuthEpoch,
     components::mode_badge::ModeBadge,
     error::AppError,
-    i18n::{use_messages, Locale},
+    i18n::{use_basics, Locale},
     model::{NavStatus, NavView, Role},
     pages::login::Logout,
 };
@@ -31,7 +31,7 @@ pub async fn get_current_user() -> Result<NavView, AppError> {
 
 #[component]
 pub fn Nav() -> impl IntoView {
-    let t = use_messages();
+    let t = use_basics();
     let logout = ServerAction::<Logout>::new();
     // Logging in or out ends in a navigation, so asking again on every
     // navigation (or credential change) keeps the nav bar true without
@@ -106,7 +106,7 @@ pub fn Nav() -> impl IntoView {
 /// redirect back lands on the same page (query included), still logged in.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
-    let t = use_messages();
+    let t = use_basics();
     let other = use_context::<Locale>().unwrap_or_default().other();
     let location = use_location();
     let here = move || {
@@ -140,7 +140,7 @@ fn LanguageSwitch() -> impl IntoView {
 /// access token in the browser keeps working until its `exp`.
 #[component]
 fn RevokedBanner(seconds: i64) -> impl IntoView {
-    let t = use_messages();
+    let t = use_basics();
     // Counts down in the browser, so a demo can watch the token run out.
     let left = RwSignal::new(seconds);
     Effect::new(move |_| {

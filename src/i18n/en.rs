@@ -1,6 +1,6 @@
 //! English.
 
-use super::{GuideText, Messages};
+use super::{Basics, GuideText, Messages};
 use crate::{
     error::AppError,
     model::{
@@ -13,15 +13,11 @@ use crate::{
     },
 };
 
-pub(super) static EN: Messages = Messages {
+pub(super) static EN_BASICS: Basics = Basics {
     language_name: "English",
     switch_language: "Language",
-
-    loading: "Loading…",
     not_found: "Not found",
     never: "never",
-    unknown: "unknown",
-    seconds: |n| format!("{n} s"),
     mode_session: "Session",
     role: |role| match role {
         Role::User => "user",
@@ -29,9 +25,6 @@ pub(super) static EN: Messages = Messages {
     },
     username: "Username",
     password: "Password",
-    user: "User",
-    mode: "Mode",
-    save: "Save",
     error,
     client: |summary| match summary {
         ClientSummary::Browser {
@@ -81,9 +74,25 @@ pub(super) static EN: Messages = Messages {
     password_rules: "8–128 characters, any script, used exactly as typed.",
     then_log_in_with: "Then log in with",
     create_account: "Create account",
+    me_role: "Role",
+    nav_guide: "Guide",
+    home_study: "Studying in a group? Start with the hour-long guide, predict and run the experiments in the Lab, and \
+        watch both modes side by side on Compare:",
+    nav_instance: |name| format!("instance {name}"),
+    nav_instance_hint: "The server behind the load balancer that answered this page's last request",
+};
+
+pub(super) static EN: Messages = Messages {
+    basics: &EN_BASICS,
+
+    loading: "Loading…",
+    unknown: "unknown",
+    seconds: |n| format!("{n} s"),
+    user: "User",
+    mode: "Mode",
+    save: "Save",
 
     me_you_are: ("You are ", ""),
-    me_role: "Role",
     refresh_now: "Refresh the token now",
     token_says: |token, database| format!("Token says {token}, database says {database}."),
     role_claim_explained: |seconds| {
@@ -820,9 +829,6 @@ pub(super) static EN: Messages = Messages {
     attacker_sent: |action| format!("As it opened, it submitted this hidden form to {action}:"),
     attacker_again: "Send it again",
     attacker_back: "Now go back to the Lab's tab: it shows what the server saw.",
-    nav_guide: "Guide",
-    home_study: "Studying in a group? Start with the hour-long guide, predict and run the experiments in the Lab, and \
-        watch both modes side by side on Compare:",
     guide_title: "Study guide: session vs token in an hour",
     guide_lead: "Nine steps, one per claim of the debate. Each step says what the claim is, which experiment tests \
         it, what to look for, and a question for the group. Predict before you run: the Lab keeps each browser's \
@@ -1021,8 +1027,6 @@ pub(super) static EN: Messages = Messages {
     cluster_served_by: |instance| format!("Instance {instance}:"),
     cluster_hop_known: |name, mode| format!("knows you as {name} ({mode})."),
     cluster_hop_anonymous: "no credential came with the request: anonymous.",
-    nav_instance: |name| format!("instance {name}"),
-    nav_instance_hint: "The server behind the load balancer that answered this page's last request",
     cluster_cookie_deleted:
         "This instance does not know the session, so it also told the browser to delete the cookie.",
 };

@@ -1,7 +1,7 @@
 //! 한국어. 기술 용어는 한국 개발자들이 쓰는 대로 둔다: 세션, 쿠키, 토큰, JWT,
 //! 액세스 토큰, 리프레시 토큰.
 
-use super::{GuideText, Messages};
+use super::{Basics, GuideText, Messages};
 use crate::{
     error::AppError,
     model::{
@@ -14,22 +14,15 @@ use crate::{
     },
 };
 
-pub(super) static KO: Messages = Messages {
+pub(super) static KO_BASICS: Basics = Basics {
     language_name: "한국어",
     switch_language: "언어",
-
-    loading: "불러오는 중…",
     not_found: "페이지를 찾을 수 없습니다",
     never: "없음",
-    unknown: "알 수 없음",
-    seconds: |n| format!("{n}초"),
     mode_session: "세션",
     role: role_name,
     username: "아이디",
     password: "비밀번호",
-    user: "사용자",
-    mode: "방식",
-    save: "저장",
     error,
     client: |summary| match summary {
         ClientSummary::Browser {
@@ -80,9 +73,25 @@ pub(super) static KO: Messages = Messages {
     password_rules: "8–128자, 어떤 문자든 가능하며 입력한 그대로 사용합니다.",
     then_log_in_with: "가입 후 로그인 방식",
     create_account: "계정 만들기",
+    me_role: "역할",
+    nav_guide: "가이드",
+    home_study: "스터디 모임이라면 한 시간짜리 가이드로 시작해, Lab에서 예측하고 실험을 실행한 뒤, 비교 페이지에서 두 \
+        방식을 나란히 보세요:",
+    nav_instance: |name| format!("인스턴스 {name}"),
+    nav_instance_hint: "로드 밸런서 뒤에서 이 페이지의 마지막 요청에 응답한 서버",
+};
+
+pub(super) static KO: Messages = Messages {
+    basics: &KO_BASICS,
+
+    loading: "불러오는 중…",
+    unknown: "알 수 없음",
+    seconds: |n| format!("{n}초"),
+    user: "사용자",
+    mode: "방식",
+    save: "저장",
 
     me_you_are: ("", " 님으로 로그인했습니다 "),
-    me_role: "역할",
     refresh_now: "지금 토큰 갱신하기",
     token_says: |token, database| format!("토큰에는 {token}, 데이터베이스에는 {database}(으)로 되어 있습니다."),
     role_claim_explained: |seconds| {
@@ -821,9 +830,6 @@ pub(super) static KO: Messages = Messages {
     attacker_sent: |action| format!("이 페이지는 열리자마자 다음 숨은 폼을 {action}(으)로 제출했습니다:"),
     attacker_again: "다시 보내기",
     attacker_back: "이제 Lab 탭으로 돌아가세요. 서버가 본 것이 나와 있습니다.",
-    nav_guide: "가이드",
-    home_study: "스터디 모임이라면 한 시간짜리 가이드로 시작해, Lab에서 예측하고 실험을 실행한 뒤, 비교 페이지에서 두 \
-        방식을 나란히 보세요:",
     guide_title: "스터디 가이드: 한 시간에 보는 세션 vs 토큰",
     guide_lead: "논쟁의 주장마다 한 단계씩, 모두 아홉 단계입니다. 단계마다 주장이 무엇인지, 어느 실험이 그것을 \
         검증하는지, 무엇을 볼지, 함께 토론할 질문을 적었습니다. 실행하기 전에 먼저 예측하세요. Lab이 브라우저마다 \
@@ -1024,8 +1030,6 @@ pub(super) static KO: Messages = Messages {
     cluster_served_by: |instance| format!("인스턴스 {instance}:"),
     cluster_hop_known: |name, mode| format!("나를 {name}({mode})(으)로 압니다."),
     cluster_hop_anonymous: "요청에 자격 증명이 없었습니다: 익명.",
-    nav_instance: |name| format!("인스턴스 {name}"),
-    nav_instance_hint: "로드 밸런서 뒤에서 이 페이지의 마지막 요청에 응답한 서버",
     cluster_cookie_deleted: "이 인스턴스는 세션을 모르므로 브라우저에 쿠키를 지우라고도 했습니다.",
 };
 

@@ -86,6 +86,16 @@ impl Locale {
         }
     }
 
+    /// The part of the catalog a first visit needs. The code of `/` and
+    /// `/login` reads only this, so the rest stays out of the wasm file
+    /// every visitor loads (`cargo leptos --split`).
+    pub(crate) fn basics(self) -> &'static Basics {
+        match self {
+            Locale::En => &en::EN_BASICS,
+            Locale::Ko => &ko::KO_BASICS,
+        }
+    }
+
     /// The other language, which the switch in the nav offers.
     pub fn other(self) -> Self {
         match self {
@@ -116,25 +126,24 @@ pub(crate) fn use_messages() -> &'static Messages {
     use_context::<Locale>().unwrap_or_default().messages()
 }
 
-/// Every text a person sees, in one language.
-pub(crate) struct Messages {
+/// Its basics, for the code every visitor loads (see `Locale::basics`).
+pub(crate) fn use_basics() -> &'static Basics {
+    use_context::<Locale>().unwrap_or_default().basics()
+}
+
+/// The texts of what a first visit shows: the nav bar, `/`, `/login`,
+/// `/signup` and errors. They are all the browser loads up front; the
+/// rest of the catalog (`Messages`) comes with the pages that read it.
+pub(crate) struct Basics {
     /// The language's name in itself, for the switch.
     pub language_name: &'static str,
     pub switch_language: &'static str,
-
-    // shared pieces
-    pub loading: &'static str,
     pub not_found: &'static str,
     pub never: &'static str,
-    pub unknown: &'static str,
-    pub seconds: fn(i64) -> String,
     pub mode_session: &'static str,
     pub role: fn(Role) -> &'static str,
     pub username: &'static str,
     pub password: &'static str,
-    pub user: &'static str,
-    pub mode: &'static str,
-    pub save: &'static str,
     pub error: fn(&AppError) -> String,
     pub client: fn(&ClientSummary) -> String,
 
@@ -172,10 +181,29 @@ pub(crate) struct Messages {
     pub password_rules: &'static str,
     pub then_log_in_with: &'static str,
     pub create_account: &'static str,
+    pub me_role: &'static str,
+    pub nav_guide: &'static str,
+    pub home_study: &'static str,
+    /// the instance that answered (in a cluster)
+    pub nav_instance: fn(&str) -> String,
+    pub nav_instance_hint: &'static str,
+}
+
+/// Every text a person sees, in one language: the basics, and what the
+/// other pages show (in the wasm file of the pages that read it).
+pub(crate) struct Messages {
+    pub basics: &'static Basics,
+
+    // shared pieces
+    pub loading: &'static str,
+    pub unknown: &'static str,
+    pub seconds: fn(i64) -> String,
+    pub user: &'static str,
+    pub mode: &'static str,
+    pub save: &'static str,
 
     // /me
     pub me_you_are: (&'static str, &'static str),
-    pub me_role: &'static str,
     pub refresh_now: &'static str,
     pub token_says: fn(&str, &str) -> String,
     pub role_claim_explained: fn(i64) -> String,
@@ -447,8 +475,6 @@ pub(crate) struct Messages {
     pub attacker_again: &'static str,
     #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
     pub attacker_back: &'static str,
-    pub nav_guide: &'static str,
-    pub home_study: &'static str,
     pub guide_title: &'static str,
     pub guide_lead: &'static str,
     pub guide_how: &'static str,
@@ -508,9 +534,14 @@ pub(crate) struct Messages {
     pub cluster_hop_known: fn(&str, &str) -> String,
     pub cluster_hop_anonymous: &'static str,
     pub cluster_cookie_deleted: &'static str,
-    /// the instance that answered (in a cluster)
-    pub nav_instance: fn(&str) -> String,
-    pub nav_instance_hint: &'static str,
+}
+
+impl std::ops::Deref for Messages {
+    type Target = Basics;
+
+    fn deref(&self) -> &Basics {
+        self.basics
+    }
 }
 
 /// One step of `/guide` in one language.
@@ -524,7 +555,7 @@ pub struct GuideText {
     pub question: &'static str,
 }
 
-impl Messages {
+impl Basics {
     /// `Session` / `JWT` in this language.
     pub fn mode_label(&self, mode: AuthMode) -> &'static str {
         match mode {

@@ -1,10 +1,10 @@
-use crate::{i18n::use_messages, model::Role};
+use crate::{i18n::use_basics, model::Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let t = use_messages();
+    let t = use_basics();
     let accounts = [("alice", Role::User), ("bob", Role::User), ("admin", Role::Admin)];
     view! {
         <section class="hero">

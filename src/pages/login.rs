@@ -1,4 +1,4 @@
-use crate::{components::error_note::ErrorNote, error::AppError, i18n::use_messages, model::AuthMode};
+use crate::{components::error_note::ErrorNote, error::AppError, i18n::use_basics, model::AuthMode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -48,7 +48,7 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let t = use_messages();
+    let t = use_basics();
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let initial_mode = query

@@ -1,4 +1,4 @@
-use crate::{components::error_note::ErrorNote, error::AppError, i18n::use_messages, model::AuthMode};
+use crate::{components::error_note::ErrorNote, error::AppError, i18n::use_basics, model::AuthMode};
 use leptos::prelude::*;
 
 /// Creates a `user` account, then logs it in with the chosen mode.
@@ -29,7 +29,7 @@ pub async fn signup(username: String, password: String, mode: String) -> Result<
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let t = use_messages();
+    let t = use_basics();
     let signup = ServerAction::<Signup>::new();
     let error = move || signup.value().get().and_then(Result::err);
     view! {
