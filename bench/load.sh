@@ -85,7 +85,8 @@ for round in $(seq "$ROUNDS"); do
   run home / ""
   run login /login ""
   run me_page /me "$session"
-  run css "$css" ""
+  # as a browser asks for it: every browser takes brotli or gzip
+  run css "$css" "Accept-Encoding: br, gzip"
   run peer_session_me /api/me "$peer_session" "$PEER_URL"
   run peer_jwt_me /api/me "$peer_jwt" "$PEER_URL"
 done

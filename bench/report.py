@@ -24,7 +24,7 @@ LABELS = {
     "home": "anonymous `GET /` (server-rendered page)",
     "login": "anonymous `GET /login`",
     "me_page": "logged-in `GET /me` page",
-    "css": "`GET /pkg/authlab.<hash>.css` (static file)",
+    "css": "`GET /pkg/authlab.<hash>.css` (static file, brotli)",
     "peer_session_me": "Express peer: session `GET /api/me`",
     "peer_jwt_me": "Express peer: JWT `GET /api/me`",
 }

@@ -2,7 +2,9 @@
 //! gzip forms. With content-hashed names (`hash-files`), what is at a name
 //! never changes, so the server reads each file once at start instead of
 //! opening it for every request; a name it does not hold (a newer build's,
-//! or any name without hashes) goes to the folder as before.
+//! or any name without hashes) goes to the folder as before. Of a file the
+//! build compressed, only the compressed forms are held: every browser
+//! takes one of them, and a client that takes neither reads the folder.
 
 use axum::{
     body::Body,
@@ -15,11 +17,12 @@ use std::{collections::HashMap, path::Path, sync::Arc};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-/// One file and the compressed forms the build made of it.
+/// One file and the compressed forms the build made of it (the file itself
+/// only when there are none).
 #[derive(Debug)]
 struct BuildFile {
     content_type: HeaderValue,
-    plain: Bytes,
+    plain: Option<Bytes>,
     brotli: Option<Bytes>,
     gzip: Option<Bytes>,
 }
@@ -74,6 +77,16 @@ impl BuildFiles {
         self.files.len()
     }
 
+    /// The bytes held in memory, for all files and forms.
+    pub fn held_bytes(&self) -> usize {
+        self.files
+            .values()
+            .flat_map(|file| [&file.plain, &file.brotli, &file.gzip])
+            .flatten()
+            .map(Bytes::len)
+            .sum()
+    }
+
     /// Answers a request under `/pkg` (the path without that prefix). Both
     /// ways pick brotli, gzip or plain by `Accept-Encoding`, so every answer
     /// says it varies by it.
@@ -87,21 +100,25 @@ impl BuildFiles {
 
     async fn answer(self, request: Request) -> Response {
         let name = request.uri().path().trim_start_matches('/');
-        let Some(file) = self.files.get(name) else {
+        let held = self.files.get(name).and_then(|file| {
+            let headers = request.headers();
+            let (body, encoding) = match (&file.brotli, &file.gzip, &file.plain) {
+                (Some(brotli), _, _) if accepts(headers, "br") => (brotli.clone(), Some("br")),
+                (_, Some(gzip), _) if accepts(headers, "gzip") => (gzip.clone(), Some("gzip")),
+                (_, _, Some(plain)) => (plain.clone(), None),
+                _ => return None,
+            };
+            Some((file.content_type.clone(), body, encoding))
+        });
+        let Some((content_type, body, encoding)) = held else {
             return match self.folder.oneshot(request).await {
                 Ok(response) => response.map(Body::new),
                 Err(never) => match never {},
             };
         };
-        let headers = request.headers();
-        let (body, encoding) = match (&file.brotli, &file.gzip) {
-            (Some(brotli), _) if accepts(headers, "br") => (brotli.clone(), Some("br")),
-            (_, Some(gzip)) if accepts(headers, "gzip") => (gzip.clone(), Some("gzip")),
-            _ => (file.plain.clone(), None),
-        };
         let mut response = (StatusCode::OK, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, file.content_type.clone());
+        headers.insert(header::CONTENT_TYPE, content_type);
         if let Some(encoding) = encoding {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
@@ -124,14 +141,20 @@ fn read_all(dir: &Path) -> std::io::Result<HashMap<String, BuildFile>> {
             std::fs::read(compressed).ok().map(Bytes::from)
         };
         let content_type = mime_guess::from_path(&path).first_or_octet_stream();
+        let (brotli, gzip) = (sibling(".br"), sibling(".gz"));
+        let plain = if brotli.is_none() && gzip.is_none() {
+            Some(Bytes::from(std::fs::read(&path)?))
+        } else {
+            None
+        };
         files.insert(
             name,
             BuildFile {
                 content_type: HeaderValue::from_str(content_type.as_ref())
                     .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-                plain: Bytes::from(std::fs::read(&path)?),
-                brotli: sibling(".br"),
-                gzip: sibling(".gz"),
+                plain,
+                brotli,
+                gzip,
             },
         );
     }
@@ -178,6 +201,14 @@ mod tests {
         std::fs::write(dir.path().join("app.abcdefgh12.css.gz"), "GZ").unwrap();
         let files = BuildFiles::new(dir.path(), true);
         assert_eq!(files.held(), 1, "the compressed forms belong to their file");
+        assert_eq!(files.held_bytes(), 4, "only the compressed forms are held");
+        std::fs::write(dir.path().join("plain.abcdefgh12.js"), "plain()").unwrap();
+        let uncompressed = BuildFiles::new(dir.path(), true);
+        assert_eq!(
+            uncompressed.held_bytes(),
+            4 + 7,
+            "a file without compressed forms is held as is"
+        );
         // A file written after the start is not held: the folder has it.
         std::fs::write(dir.path().join("later.js"), "later()").unwrap();
 

@@ -188,6 +188,11 @@ pub fn router(state: AppState) -> Router {
         &std::path::Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref()),
         leptos_options.hash_files,
     );
+    tracing::debug!(
+        files = build_files.held(),
+        bytes = build_files.held_bytes(),
+        "build files held in memory"
+    );
     let app = Router::new()
         .merge(api::router())
         .leptos_routes_with_context(

@@ -86,9 +86,7 @@ impl Locale {
         }
     }
 
-    /// The part of the catalog a first visit needs. The code of `/` and
-    /// `/login` reads only this, so the rest stays out of the wasm file
-    /// every visitor loads (`cargo leptos --split`).
+    /// The part of the catalog a first visit needs (`Basics`).
     pub(crate) fn basics(self) -> &'static Basics {
         match self {
             Locale::En => &en::EN_BASICS,
@@ -132,8 +130,11 @@ pub(crate) fn use_basics() -> &'static Basics {
 }
 
 /// The texts of what a first visit shows: the nav bar, `/`, `/login`,
-/// `/signup` and errors. They are all the browser loads up front; the
-/// rest of the catalog (`Messages`) comes with the pages that read it.
+/// `/signup` and errors. The code every visitor loads reads only these,
+/// so the rest of the catalog's formatting functions go with the lazy
+/// pages' wasm files (`app::lazy_pages`). Its strings stay in the first
+/// file: the linker merges string literals into one block, which the
+/// splitter cannot cut (measured: the split saved 5.5 KB, the formatters).
 pub(crate) struct Basics {
     /// The language's name in itself, for the switch.
     pub language_name: &'static str,
