@@ -16,7 +16,10 @@
 //! its subscription had to reconnect (it may have missed a message then).
 
 use super::{cache::Cache, cache::UserCache, session::SharedLink};
-use sqlx::{postgres::PgListener, PgPool};
+use sqlx::{
+    postgres::{PgListener, PgPoolOptions},
+    PgPool,
+};
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -287,7 +290,13 @@ pub async fn listen(link: &SharedLink, caches: Caches, bus: Arc<Bus>) -> anyhow:
             });
         }
         SharedLink::Postgres(pool) => {
-            let mut listener = PgListener::connect_with(pool).await?;
+            // On a pool of its own: the listener keeps its connection for
+            // good, which would take one from the app's pool and make
+            // closing that pool wait forever.
+            let own = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_lazy_with((*pool.connect_options()).clone());
+            let mut listener = PgListener::connect_with(&own).await?;
             // One statement for both, so the connection's last query names the channel.
             listener.listen_all([CHANNEL, ACKS]).await?;
             tokio::spawn(async move {
