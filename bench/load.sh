@@ -24,7 +24,7 @@ URL="http://127.0.0.1:$PORT"
 OUT=${BENCH_OUT:-bench}
 
 
-PEER_PORT=$((PORT + 1))
+PEER_PORT=${BENCH_PEER_PORT:-3189}
 PEER_URL="http://127.0.0.1:$PEER_PORT"
 
 work=$(mktemp -d)

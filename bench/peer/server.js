@@ -3,7 +3,7 @@
 // jsonwebtoken (HS256), answering the same two requests as Auth Lab:
 // log in (one fixed demo user; no password hashing: login is not measured)
 // and GET /api/me by session cookie or by Bearer token.
-//   PORT=3191 node server.js
+//   PORT=3189 node server.js
 "use strict";
 const crypto = require("node:crypto");
 const express = require("express");
@@ -54,5 +54,5 @@ app.get("/api/me", (req, res) => {
   res.status(401).json({ error: "not logged in" });
 });
 
-const port = Number(process.env.PORT ?? 3191);
+const port = Number(process.env.PORT ?? 3189);
 app.listen(port, "127.0.0.1", () => console.log(`peer on http://127.0.0.1:${port}`));
