@@ -40,22 +40,22 @@ for _ in $(seq 100); do curl -fs "$URL/livez" >/dev/null 2>&1 && break; sleep 0.
 for _ in $(seq 100); do curl -fs -o /dev/null -X POST "$PEER_URL/api/jwt/login" 2>/dev/null && break; sleep 0.1; done
 rss_start=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 
-login() { # mode username -> the credential header
-  local body="{\"username\":\"$2\",\"password\":\"$2-password\"}"
+login() { # mode username [base URL] [session cookie name] -> the credential header
+  local body="{\"username\":\"$2\",\"password\":\"$2-password\"}" base=${3:-$URL} cookie=${4:-authlab_sid}
   if [ "$1" = session ]; then
-    echo "Cookie: authlab_sid=$(curl -fs -c - -H 'content-type: application/json' -d "$body" "$URL/api/session/login" \
-      | awk '$6 == "authlab_sid" { print $7 }')"
+    echo "Cookie: $cookie=$(curl -fs -c - -H 'content-type: application/json' -d "$body" "$base/api/session/login" \
+      | awk -v name="$cookie" '$6 == name { print $7 }')"
   else
-    echo "Authorization: Bearer $(curl -fs -H 'content-type: application/json' -d "$body" "$URL/api/jwt/login" \
+    echo "Authorization: Bearer $(curl -fs -H 'content-type: application/json' -d "$body" "$base/api/jwt/login" \
       | sed -E 's/.*"access_token":"([^"]+)".*/\1/')"
   fi
 }
 session=$(login session alice)
 jwt=$(login jwt bob)
 admin=$(login session admin)
+peer_session=$(login session alice "$PEER_URL" peer_sid)
+peer_jwt=$(login jwt alice "$PEER_URL")
 printf '%s' "$session" > "$work/session-header"
-peer_session="Cookie: peer_sid=$(curl -fs -c - -X POST "$PEER_URL/api/session/login" | awk '$6 == "peer_sid" { print $7 }')"
-peer_jwt="Authorization: Bearer $(curl -fs -X POST "$PEER_URL/api/jwt/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')"
 printf '%s' "$jwt" > "$work/jwt-header"
 
 run() { # name path [header] [base URL]
