@@ -4,13 +4,14 @@
 # turn, in one run: 3 rounds of 4 s per path, interleaved, and the median
 # of each path's rounds is reported, so that a slow moment of a shared
 # machine does not land on one path only. Then the first visit's transfer
-# size, the request header bytes per mode and the idle RSS; then 10,000
-# logins per mode (LOGINS), for the RSS each mode's logins add and the bytes
-# each login leaves in the database. Writes bench/results.md, results.json
+# size, the request header bytes per mode and the idle RSS; the login rate
+# (RATE_LOGINS per mode); then, on a second server, 10,000 logins per mode
+# (LOGINS), for the RSS each mode's logins add and the bytes each login
+# leaves in the database. Writes bench/results.md, results.json
 # (shown on /compare) and results.svg, and prints the table. The Express
 # peer of the seed debate (bench/peer: express-session and jsonwebtoken)
 # answers the same /api/me in the same rounds, for the ratio the issue asks.
-#   DURATION=1s ROUNDS=1 LOGINS=200 make bench     a quick smoke run (not for the README)
+#   DURATION=1s ROUNDS=1 RATE_LOGINS=20 LOGINS=200 make bench     a quick smoke run (not for the README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${AUTHLAB_BIN:-target/release/authlab}
@@ -18,6 +19,7 @@ PORT=${BENCH_PORT:-3190}
 DURATION=${DURATION:-4s}
 ROUNDS=${ROUNDS:-3}
 LOGINS=${LOGINS:-10000}
+RATE_LOGINS=${RATE_LOGINS:-400}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 URL="http://127.0.0.1:$PORT"
@@ -28,17 +30,24 @@ PEER_PORT=${BENCH_PEER_PORT:-3189}
 PEER_URL="http://127.0.0.1:$PEER_PORT"
 
 work=$(mktemp -d)
-trap 'kill "$server" "${peer:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${server:-}" "${peer:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 (cd bench/peer && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --silent; })
 PORT=$PEER_PORT node bench/peer/server.js >/dev/null &
 peer=$!
-AUTHLAB_DATABASE_URL="sqlite://$work/authlab.db" AUTHLAB_DATA_DIR="$work" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
-  LEPTOS_SITE_ROOT=target/site RUST_LOG=error AUTHLAB_LOGIN_MAX_FAILURES=0 AUTHLAB_LOGIN_MAX_FAILURES_PER_ADDRESS=0 \
-  "$BIN" &
-server=$!
-for _ in $(seq 100); do curl -fs "$URL/livez" >/dev/null 2>&1 && break; sleep 0.1; done
+start() { # folder [VARIABLE=value ...]: the server on a fresh database there
+  local folder=$1
+  shift
+  mkdir -p "$folder"
+  env AUTHLAB_DATABASE_URL="sqlite://$folder/authlab.db" AUTHLAB_DATA_DIR="$folder" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+    LEPTOS_SITE_ROOT=target/site RUST_LOG=error AUTHLAB_LOGIN_MAX_FAILURES=0 AUTHLAB_LOGIN_MAX_FAILURES_PER_ADDRESS=0 \
+    "$@" "$BIN" &
+  server=$!
+  for _ in $(seq 100); do curl -fs "$URL/livez" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+start "$work/load"
 for _ in $(seq 100); do curl -fs -o /dev/null -X POST "$PEER_URL/api/jwt/login" 2>/dev/null && break; sleep 0.1; done
-rss_start=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+rss_start=$(rss)
 
 login() { # mode username [base URL] [session cookie name] -> the credential header
   local body="{\"username\":\"$2\",\"password\":\"$2-password\"}" base=${3:-$URL} cookie=${4:-authlab_sid}
@@ -112,22 +121,38 @@ first_visit() {
 }
 first_visit
 # Idle after the load: what the process keeps.
-rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 rss_idle=$(rss)
 
-# LOGINS logins of one mode, 4 at a time (argon2id runs one per core),
-# then what the process and the database keep for them (/api/compare
-# counts the rows and their bytes).
-logins() { # mode
-  echo "== $LOGINS logins: $1" >&2
-  python3 bench/logins.py "$URL" "$1" carol carol-password "$LOGINS" 4 > "$work/logins-$1.txt"
-  rss > "$work/rss-after-$1"
-  curl -fs "$URL/api/compare" > "$work/compare-after-$1.json"
+# Logins of one mode, 4 at a time (argon2id runs one per core), then what
+# the process and the database keep for them (/api/compare counts the rows
+# and their bytes).
+logins() { # mode count name
+  echo "== $2 logins: $1" >&2
+  python3 bench/logins.py "$URL" "$1" carol carol-password "$2" 4 > "$work/$3-$1.txt"
+  rss > "$work/rss-after-$3-$1"
+  curl -fs "$URL/api/compare" > "$work/compare-after-$3-$1.json"
 }
-curl -fs -o /dev/null -H 'content-type: application/json' \
-  -d '{"username":"carol","password":"carol-password"}' "$URL/api/signup"
-logins session
-logins jwt
-echo "$rss_start $rss_idle $(cat "$work/rss-after-session") $(cat "$work/rss-after-jwt") $LOGINS" > "$work/rss"
+signup() {
+  curl -fs -o /dev/null -H 'content-type: application/json' \
+    -d '{"username":"carol","password":"carol-password"}' "$URL/api/signup"
+}
+# The login rate, at the configured cost (argon2id 19 MiB, 2 passes).
+signup
+logins session "$RATE_LOGINS" rate
+logins jwt "$RATE_LOGINS" rate
+
+# What LOGINS logins leave behind does not depend on what checking their
+# password cost, so these run on a fresh server whose new hashes are cheap
+# (carol's is made there), in seconds instead of minutes. A few logins of
+# each mode first, so that what the first ones set up once is not counted.
+kill "$server" && wait "$server" || true
+start "$work/state" AUTHLAB_ARGON2_MEMORY_KIB=64 AUTHLAB_ARGON2_ITERATIONS=1
+signup
+logins session 200 warm
+logins jwt 200 warm
+rss_before=$(rss)
+logins session "$LOGINS" state
+logins jwt "$LOGINS" state
+echo "$rss_start $rss_idle $rss_before $(cat "$work/rss-after-state-session") $(cat "$work/rss-after-state-jwt") $LOGINS" > "$work/rss"
 
 python3 bench/report.py "$work" "$OUT" "$DURATION" "$CONNECTIONS" "$THREADS" "$ROUNDS"

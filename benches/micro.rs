@@ -15,7 +15,7 @@
 use authlab::{
     auth::{
         jwt::{Claims, JwtKeys},
-        password::PasswordPool,
+        password::{HashCost, PasswordPool},
         session::{AppSessionStore, SessionAuth, AUTH_KEY},
     },
     config::{Config, SessionStoreKind},
@@ -49,7 +49,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn argon2id(c: &mut Criterion) {
     let rt = runtime();
-    let pool = PasswordPool::new(1, 4);
+    let pool = PasswordPool::new(1, 4, HashCost::OWASP).unwrap();
     let hash = rt.block_on(pool.hash("correct horse battery staple".into())).unwrap();
     let mut group = c.benchmark_group("argon2id");
     group.sample_size(10);

@@ -151,6 +151,16 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_BENCH_RESULTS", default_value = "bench/results.json")]
     pub bench_results: PathBuf,
 
+    /// argon2id memory per new password hash, in KiB. OWASP's minimum is
+    /// 19456 (19 MiB) with 2 passes; the server warns below its settings.
+    /// Existing hashes keep the cost they were made with.
+    #[arg(long, env = "AUTHLAB_ARGON2_MEMORY_KIB", default_value_t = 19_456, value_parser = clap::value_parser!(u32).range(8..=1_048_576))]
+    pub argon2_memory_kib: u32,
+
+    /// argon2id passes over that memory per new password hash.
+    #[arg(long, env = "AUTHLAB_ARGON2_ITERATIONS", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub argon2_iterations: u32,
+
     /// Password hashes and verifications that may wait for a free worker
     /// (one per core); past them a login is answered 503 `busy` at once.
     #[arg(long, env = "AUTHLAB_PASSWORD_QUEUE", default_value_t = 32)]
@@ -270,6 +280,26 @@ mod tests {
         assert!(!config.jwt_strict_revocation);
         assert_eq!(config.max_logins_per_user, 0);
         assert_eq!(config.audit_retention_days, 30);
+        assert_eq!((config.argon2_memory_kib, config.argon2_iterations), (19_456, 2));
+    }
+
+    #[test]
+    fn argon2_costs_argon2_cannot_run_are_refused() {
+        let cost = |memory: &str, iterations: &str| {
+            Config::from_args([
+                "authlab",
+                "--argon2-memory-kib",
+                memory,
+                "--argon2-iterations",
+                iterations,
+            ])
+            .map(|config| (config.argon2_memory_kib, config.argon2_iterations))
+        };
+        assert_eq!(cost("1024", "1").unwrap(), (1024, 1));
+        // argon2 needs 8 KiB per lane and one pass.
+        assert!(cost("7", "2").is_err());
+        assert!(cost("19456", "0").is_err());
+        assert!(cost("lots", "2").is_err());
     }
 
     #[test]

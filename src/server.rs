@@ -11,7 +11,7 @@ use crate::{
         jwt,
         layer::resolve_credentials,
         now,
-        password::{self, PasswordPool},
+        password::{HashCost, PasswordPool},
         recent::{RecentTraces, KEPT_PER_MODE},
         session::{AppSessionStore, SharedLink},
     },
@@ -96,12 +96,23 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         )?)),
         None => None,
     };
-    let passwords = PasswordPool::per_core(config.password_queue);
+    let cost = HashCost {
+        memory_kib: config.argon2_memory_kib,
+        iterations: config.argon2_iterations,
+    };
+    if cost.below_owasp() {
+        tracing::warn!(
+            memory_kib = cost.memory_kib,
+            iterations = cost.iterations,
+            "new password hashes cost less than OWASP's minimum for argon2id (19456 KiB, 2 passes): for tests and benchmarks only"
+        );
+    }
+    let passwords = PasswordPool::per_core(config.password_queue, cost).map_err(anyhow::Error::msg)?;
     let lab_sandbox = config.data_dir.join("lab");
     if config.demo_users && db::seed_demo_users(&db, &passwords, now()).await? {
         tracing::info!("seeded the demo accounts alice, bob and admin");
     }
-    password::warm_up().await?;
+    passwords.warm_up().await?;
     let instance = Instance::new(config.instance_name(), now());
     let sessions = AppSessionStore::new(
         config.session_store(),

@@ -1,64 +1,85 @@
 //! argon2id password hashing. Hashing is deliberately slow and takes 19 MiB
-//! per run, so it runs off the async threads on a bounded pool: as many
-//! workers as cores, and a bounded queue in front of them. Past the queue
-//! the answer is `busy` at once, without hashing, so a login flood costs
-//! at most `workers × 19 MiB` and never starves the other requests.
+//! per run (at the default cost), so it runs off the async threads on a
+//! bounded pool: as many workers as cores, and a bounded queue in front of
+//! them. Past the queue the answer is `busy` at once, without hashing, so a
+//! login flood costs at most `workers × memory` and never starves the other
+//! requests.
 
 use crate::error::AppError;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use std::sync::{mpsc, Arc, LazyLock, Mutex};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use tokio::sync::oneshot;
 
-/// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
-const MEMORY_KIB: u32 = 19_456;
-const ITERATIONS: u32 = 2;
-const PARALLELISM: u32 = 1;
-
-fn argon2() -> Argon2<'static> {
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).expect("constant argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+/// What one new hash costs: memory in KiB and passes over it (one lane).
+/// A verification costs what its stored hash names, whatever this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashCost {
+    pub memory_kib: u32,
+    pub iterations: u32,
 }
 
-/// A real hash of a password nobody knows: verifying against it costs the
-/// same as verifying a real user's, so an unknown username is not faster.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash_blocking("no user has this password").expect("hashing a constant works"));
+impl HashCost {
+    /// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
+    pub const OWASP: HashCost = HashCost {
+        memory_kib: 19_456,
+        iterations: 2,
+    };
 
-fn hash_blocking(password: &str) -> Result<String, AppError> {
+    /// Below every setting OWASP lists as its minimum (47 MiB × 1 down to
+    /// 7 MiB × 5 passes: at least 7 MiB, and about 35 MiB of passes in all).
+    pub fn below_owasp(self) -> bool {
+        self.memory_kib < 7_168 || u64::from(self.memory_kib) * u64::from(self.iterations) < 35_840
+    }
+
+    fn argon2(self) -> Result<Argon2<'static>, argon2::Error> {
+        let params = Params::new(self.memory_kib, self.iterations, 1, None)?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+impl Default for HashCost {
+    fn default() -> Self {
+        HashCost::OWASP
+    }
+}
+
+fn hash_blocking(hasher: &Argon2<'static>, password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
-    argon2()
+    hasher
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(AppError::internal)
 }
 
-fn verify_blocking(password: &str, stored_hash: Option<&str>) -> bool {
-    let matches = |hash: &str| {
-        PasswordHash::new(hash)
-            .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
-            .unwrap_or(false)
-    };
-    match stored_hash {
-        Some(hash) => matches(hash),
-        None => {
-            // Spend the same time, then fail.
-            let _ = matches(&DUMMY_HASH);
-            false
-        }
-    }
+/// A real hash of a password nobody knows, at the pool's cost: verifying
+/// against it costs the same as verifying a real user's, so an unknown
+/// username is not faster.
+fn dummy_hash(hasher: &Argon2<'static>, dummy: &OnceLock<String>) -> String {
+    dummy
+        .get_or_init(|| hash_blocking(hasher, "no user has this password").unwrap_or_default())
+        .clone()
+}
+
+fn verify_blocking(hasher: &Argon2<'static>, password: &str, stored_hash: &str) -> bool {
+    // `verify_password` takes the cost from the stored hash itself.
+    PasswordHash::new(stored_hash)
+        .map(|parsed| hasher.verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
 }
 
 /// The bounded pool every hash and verification goes through: a fixed set
 /// of worker threads fed by a bounded queue, so at most `workers` hashes
-/// hold their 19 MiB at once (tokio's blocking pool would grow a thread per
+/// hold their memory at once (tokio's blocking pool would grow a thread per
 /// waiting login). `main` keeps such blocks mmapped, so each is given back
 /// to the system when its hash is done.
 #[derive(Clone)]
 pub struct PasswordPool {
     jobs: mpsc::SyncSender<Job>,
+    hasher: Argon2<'static>,
+    dummy: Arc<OnceLock<String>>,
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -66,7 +87,9 @@ type Job = Box<dyn FnOnce() + Send>;
 impl PasswordPool {
     /// `workers` threads hash at once; `queue` more jobs wait for them; past
     /// that the answer is busy. The threads end when the last clone is dropped.
-    pub fn new(workers: usize, queue: usize) -> Self {
+    /// Fails only for a cost argon2 refuses.
+    pub fn new(workers: usize, queue: usize, cost: HashCost) -> Result<Self, argon2::Error> {
+        let hasher = cost.argon2()?;
         let (jobs, waiting) = mpsc::sync_channel::<Job>(queue);
         let waiting = Arc::new(Mutex::new(waiting));
         for worker in 0..workers.max(1) {
@@ -87,13 +110,17 @@ impl PasswordPool {
                 tracing::error!(%err, "could not start a password worker");
             }
         }
-        PasswordPool { jobs }
+        Ok(PasswordPool {
+            jobs,
+            hasher,
+            dummy: Arc::default(),
+        })
     }
 
     /// One worker per core.
-    pub fn per_core(queue: usize) -> Self {
+    pub fn per_core(queue: usize, cost: HashCost) -> Result<Self, argon2::Error> {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        PasswordPool::new(cores, queue)
+        PasswordPool::new(cores, queue, cost)
     }
 
     /// Hands `work` to the queue at once, or answers busy; never waits.
@@ -117,24 +144,31 @@ impl PasswordPool {
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        self.run(move || hash_blocking(&password)).await?
+        let hasher = self.hasher.clone();
+        self.run(move || hash_blocking(&hasher, &password)).await?
     }
 
     /// `stored_hash` is `None` for an unknown user; the answer is then
     /// `false` after the cost of one real verification.
     pub async fn verify(&self, password: String, stored_hash: Option<String>) -> Result<bool, AppError> {
-        self.run(move || verify_blocking(&password, stored_hash.as_deref()))
-            .await
-    }
-}
-
-/// Builds the dummy hash ahead of the first login, so that first unknown-user
-/// login is not slower than the rest.
-pub async fn warm_up() -> Result<(), AppError> {
-    tokio::task::spawn_blocking(|| LazyLock::force(&DUMMY_HASH).len())
+        let (hasher, dummy) = (self.hasher.clone(), Arc::clone(&self.dummy));
+        self.run(move || match stored_hash {
+            Some(hash) => verify_blocking(&hasher, &password, &hash),
+            None => {
+                // Spend the same time, then fail.
+                let _ = verify_blocking(&hasher, &password, &dummy_hash(&hasher, &dummy));
+                false
+            }
+        })
         .await
-        .map(|_| ())
-        .map_err(AppError::internal)
+    }
+
+    /// Builds the dummy hash ahead of the first login, so that first
+    /// unknown-user login is not slower than the rest.
+    pub async fn warm_up(&self) -> Result<(), AppError> {
+        let (hasher, dummy) = (self.hasher.clone(), Arc::clone(&self.dummy));
+        self.run(move || dummy_hash(&hasher, &dummy).len()).await.map(drop)
+    }
 }
 
 #[cfg(test)]
@@ -142,16 +176,19 @@ mod tests {
     use super::*;
 
     async fn hash_password(password: String) -> Result<String, AppError> {
-        PasswordPool::per_core(4).hash(password).await
+        PasswordPool::per_core(4, HashCost::OWASP).unwrap().hash(password).await
     }
 
     async fn verify_password(password: String, stored_hash: Option<String>) -> Result<bool, AppError> {
-        PasswordPool::per_core(4).verify(password, stored_hash).await
+        PasswordPool::per_core(4, HashCost::OWASP)
+            .unwrap()
+            .verify(password, stored_hash)
+            .await
     }
 
     #[tokio::test]
     async fn past_the_queue_the_answer_is_busy_without_hashing() {
-        let pool = PasswordPool::new(1, 1);
+        let pool = PasswordPool::new(1, 1, HashCost::OWASP).unwrap();
         // The one worker is taken until we say so.
         let (release, held) = mpsc::channel::<()>();
         let (started, worker_taken) = oneshot::channel();
@@ -183,6 +220,47 @@ mod tests {
             .await
             .unwrap());
         assert!(!verify_password("correct horsE".into(), Some(hash)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_new_hash_takes_the_pool_cost_and_a_check_the_stored_one() {
+        let cheap = PasswordPool::new(
+            1,
+            4,
+            HashCost {
+                memory_kib: 1024,
+                iterations: 1,
+            },
+        )
+        .unwrap();
+        let hash = cheap.hash("pw".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{hash}");
+        // A pool at another cost still checks it: a cost change keeps every login.
+        assert_eq!(verify_password("pw".into(), Some(hash.clone())).await, Ok(true));
+        assert_eq!(verify_password("pW".into(), Some(hash)).await, Ok(false));
+        assert_eq!(cheap.verify("pw".into(), None).await, Ok(false));
+    }
+
+    #[test]
+    fn owasp_settings_are_not_below_owasp_and_cheaper_ones_are() {
+        for (memory_kib, iterations) in [(47_104, 1), (19_456, 2), (12_288, 3), (9_216, 4), (7_168, 5)] {
+            assert!(
+                !HashCost { memory_kib, iterations }.below_owasp(),
+                "{memory_kib} × {iterations}"
+            );
+        }
+        for (memory_kib, iterations) in [(1_024, 1), (19_456, 1), (6_144, 8)] {
+            assert!(
+                HashCost { memory_kib, iterations }.below_owasp(),
+                "{memory_kib} × {iterations}"
+            );
+        }
+        assert!(HashCost {
+            memory_kib: 4,
+            iterations: 1
+        }
+        .argon2()
+        .is_err());
     }
 
     #[tokio::test]
