@@ -400,6 +400,50 @@ async fn stored_passwords_are_argon2id_hashes() {
         .all(|hash| hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")));
 }
 
+/// A new cost applies to new hashes only: the accounts hashed at the
+/// default still log in on a server configured cheaper, a sign-up there
+/// gets the cheaper cost, and the default server checks that one too.
+#[tokio::test]
+async fn the_configured_argon2_cost_applies_to_new_hashes_only() {
+    let default = app_with(&["--session-cache", "0"]).await;
+    let cheaper = common::app_on(
+        Some(&default.state.config.database_url),
+        &[
+            "--session-cache",
+            "0",
+            "--argon2-memory-kib",
+            "1024",
+            "--argon2-iterations",
+            "1",
+        ],
+    )
+    .await;
+    assert_eq!(
+        cheaper.jwt_login("alice", "alice-password").await.status,
+        StatusCode::OK
+    );
+    let signup = json!({"username": "carol", "password": "carol-password"});
+    let created = cheaper
+        .call(Method::POST, "/api/signup", Some(signup), &Credential::Anonymous)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let hash: String = authlab::on_db!(&cheaper.state.db, |pool| sqlx::query_scalar(
+        "SELECT password_hash FROM users WHERE username = 'carol'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert!(hash.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{hash}");
+    assert_eq!(
+        default.jwt_login("carol", "carol-password").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        default.jwt_login("carol", "carol-passworD").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
 /// An access token signed with the app's key whose `exp` is `seconds_ago` in the past.
 fn expired_access_token(app: &common::TestApp, seconds_ago: u64) -> String {
     use authlab::auth::jwt::{Claims, AUDIENCE, ISSUER};
