@@ -40,7 +40,7 @@ start() { # folder [VARIABLE=value ...]: the server on a fresh database there
   mkdir -p "$folder"
   env AUTHLAB_DATABASE_URL="sqlite://$folder/authlab.db" AUTHLAB_DATA_DIR="$folder" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
     LEPTOS_SITE_ROOT=target/site RUST_LOG=error AUTHLAB_LOGIN_MAX_FAILURES=0 AUTHLAB_LOGIN_MAX_FAILURES_PER_ADDRESS=0 \
-    "$@" "$BIN" &
+    "$@" "$BIN" 2>> "$work/server.log" &
   server=$!
   for _ in $(seq 100); do curl -fs "$URL/livez" >/dev/null 2>&1 && break; sleep 0.1; done
 }
@@ -154,5 +154,9 @@ rss_before=$(rss)
 logins session "$LOGINS" state
 logins jwt "$LOGINS" state
 echo "$rss_start $rss_idle $rss_before $(cat "$work/rss-after-state-session") $(cat "$work/rss-after-state-jwt") $LOGINS" > "$work/rss"
+
+# A panic writes to stderr (the logs go to stdout): none is expected.
+grep -c "panicked" "$work/server.log" > "$work/panics" || true
+cat "$work/server.log" >&2
 
 python3 bench/report.py "$work" "$OUT" "$DURATION" "$CONNECTIONS" "$THREADS" "$ROUNDS"

@@ -74,6 +74,7 @@ ceiling = results["livez"]["rps"]
 headers = {
     mode: len(open(os.path.join(work, f"{mode}-header")).read()) for mode in ("session", "jwt")
 }
+panics = int(open(os.path.join(work, "panics")).read().strip() or 0)
 first_total, first_plain = map(int, open(os.path.join(work, "first-visit-total")).read().split())
 first_files = [line.split() for line in open(os.path.join(work, "first-visit"))]
 rss_start, rss_idle, rss_before, rss_sessions, rss_jwts, logins = map(
@@ -161,6 +162,7 @@ lines += [
     f"| first visit to `/login`, all files, brotli/gzip as served | {first_total / 1024:.0f} KB |",
     f"| the same, uncompressed | {first_plain / 1024:.0f} KB |",
     f"| RSS at start / idle after the load | {rss_start / 1024:.0f} MB / {rss_idle / 1024:.0f} MB |",
+    f"| panics in the server's log, the whole run | {panics} |",
     "",
     f"Then logins of one user, 4 at a time: {state[0]['rate_logins']:,} per mode for the rate, at the configured",
     "argon2id cost (19 MiB, 2 passes; one hash per core); and on a second, fresh server whose new hashes are",
@@ -239,6 +241,7 @@ summary = {
     "jwt_header_bytes": headers["jwt"],
     "first_visit_bytes": first_total,
     "rss_idle_kb": rss_idle,
+    "panics": panics,
     "logins": state,
 }
 

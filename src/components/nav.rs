@@ -40,6 +40,10 @@ pub fn Nav() -> impl IntoView {
     let epoch = expect_context::<AuthEpoch>();
     let user = Resource::new(move || (pathname.get(), epoch.get()), |_| get_current_user());
 
+    // Plain `<a>` inside the Transition: the router follows them all the
+    // same. `<A>` asks for the router's context from inside the async
+    // block, and under 64 connections to `/me` that lookup sometimes
+    // failed and panicked ("use_resolved_path outside a <Router>").
     view! {
         <nav class="nav" aria-label=t.nav_main>
             <A href="/" attr:class="brand">"Auth Lab"</A>
@@ -59,13 +63,13 @@ pub fn Nav() -> impl IntoView {
                             let is_admin = user.role == Role::Admin;
                             view! {
                                 {revoked_token_valid_for.map(|seconds| view! { <RevokedBanner seconds/> })}
-                                <A href="/me" attr:data-testid="nav-me">{t.nav_me}</A>
-                                <A href="/board" attr:data-testid="nav-board">{t.nav_board}</A>
-                                <A href="/compare" attr:data-testid="nav-compare">{t.nav_compare}</A>
-                                <A href="/lab" attr:data-testid="nav-lab">{t.nav_lab}</A>
-                                <A href="/guide" attr:data-testid="nav-guide">{t.nav_guide}</A>
+                                <a href="/me" data-testid="nav-me">{t.nav_me}</a>
+                                <a href="/board" data-testid="nav-board">{t.nav_board}</a>
+                                <a href="/compare" data-testid="nav-compare">{t.nav_compare}</a>
+                                <a href="/lab" data-testid="nav-lab">{t.nav_lab}</a>
+                                <a href="/guide" data-testid="nav-guide">{t.nav_guide}</a>
                                 <Show when=move || is_admin>
-                                    <A href="/admin" attr:data-testid="nav-admin">{t.nav_admin}</A>
+                                    <a href="/admin" data-testid="nav-admin">{t.nav_admin}</a>
                                 </Show>
                                 <span class="spacer"></span>
                                 {instance}
@@ -84,13 +88,13 @@ pub fn Nav() -> impl IntoView {
                         }
                         _ => {
                             view! {
-                                <A href="/compare" attr:data-testid="nav-compare">{t.nav_compare}</A>
-                                <A href="/lab" attr:data-testid="nav-lab">{t.nav_lab}</A>
-                                <A href="/guide" attr:data-testid="nav-guide">{t.nav_guide}</A>
+                                <a href="/compare" data-testid="nav-compare">{t.nav_compare}</a>
+                                <a href="/lab" data-testid="nav-lab">{t.nav_lab}</a>
+                                <a href="/guide" data-testid="nav-guide">{t.nav_guide}</a>
                                 <span class="spacer"></span>
                                 {instance}
-                                <A href="/signup" attr:data-testid="nav-signup">{t.nav_signup}</A>
-                                <A href="/login" attr:class="button" attr:data-testid="nav-login">{t.nav_login}</A>
+                                <a href="/signup" data-testid="nav-signup">{t.nav_signup}</a>
+                                <a href="/login" class="button" data-testid="nav-login">{t.nav_login}</a>
                             }
                                 .into_any()
                         }
