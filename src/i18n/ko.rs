@@ -973,11 +973,12 @@ pub(super) static KO: Messages = Messages {
     bench_rss_per_login: "로그인당 메모리(RSS)",
     bench_stored_per_login: "로그인당 저장 용량",
     bench_logins_per_second: "초당 로그인(argon2id)",
-    bench_footer: |logins, first_visit_kb, rss_mb| {
+    bench_footer: |logins, rate_logins, first_visit_kb, rss_mb| {
         format!(
-            "방식마다 한 사용자로 {logins}번 로그인했습니다. 메모리는 프로세스가 늘어난 만큼입니다(세션은 레코드 \
-             캐시 포함). 저장 용량은 행의 값만 센 것으로 엔진의 부가 공간은 빠져 있습니다. /login 첫 방문: \
-             {first_visit_kb} KB 전송. 부하 뒤 쉬고 있는 서버의 메모리: {rss_mb} MB."
+            "방식마다 새로 띄운 서버에서 한 사용자로 {logins}번 로그인했습니다. 메모리는 프로세스가 늘어난 \
+             만큼입니다(세션은 레코드 캐시 포함). 저장 용량은 행의 값만 센 것으로 엔진의 부가 공간은 빠져 \
+             있습니다. 초당 로그인: 실제 argon2id 비용으로 방식마다 {rate_logins}번 로그인한 결과. /login 첫 \
+             방문: {first_visit_kb} KB 전송. 부하 뒤 쉬고 있는 서버의 메모리: {rss_mb} MB."
         )
     },
     cluster_title: "서버 여러 대",

@@ -508,7 +508,7 @@ pub(crate) struct Messages {
     pub bench_stored_per_login: &'static str,
     pub bench_logins_per_second: &'static str,
     /// logins per mode (grouped digits), first visit KB, idle RSS MB
-    pub bench_footer: fn(&str, u64, u64) -> String,
+    pub bench_footer: fn(&str, &str, u64, u64) -> String,
 
     // /compare and the Lab: several servers behind a balancer
     pub cluster_title: &'static str,

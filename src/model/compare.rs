@@ -77,6 +77,10 @@ pub struct BenchPath {
 pub struct BenchLogins {
     pub mode: AuthMode,
     pub logins: u64,
+    /// The logins that `logins_per_second` was measured on, at the real
+    /// argon2id cost (absent in results older than that measure).
+    #[serde(default)]
+    pub rate_logins: u64,
     pub logins_per_second: f64,
     pub rss_growth_kb: i64,
     pub live_logins: i64,

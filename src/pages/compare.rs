@@ -707,6 +707,7 @@ fn BenchTables(results: BenchResults) -> impl IntoView {
         <p class="hint">
             {(t.bench_footer)(
                 &thousands(results.logins.first().map_or(0, |row| row.logins) as f64),
+                &thousands(results.logins.first().map_or(0, |row| row.rate_logins) as f64),
                 results.first_visit_bytes / 1024,
                 results.rss_idle_kb / 1024,
             )}
