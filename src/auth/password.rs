@@ -57,10 +57,12 @@ fn hash_blocking(hasher: &Argon2<'static>, password: &str) -> Result<String, App
 /// A real hash of a password nobody knows, at the pool's cost: verifying
 /// against it costs the same as verifying a real user's, so an unknown
 /// username is not faster.
-fn dummy_hash(hasher: &Argon2<'static>, dummy: &OnceLock<String>) -> String {
-    dummy
-        .get_or_init(|| hash_blocking(hasher, "no user has this password").unwrap_or_default())
-        .clone()
+fn dummy_hash(hasher: &Argon2<'static>, dummy: &OnceLock<String>) -> Result<String, AppError> {
+    if let Some(hash) = dummy.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_blocking(hasher, "no user has this password")?;
+    Ok(dummy.get_or_init(|| hash).clone())
 }
 
 fn verify_blocking(hasher: &Argon2<'static>, password: &str, stored_hash: &str) -> bool {
@@ -156,7 +158,7 @@ impl PasswordPool {
             Some(hash) => verify_blocking(&hasher, &password, &hash),
             None => {
                 // Spend the same time, then fail.
-                let _ = verify_blocking(&hasher, &password, &dummy_hash(&hasher, &dummy));
+                let _ = dummy_hash(&hasher, &dummy).map(|hash| verify_blocking(&hasher, &password, &hash));
                 false
             }
         })
@@ -167,7 +169,7 @@ impl PasswordPool {
     /// unknown-user login is not slower than the rest.
     pub async fn warm_up(&self) -> Result<(), AppError> {
         let (hasher, dummy) = (self.hasher.clone(), Arc::clone(&self.dummy));
-        self.run(move || dummy_hash(&hasher, &dummy).len()).await.map(drop)
+        self.run(move || dummy_hash(&hasher, &dummy)).await?.map(drop)
     }
 }
 

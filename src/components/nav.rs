@@ -43,7 +43,15 @@ pub fn Nav() -> impl IntoView {
     // Plain `<a>` inside the Transition: the router follows them all the
     // same. `<A>` asks for the router's context from inside the async
     // block, and under 64 connections to `/me` that lookup sometimes
-    // failed and panicked ("use_resolved_path outside a <Router>").
+    // failed and panicked ("use_resolved_path outside a <Router>"). Like
+    // `<A>`, each marks itself `aria-current` on its page and those below.
+    let current = move |href: &'static str| {
+        move || {
+            let path = pathname.get();
+            let here = path == href || path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/'));
+            here.then_some("page")
+        }
+    };
     view! {
         <nav class="nav" aria-label=t.nav_main>
             <A href="/" attr:class="brand">"Auth Lab"</A>
@@ -63,13 +71,13 @@ pub fn Nav() -> impl IntoView {
                             let is_admin = user.role == Role::Admin;
                             view! {
                                 {revoked_token_valid_for.map(|seconds| view! { <RevokedBanner seconds/> })}
-                                <a href="/me" data-testid="nav-me">{t.nav_me}</a>
-                                <a href="/board" data-testid="nav-board">{t.nav_board}</a>
-                                <a href="/compare" data-testid="nav-compare">{t.nav_compare}</a>
-                                <a href="/lab" data-testid="nav-lab">{t.nav_lab}</a>
-                                <a href="/guide" data-testid="nav-guide">{t.nav_guide}</a>
+                                <a href="/me" aria-current=current("/me") data-testid="nav-me">{t.nav_me}</a>
+                                <a href="/board" aria-current=current("/board") data-testid="nav-board">{t.nav_board}</a>
+                                <a href="/compare" aria-current=current("/compare") data-testid="nav-compare">{t.nav_compare}</a>
+                                <a href="/lab" aria-current=current("/lab") data-testid="nav-lab">{t.nav_lab}</a>
+                                <a href="/guide" aria-current=current("/guide") data-testid="nav-guide">{t.nav_guide}</a>
                                 <Show when=move || is_admin>
-                                    <a href="/admin" data-testid="nav-admin">{t.nav_admin}</a>
+                                    <a href="/admin" aria-current=current("/admin") data-testid="nav-admin">{t.nav_admin}</a>
                                 </Show>
                                 <span class="spacer"></span>
                                 {instance}
@@ -88,13 +96,13 @@ pub fn Nav() -> impl IntoView {
                         }
                         _ => {
                             view! {
-                                <a href="/compare" data-testid="nav-compare">{t.nav_compare}</a>
-                                <a href="/lab" data-testid="nav-lab">{t.nav_lab}</a>
-                                <a href="/guide" data-testid="nav-guide">{t.nav_guide}</a>
+                                <a href="/compare" aria-current=current("/compare") data-testid="nav-compare">{t.nav_compare}</a>
+                                <a href="/lab" aria-current=current("/lab") data-testid="nav-lab">{t.nav_lab}</a>
+                                <a href="/guide" aria-current=current("/guide") data-testid="nav-guide">{t.nav_guide}</a>
                                 <span class="spacer"></span>
                                 {instance}
-                                <a href="/signup" data-testid="nav-signup">{t.nav_signup}</a>
-                                <a href="/login" class="button" data-testid="nav-login">{t.nav_login}</a>
+                                <a href="/signup" aria-current=current("/signup") data-testid="nav-signup">{t.nav_signup}</a>
+                                <a href="/login" aria-current=current("/login") class="button" data-testid="nav-login">{t.nav_login}</a>
                             }
                                 .into_any()
                         }

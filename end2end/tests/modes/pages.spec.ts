@@ -17,6 +17,14 @@ test("the mode badge, the username and the cookie table say which mode this is",
   await expect(steps.first()).toHaveAttribute("data-step", "read_cookie");
   await expect(page.getByTestId("trace").locator(`[data-step=${mode === "session" ? "session_found" : "verified_signature"}]`)).toHaveCount(1);
   await expect(page.getByTestId("trace")).toHaveAttribute("data-touched-state", String(mode === "session"));
+  // The nav marks the page it is on, and follows a click without reloading.
+  await expect(page.getByTestId("nav-me")).toHaveAttribute("aria-current", "page");
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  await page.getByTestId("nav-board").click();
+  await expect(page).toHaveURL(/\/board$/);
+  await expect(page.getByTestId("nav-board")).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("nav-me")).not.toHaveAttribute("aria-current", /.*/);
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 });
 
 test("this browser is marked among my devices", async ({ user, mode }) => {
