@@ -9,11 +9,13 @@ use tracing_subscriber::EnvFilter;
 ///   325 MB where 2 workers need 38 MiB. A fixed threshold keeps large blocks
 ///   mmapped, so each is given back when its hash is done (peak 37 MB).
 /// - glibc gives a thread that finds every arena busy a new one, up to 8 per
-///   core, and each keeps what it once held. Under 64 connections to `/me`
-///   one run in three grew a third arena, and the idle server kept 101 MB
-///   instead of 58 (the live heap is under 2 MB: the rest is freed memory
-///   the arenas hold). One arena per core kept it at 57 to 60 MB, at about
-///   the same req/s; a single arena halved them.
+///   core, and each keeps the freed memory it once held: the live heap of a
+///   loaded server is under 2 MB, the rest of its anonymous RSS is such
+///   memory. One arena per core bounds it. In probes under 64 connections
+///   to `/me` it kept the idle RSS at 56 to 60 MB, at about the same req/s
+///   (the default: 57 to 59 MB; a single arena: 51 MB and half the req/s).
+///   Runs at 101 MB that first looked like a third arena were most likely
+///   the nav's panic (`components::nav`).
 fn tune_the_allocator() {
     #[cfg(target_env = "gnu")]
     {
