@@ -20,7 +20,7 @@ use crate::{
     db::{self, Db},
     model::Settings,
     services::{login_limit::LoginLimiter, logins, race::Race, refresh_grace::RefreshGrace, settings::RuntimeSettings},
-    state::AppState,
+    state::{AppState, SharedState},
 };
 use axum::serve::{ListenerExt, TapIo};
 use axum::{
@@ -142,7 +142,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         strict_revocation: config.jwt_strict_revocation,
         max_logins_per_user: config.max_logins_per_user,
     });
-    Ok(AppState {
+    Ok(AppState::new(SharedState {
         db,
         config: Arc::new(config),
         jwt: Arc::new(jwt),
@@ -160,7 +160,7 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
         lab: Arc::new(crate::lab::Lab::new(lab_sandbox)),
         address: Arc::default(),
         leptos_options,
-    })
+    }))
 }
 
 /// The listener every connection of this server comes through, with
