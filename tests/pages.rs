@@ -40,6 +40,27 @@ async fn me_shows_the_session_record_and_the_trace() {
     assert!(!html.contains("Nothing for the access token"));
 }
 
+/// Leptos's `<Suspense>` runs its children again until they settle, and a
+/// resource made inside them fetched again on each run: a `/me` render
+/// asked for the logins twice and the audit trail three times, and sent
+/// every copy to the browser. Each resource of the page is now made once:
+/// the nav's user, `/me`'s own view, the logins and the audit trail.
+#[tokio::test]
+async fn me_loads_each_of_its_resources_once() {
+    let app = app().await;
+    let cookie = app
+        .session_login("alice", "alice-password")
+        .await
+        .cookie_pair("authlab_sid");
+    let page = app.get("/me", &[(header::COOKIE, &cookie)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert_eq!(html.matches("__RESOLVED_RESOURCES[").count(), 4, "{html}");
+    // Both lists are on the page: the login just made, and its audit event.
+    assert!(html.contains(r#"data-testid="my-devices""#));
+    assert!(html.contains(r#"data-event="login""#), "{html}");
+}
+
 #[tokio::test]
 async fn me_shows_the_decoded_token_and_that_the_server_stores_nothing_for_it() {
     let app = app().await;

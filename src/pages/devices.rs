@@ -9,7 +9,7 @@ use crate::{
     },
     error::AppError,
     i18n::use_messages,
-    model::{AuditEntry, LoginView, RevokedCounts},
+    model::{AuditEntry, LoginView, MeView, RevokedCounts},
 };
 use leptos::{html, prelude::*};
 
@@ -93,15 +93,61 @@ fn revoked_outcome(result: Option<Result<RevokedCounts, AppError>>) -> Option<An
     })
 }
 
+/// What `/me`'s own cards load, made once by the page outside its
+/// `<Suspense>`. Suspense runs its children again until they settle
+/// (leptos-rs/leptos#4688), and a resource made inside them started a
+/// fetch on each run: one `/me` render asked the database for the logins
+/// twice and for the audit trail three times.
+#[derive(Clone, Copy)]
+pub struct MyData {
+    revoke: ServerAction<RevokeLogin>,
+    others: ServerAction<LogoutOthers>,
+    logins: Resource<Result<Vec<LoginView>, AppError>>,
+    activity: Resource<Result<Vec<AuditEntry>, AppError>>,
+}
+
+impl MyData {
+    /// Asks for nothing until `me` knows the visitor: an anonymous one is
+    /// sent to the login page, not answered 401 by these.
+    pub fn new(me: Resource<Result<Option<MeView>, AppError>>) -> Self {
+        let revoke = ServerAction::<RevokeLogin>::new();
+        let others = ServerAction::<LogoutOthers>::new();
+        let signed_in = move || async move { matches!(me.await, Ok(Some(_))) };
+        let logins = Resource::new(
+            move || (revoke.version().get(), others.version().get()),
+            move |_| async move {
+                if signed_in().await {
+                    my_logins().await
+                } else {
+                    Ok(Vec::new())
+                }
+            },
+        );
+        let activity = Resource::new(
+            || (),
+            move |_| async move {
+                if signed_in().await {
+                    my_audit().await
+                } else {
+                    Ok(Vec::new())
+                }
+            },
+        );
+        MyData {
+            revoke,
+            others,
+            logins,
+            activity,
+        }
+    }
+}
+
 #[component]
-pub fn MyDevices() -> impl IntoView {
+pub fn MyDevices(data: MyData) -> impl IntoView {
     let t = use_messages();
-    let revoke = ServerAction::<RevokeLogin>::new();
-    let others = ServerAction::<LogoutOthers>::new();
-    let logins = Resource::new(
-        move || (revoke.version().get(), others.version().get()),
-        |_| my_logins(),
-    );
+    let MyData {
+        revoke, others, logins, ..
+    } = data;
     // Whichever action finished last speaks.
     let last_outcome = RwSignal::new(None);
     Effect::new(move |_| {
@@ -177,9 +223,9 @@ pub fn PasswordForm() -> impl IntoView {
 }
 
 #[component]
-pub fn MyActivity() -> impl IntoView {
+pub fn MyActivity(data: MyData) -> impl IntoView {
     let t = use_messages();
-    let entries = Resource::new(|| (), |_| my_audit());
+    let entries = data.activity;
     view! {
         <article class="card" data-testid="my-activity">
             <h2>{t.my_activity}</h2>

@@ -5,7 +5,7 @@ use crate::{
     error::AppError,
     i18n::use_messages,
     model::{AuthMode, AuthTrace, DecodedJwt, HeldCookie, MeView, Role, ServerRecord, Step},
-    pages::devices::{MyActivity, MyDevices, PasswordForm},
+    pages::devices::{MyActivity, MyData, MyDevices, PasswordForm},
 };
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -55,11 +55,12 @@ pub fn MePage() -> impl IntoView {
         }
     });
     let me = Resource::new_blocking(move || refresh.version().get(), |_| get_me());
+    let data = MyData::new(me);
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(view)) => view! { <MeDetails view refresh/> }.into_any(),
+                    Ok(Some(view)) => view! { <MeDetails view refresh data/> }.into_any(),
                     Ok(None) => view! { <Redirect path="/login?next=/me"/> }.into_any(),
                     Err(err) => view! { <ErrorNote error=err/> }.into_any(),
                 }
@@ -69,7 +70,7 @@ pub fn MePage() -> impl IntoView {
 }
 
 #[component]
-fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>) -> impl IntoView {
+fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>, data: MyData) -> impl IntoView {
     let t = use_messages();
     let MeView {
         user,
@@ -108,9 +109,9 @@ fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>) -> impl IntoView {
                 <ServerPanel record=server_record/>
             </div>
             <TracePanel trace/>
-            <MyDevices/>
+            <MyDevices data/>
             <PasswordForm/>
-            <MyActivity/>
+            <MyActivity data/>
         </section>
     }
 }
