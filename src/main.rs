@@ -2,36 +2,16 @@ use authlab::{config::Config, server};
 use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
 
-/// Two allocator settings, measured with `make bench`:
-/// - argon2id takes 19 MiB per hash. glibc raises its mmap threshold after
-///   the first such block is freed, and from then on serves them from
-///   per-thread heaps that keep the memory: a login flood grew the server to
-///   325 MB where 2 workers need 38 MiB. A fixed threshold keeps large blocks
-///   mmapped, so each is given back when its hash is done (peak 37 MB).
-/// - glibc gives a thread that finds every arena busy a new one, up to 8 per
-///   core, and each keeps the freed memory it once held: the live heap of a
-///   loaded server is under 2 MB, the rest of its anonymous RSS is such
-///   memory. One arena per core bounds it. In probes under 64 connections
-///   to `/me` it kept the idle RSS at 56 to 60 MB, at about the same req/s
-///   (the default: 57 to 59 MB; a single arena: 51 MB and half the req/s).
-///   Runs at 101 MB that first looked like a third arena were most likely
-///   the nav's panic (`components::nav`).
-fn tune_the_allocator() {
-    #[cfg(target_env = "gnu")]
-    {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only sets allocator parameters; called before any
-        // thread but this one exists.
-        unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
-        }
-    }
-}
+/// mimalloc instead of glibc's malloc, measured with `make bench`. glibc
+/// shares a few locked arenas between threads, and under 64 connections its
+/// lock waits, context switches and `malloc_consolidate` were the largest
+/// part of a page render's profile (perf). mimalloc gives each thread its
+/// own heap. It is built to commit its arenas on demand
+/// (`.cargo/config.toml`), so that freed pages go back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
-    tune_the_allocator();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
