@@ -17,15 +17,21 @@ async fn anonymous_me_is_a_real_redirect_to_login() {
     }
 }
 
-#[tokio::test]
-async fn me_shows_the_session_record_and_the_trace() {
-    let app = common::sqlite_app(&[]).await;
+/// alice's `/me`, just logged in with a session: answered 200.
+async fn alice_session_me(app: &common::TestApp) -> common::Reply {
     let cookie = app
         .session_login("alice", "alice-password")
         .await
         .cookie_pair("authlab_sid");
     let page = app.get("/me", &[(header::COOKIE, &cookie)]).await;
     assert_eq!(page.status, StatusCode::OK);
+    page
+}
+
+#[tokio::test]
+async fn me_shows_the_session_record_and_the_trace() {
+    let app = common::sqlite_app(&[]).await;
+    let page = alice_session_me(&app).await;
     let html = page.text();
     for expected in [
         "data-mode=\"session\"",
@@ -48,12 +54,7 @@ async fn me_shows_the_session_record_and_the_trace() {
 #[tokio::test]
 async fn me_loads_each_of_its_resources_once() {
     let app = app().await;
-    let cookie = app
-        .session_login("alice", "alice-password")
-        .await
-        .cookie_pair("authlab_sid");
-    let page = app.get("/me", &[(header::COOKIE, &cookie)]).await;
-    assert_eq!(page.status, StatusCode::OK);
+    let page = alice_session_me(&app).await;
     let html = page.text();
     assert_eq!(html.matches("__RESOLVED_RESOURCES[").count(), 4, "{html}");
     // Both lists are on the page: the login just made, and its audit event.
