@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 /// lock waits, context switches and `malloc_consolidate` were the largest
 /// part of a page render's profile (perf). mimalloc gives each thread its
 /// own heap. It is built to commit its arenas on demand
-/// (`.cargo/config.toml`), so that freed pages go back to the system.
+/// (`.cargo/config.toml`), which lowers what the server holds at start.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
