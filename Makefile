@@ -25,15 +25,8 @@ DIST := dist/authlab
 run: tools
 	cargo leptos serve --release --split
 
-# The bundle and the server in parallel: with content-hashed names
-# (`hash-files`) cargo-leptos builds them one after the other, but the
-# server reads the names from hash.txt when it starts, not when it is built.
-# The two use different cargo target folders (target/front, target/release).
 build: tools
-	cargo leptos build --release --precompress --split --frontend-only & front=$$!; \
-	trap 'kill $$front 2>/dev/null || true' EXIT; \
-	cargo leptos build --release --precompress --split --server-only; \
-	wait $$front
+	cargo leptos build --release --precompress --split
 
 test: tools browser-deps lint deny unit build dist-check e2e schema
 
