@@ -134,7 +134,7 @@ for name, path in runs:
     r = results[name]
     lines.append(
         f"| {LABELS.get(name, path)} | {r['rps']:,.0f} | {r['p50']:.2f} ms | {r['p99']:.2f} ms "
-        f"| {100 * r['rps'] / ceiling:.0f}% | {r['spread'][0]:,.0f}–{r['spread'][1]:,.0f} "
+        f"| {100 * r['rps'] / ceiling:.1f}% | {r['spread'][0]:,.0f}–{r['spread'][1]:,.0f} "
         f"| {r['errors']}{' ' + r['socket_errors'] if r['socket_errors'] else ''} |"
     )
 if peer_runs:
