@@ -45,9 +45,14 @@ pub fn Nav() -> impl IntoView {
     // block, and under 64 connections to `/me` that lookup sometimes
     // failed and panicked ("use_resolved_path outside a <Router>"). Like
     // `<A>`, each marks itself `aria-current` on its page and those below.
+    // `try_get`: on the server, the Suspense's effect may walk these once
+    // more after the visitor has gone and the route with them. `get` then
+    // panicked ("Tried to access a reactive value that has already been
+    // disposed"; once in a `make bench` run, under wrk on `/me`). The page
+    // is gone by then, so nothing is marked.
     let current = move |href: &'static str| {
         move || {
-            let path = pathname.get();
+            let path = pathname.try_get()?;
             let here = path == href || path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/'));
             here.then_some("page")
         }

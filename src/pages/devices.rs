@@ -148,7 +148,8 @@ pub fn MyDevices(data: MyData) -> impl IntoView {
     let MyData {
         revoke, others, logins, ..
     } = data;
-    // Whichever action finished last speaks.
+    // Whichever action finished last speaks. (`try_get` in the view: see
+    // `components::nav`.)
     let last_outcome = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(result) = revoke.value().get() {
@@ -169,7 +170,7 @@ pub fn MyDevices(data: MyData) -> impl IntoView {
                 </ActionForm>
             </div>
             <p class="hint">{t.devices_hint}</p>
-            {move || revoked_outcome(last_outcome.get())}
+            {move || revoked_outcome(last_outcome.try_get().flatten())}
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     logins.await.map(|logins| view! {
@@ -217,7 +218,7 @@ pub fn PasswordForm() -> impl IntoView {
                 </label>
                 <button type="submit" data-testid="change-password">{t.change_password}</button>
             </ActionForm>
-            {move || revoked_outcome(change.value().get())}
+            {move || revoked_outcome(change.value().try_get().flatten())}
         </article>
     }
 }

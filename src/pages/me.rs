@@ -84,7 +84,8 @@ fn MeDetails(view: MeView, refresh: ServerAction<RefreshNow>, data: MyData) -> i
     let mismatch = database_role
         .filter(|database_role| *database_role != user.role)
         .map(|database_role| view! { <RoleMismatch token_role=user.role database_role seconds_left/> });
-    let refresh_error = move || refresh.value().get().and_then(Result::err);
+    // `try_get`: see `components::nav`; a page whose visitor left reads nothing.
+    let refresh_error = move || refresh.value().try_get().flatten().and_then(Result::err);
     view! {
         <section class="me" data-testid="me" data-mode=user.mode.as_str()>
             <h1>
