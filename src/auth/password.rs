@@ -10,7 +10,10 @@ use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    mpsc, Arc, Mutex, OnceLock,
+};
 use tokio::sync::oneshot;
 
 /// What one new hash costs: memory in KiB and passes over it (one lane).
@@ -75,11 +78,13 @@ fn verify_blocking(hasher: &Argon2<'static>, password: &str, stored_hash: &str) 
 /// The bounded pool every hash and verification goes through: a fixed set
 /// of worker threads fed by a bounded queue, so at most `workers` hashes
 /// hold their memory at once (tokio's blocking pool would grow a thread per
-/// waiting login). A worker that finds the queue empty gives the freed
-/// blocks back to the system (`release_freed_memory`).
+/// waiting login). A worker that finishes a job while no other waits gives
+/// the freed blocks back to the system (`release_freed_memory`).
 #[derive(Clone)]
 pub struct PasswordPool {
     jobs: mpsc::SyncSender<Job>,
+    /// Jobs handed to the queue and not yet taken by a worker.
+    queued: Arc<AtomicUsize>,
     hasher: Argon2<'static>,
     dummy: Arc<OnceLock<String>>,
 }
@@ -94,21 +99,26 @@ impl PasswordPool {
         let hasher = cost.argon2()?;
         let (jobs, waiting) = mpsc::sync_channel::<Job>(queue);
         let waiting = Arc::new(Mutex::new(waiting));
+        let queued = Arc::new(AtomicUsize::new(0));
         for worker in 0..workers.max(1) {
-            let waiting = Arc::clone(&waiting);
+            let (waiting, queued) = (Arc::clone(&waiting), Arc::clone(&queued));
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{worker}"))
                 .spawn(move || loop {
-                    let job = waiting.lock().map_err(drop).and_then(|queue| match queue.try_recv() {
-                        Ok(job) => Ok(job),
-                        Err(mpsc::TryRecvError::Empty) => {
-                            release_freed_memory();
-                            queue.recv().map_err(drop)
-                        }
-                        Err(mpsc::TryRecvError::Disconnected) => Err(()),
-                    });
+                    let job = waiting
+                        .lock()
+                        .map_err(drop)
+                        .and_then(|queue| queue.recv().map_err(drop));
                     match job {
-                        Ok(job) => job(),
+                        Ok(job) => {
+                            queued.fetch_sub(1, Ordering::AcqRel);
+                            job();
+                            // The worker that freed the blocks gives them back
+                            // (the other may be waiting for work meanwhile).
+                            if queued.load(Ordering::Acquire) == 0 {
+                                release_freed_memory();
+                            }
+                        }
                         Err(()) => break,
                     }
                 });
@@ -118,6 +128,7 @@ impl PasswordPool {
         }
         Ok(PasswordPool {
             jobs,
+            queued,
             hasher,
             dummy: Arc::default(),
         })
@@ -138,7 +149,13 @@ impl PasswordPool {
         let job: Job = Box::new(move || {
             let _ = answer.send(work());
         });
-        match self.jobs.try_send(job) {
+        // Counted before it can be taken, so a worker never sees it below zero.
+        self.queued.fetch_add(1, Ordering::AcqRel);
+        let sent = self.jobs.try_send(job);
+        if sent.is_err() {
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+        }
+        match sent {
             Ok(()) => Ok(answered),
             Err(mpsc::TrySendError::Full(_)) => Err(AppError::Busy),
             Err(mpsc::TrySendError::Disconnected(_)) => Err(AppError::internal("the password workers are gone")),
@@ -182,10 +199,10 @@ impl PasswordPool {
 /// the free at the earliest, and only when a later allocation comes by to
 /// do it: the last hash's 19 MiB stayed in an idle server's RSS. After the
 /// demo accounts' and the warm-up's hashes, the server held 62 to 63 MB
-/// at start (41 MB anonymous); with this, 46 to 47 MB (22 MB). Called
-/// when the workers run out of work, so a flood pays for it once, after
-/// its last hash. Where mimalloc is not the allocator (tests, benches) it
-/// has nothing to free.
+/// at start (41 MB anonymous); with this, 34 MB (8 MB), and two logins
+/// later still 34 MB. Called by the worker that finished the last job
+/// waiting, so a flood pays for it once, after its last hash. Where
+/// mimalloc is not the allocator (tests, benches) it has nothing to free.
 fn release_freed_memory() {
     // SAFETY: `mi_collect` takes no pointer and may be called from any
     // thread at any time; `force` also returns pages that wait for their
