@@ -6,17 +6,42 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
+REDIS_URL_GIVEN=${REDIS_URL:-}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 
 command -v psql > /dev/null && psql "$PG/postgres" -tAc 'SELECT 1' > /dev/null 2>&1 \
   || { echo "test-cluster: no PostgreSQL at $PG (see the README: Several servers)" >&2; exit 1; }
-python3 - "$REDIS_URL" << 'PY' || { echo "test-cluster: no Redis at $REDIS_URL (see the README: Several servers)" >&2; exit 1; }
+redis_answers() {
+  python3 - "$1" << 'PY'
 import socket, sys, urllib.parse
 url = urllib.parse.urlparse(sys.argv[1])
-with socket.create_connection((url.hostname, url.port or 6379), timeout=3) as connection:
-    connection.sendall(b"PING\r\n")
-    assert connection.recv(16).startswith(b"+PONG")
+try:
+    with socket.create_connection((url.hostname, url.port or 6379), timeout=3) as connection:
+        connection.sendall(b"PING\r\n")
+        sys.exit(0 if connection.recv(16).startswith(b"+PONG") else 1)
+except OSError:
+    sys.exit(1)
 PY
+}
+if ! redis_answers "$REDIS_URL"; then
+  # No Redis at the default address: start one of our own (nothing kept on
+  # disk), stopped when the suite ends. A REDIS_URL given by hand must answer.
+  [ -z "${REDIS_URL_GIVEN:-}" ] && command -v redis-server > /dev/null \
+    || { echo "test-cluster: no Redis at $REDIS_URL (see the README: Several servers)" >&2; exit 1; }
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$(mktemp -d)" \
+    --logfile "" > /dev/null &
+  redis_pid=$!
+  trap 'kill $redis_pid 2> /dev/null || true' EXIT
+  REDIS_URL=redis://127.0.0.1:$port
+  for _ in $(seq 100); do
+    redis_answers "$REDIS_URL" && break
+    kill -0 $redis_pid 2> /dev/null || { echo "test-cluster: redis-server did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  redis_answers "$REDIS_URL" || { echo "test-cluster: redis-server did not answer at $REDIS_URL" >&2; exit 1; }
+  echo "test-cluster: no Redis at the default address; started one at $REDIS_URL"
+fi
 # Fresh each run: the suite makes a schema per test, the cluster its tables.
 for database in authlab_test authlab_cluster; do
   psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)"
