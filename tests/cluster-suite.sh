@@ -1,16 +1,43 @@
 #!/usr/bin/env bash
 # `make test-cluster`: the integration suite on each session store besides
 # SQLite (memory, Redis, PostgreSQL), then on a PostgreSQL database, then
-# three instances behind nginx (tests/cluster.py). Needs PostgreSQL and Redis running on this machine
-# (the README says how to install them); `make test` needs neither.
+# three instances behind nginx (tests/cluster.py). Needs PostgreSQL and Redis
+# on this machine (the README says how to install them): the ones at their
+# default addresses, or else servers of its own that it starts and stops.
+# `make test` needs neither.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
 REDIS_URL_GIVEN=${REDIS_URL:-}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 
-command -v psql > /dev/null && psql "$PG/postgres" -tAc 'SELECT 1' > /dev/null 2>&1 \
-  || { echo "test-cluster: no PostgreSQL at $PG (see the README: Several servers)" >&2; exit 1; }
+cleanup=()
+trap 'for step in "${cleanup[@]}"; do eval "$step"; done' EXIT
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+pg_answers() {
+  command -v psql > /dev/null && psql "$1/postgres" -tAc 'SELECT 1' > /dev/null 2>&1
+}
+initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2> /dev/null | tail -1 || true)
+if ! pg_answers "$PG"; then
+  # No PostgreSQL at the default address: as with Redis below, start one of
+  # our own in a temporary folder (trust auth, loopback only), stopped at the
+  # end. A PG_SERVER given by hand must answer.
+  [ -z "${PG_SERVER:-}" ] && [ -n "$initdb" ] \
+    || { echo "test-cluster: no PostgreSQL at $PG (see the README: Several servers)" >&2; exit 1; }
+  pg_dir=$(mktemp -d)
+  port=$(free_port)
+  run_as=()
+  [ "$(id -u)" = 0 ] && { chown postgres "$pg_dir"; run_as=(runuser -u postgres --); }
+  "${run_as[@]}" "$initdb" -D "$pg_dir/data" -U postgres -A trust > /dev/null
+  "${run_as[@]}" "$(dirname "$initdb")/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+    -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1" start > /dev/null
+  cleanup+=("${run_as[*]} $(dirname "$initdb")/pg_ctl -D $pg_dir/data -m fast stop > /dev/null; rm -rf $pg_dir")
+  PG=postgres://postgres@127.0.0.1:$port
+  pg_answers "$PG" || { echo "test-cluster: the PostgreSQL started at $PG does not answer" >&2; exit 1; }
+  echo "test-cluster: no PostgreSQL at the default address; started one at $PG"
+fi
 redis_answers() {
   python3 - "$1" << 'PY'
 import socket, sys, urllib.parse
@@ -28,11 +55,12 @@ if ! redis_answers "$REDIS_URL"; then
   # disk), stopped when the suite ends. A REDIS_URL given by hand must answer.
   [ -z "${REDIS_URL_GIVEN:-}" ] && command -v redis-server > /dev/null \
     || { echo "test-cluster: no Redis at $REDIS_URL (see the README: Several servers)" >&2; exit 1; }
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$(mktemp -d)" \
+  port=$(free_port)
+  redis_dir=$(mktemp -d)
+  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no --dir "$redis_dir" \
     --logfile "" > /dev/null &
   redis_pid=$!
-  trap 'kill $redis_pid 2> /dev/null || true' EXIT
+  cleanup+=("kill $redis_pid 2> /dev/null || true; rm -rf $redis_dir")
   REDIS_URL=redis://127.0.0.1:$port
   for _ in $(seq 100); do
     redis_answers "$REDIS_URL" && break
