@@ -32,8 +32,8 @@ pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;
 
+/// Called by the wasm bundle's entry point (`front/`).
 #[cfg(feature = "hydrate")]
-#[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     let Some(body) = leptos::prelude::document().body() else {
