@@ -68,7 +68,7 @@ fn with_hash_file_checked(mut options: LeptosOptions) -> LeptosOptions {
     options
 }
 
-/// Leptos's settings: `[package.metadata.leptos]` of the Cargo.toml this
+/// Leptos's settings: `[[workspace.metadata.leptos]]` of the Cargo.toml this
 /// binary was built from (compiled in: a deployed server has no source
 /// tree), each overridden by its `LEPTOS_*` variable (`LEPTOS_SITE_ROOT`,
 /// `LEPTOS_SITE_ADDR`, ...).
