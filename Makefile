@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.10
 CARGO_DENY_VERSION := 0.20.2
-# Must equal the `wasm-bindgen` crate pinned in Cargo.toml.
+# Must equal the `wasm-bindgen` crate pinned in Cargo.toml (`[workspace.dependencies]`).
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_OPT_VERSION := 0.116.1
 CHROMIUM ?= /usr/bin/chromium
