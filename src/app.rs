@@ -9,14 +9,16 @@ use crate::{
     },
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
+    use crate::page_head::{HydrationScripts, Stylesheet};
+    use leptos_meta::MetaTags;
     content_security_policy();
     view! {
         <!DOCTYPE html>
@@ -25,8 +27,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                // The build's stylesheet under its content-hashed name.
-                <HashedStylesheet id="leptos" options=options.clone()/>
+                // The build's files under their content-hashed names.
+                <Stylesheet options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
                 <link rel="icon" type="image/png" href="/favicon.png"/>

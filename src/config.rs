@@ -82,6 +82,12 @@ pub struct Config {
     #[arg(long, env = "AUTHLAB_JWT_SECRET_PREVIOUS", hide_env_values = true)]
     pub jwt_secret_previous: Option<String>,
 
+    /// Access tokens this process has verified, kept by their exact text so
+    /// that the next request with the same token checks only its `exp`
+    /// (0: every request verifies the signature and every claim).
+    #[arg(long, env = "AUTHLAB_JWT_CACHE", default_value_t = 10_000)]
+    pub jwt_cache: usize,
+
     /// Folder for generated state (the JWT key file).
     #[arg(long, env = "AUTHLAB_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -276,6 +282,7 @@ mod tests {
         assert_eq!(config.session_absolute_ttl, 43_200);
         assert_eq!(config.session_store(), SessionStoreKind::Sqlite);
         assert_eq!(config.session_cache, 10_000);
+        assert_eq!(config.jwt_cache, 10_000);
         assert!(!config.secure_cookies);
         assert!(!config.jwt_strict_revocation);
         assert_eq!(config.max_logins_per_user, 0);

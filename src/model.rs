@@ -417,9 +417,12 @@ pub enum Step {
         bytes: usize,
     },
     /// Signature, `exp`, `iss` and `aud` checked; `lookup_follows` when strict
-    /// revocation will look the login up next.
+    /// revocation will look the login up next; `cached` when this process
+    /// had verified this very token before and checked only `exp` again.
     VerifiedSignature {
         lookup_follows: bool,
+        #[serde(default)]
+        cached: bool,
     },
     StrictLookupLive,
     RefreshNeeded {

@@ -80,7 +80,9 @@ pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> anyho
     let leptos_options = with_hash_file_checked(leptos_options);
     let secret = jwt::load_or_create_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
     let previous = config.jwt_secret_previous.as_deref().map(str::as_bytes);
-    let jwt = jwt::JwtKeys::rotated(&secret, previous).map_err(anyhow::Error::msg)?;
+    let jwt = jwt::JwtKeys::rotated(&secret, previous)
+        .map_err(anyhow::Error::msg)?
+        .with_cache(config.jwt_cache);
     let db = Db::connect(&config.database_url).await?;
     let link = AppSessionStore::link(&config, &db).await?;
     // The bus rides on the session store when it is shared, else on a

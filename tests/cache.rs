@@ -1,6 +1,8 @@
-//! The session cache (`AUTHLAB_SESSION_CACHE`): a session request costs no
-//! query once its record and user are known, and a forced logout or a role
-//! change still counts at the very next request.
+//! The caches in front of each mode's check. The session cache
+//! (`AUTHLAB_SESSION_CACHE`): a session request costs no query once its
+//! record and user are known, and a forced logout or a role change still
+//! counts at the very next request. The JWT cache (`AUTHLAB_JWT_CACHE`): a
+//! token is verified in full once, then only its `exp` is checked again.
 
 mod common;
 
@@ -148,4 +150,47 @@ async fn an_expired_record_in_the_cache_is_refused() {
     assert!(app.state.sessions.is_cached(&id), "saved as it is, expiry and all");
     assert_eq!(me(&app, &alice).await.status, StatusCode::UNAUTHORIZED);
     assert!(!app.state.sessions.is_cached(&id), "and then forgotten");
+}
+
+/// `/me` with one access token, as a browser holds it: the page's trace.
+async fn me_page_with_token(app: &TestApp, access: &str) -> String {
+    let page = app
+        .get("/me", &[(header::COOKIE, &format!("authlab_at={access}"))])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.text().replace("&#x27;", "'")
+}
+
+const CACHED_TOKEN: &str = "verified this exact token's HS256 signature, iss and aud when it first came";
+
+#[tokio::test]
+async fn a_jwt_is_verified_in_full_once_then_only_its_exp_and_the_trace_says_so() {
+    let app = common::sqlite_app(&[]).await;
+    let login = app.jwt_login("bob", "bob-password").await;
+    let access = login.body["access_token"].as_str().unwrap();
+    let first = me_page_with_token(&app, access).await;
+    assert!(first.contains("verified HS256 signature, exp, iss and aud: no server lookup"));
+    assert!(!first.contains(CACHED_TOKEN));
+    let second = me_page_with_token(&app, access).await;
+    assert!(second.contains(CACHED_TOKEN), "the same token again: from the cache");
+
+    // Another token with the cached one's signature is verified in full.
+    let (_, signature) = access.rsplit_once('.').unwrap();
+    let other = app.jwt_login("alice", "alice-password").await;
+    let (signed_part, _) = other.body["access_token"].as_str().unwrap().rsplit_once('.').unwrap();
+    let forged = app.me_with_bearer(&format!("{signed_part}.{signature}")).await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED, "{}", forged.body);
+    assert_eq!(app.me_with_bearer(access).await.body["username"], "bob");
+}
+
+#[tokio::test]
+async fn with_the_jwt_cache_off_every_request_verifies_the_token_in_full() {
+    let app = common::sqlite_app(&["--jwt-cache", "0"]).await;
+    let login = app.jwt_login("bob", "bob-password").await;
+    let access = login.body["access_token"].as_str().unwrap();
+    for _ in 0..2 {
+        let page = me_page_with_token(&app, access).await;
+        assert!(page.contains("verified HS256 signature, exp, iss and aud: no server lookup"));
+        assert!(!page.contains(CACHED_TOKEN));
+    }
 }

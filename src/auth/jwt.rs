@@ -4,7 +4,12 @@ pub use crate::model::TokenRejection;
 use crate::{error::AppError, model::Role};
 use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::{
+    collections::HashMap,
+    hash::{BuildHasher, RandomState},
+    path::Path,
+    sync::Mutex,
+};
 
 pub const ISSUER: &str = "authlab";
 pub const AUDIENCE: &str = "authlab-web";
@@ -54,6 +59,78 @@ pub struct JwtKeys {
     decoding: DecodingKey,
     previous: Option<(String, DecodingKey)>,
     validation: Validation,
+    verified: Option<VerifiedTokens>,
+}
+
+/// A token that passed: its claims, and whether this process had verified
+/// this very token before (`cached`), so that only `exp` was checked again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub claims: Claims,
+    pub cached: bool,
+}
+
+/// The tokens this process has verified, by their exact text (what Envoy's
+/// `jwt_cache_config` keeps): a client sends the same access token on every
+/// request until it expires, and its signature, `iss` and `aud` cannot
+/// change, so they are checked once; `exp` is checked on every use. Only
+/// tokens that passed every check get in, so a forged or altered token
+/// (other bytes) is always verified in full. Revocation is not a property
+/// of the token: strict revocation still looks its login up every time.
+struct VerifiedTokens {
+    shards: Box<[Shard]>,
+    per_shard: usize,
+    hasher: RandomState,
+}
+
+const VERIFIED_SHARDS: usize = 16;
+/// Tokens by the hash of their signature's tail, each with its claims.
+type Shard = Mutex<HashMap<u64, (Box<str>, Claims)>>;
+
+impl VerifiedTokens {
+    fn new(capacity: usize) -> Option<Self> {
+        (capacity > 0).then(|| VerifiedTokens {
+            shards: (0..VERIFIED_SHARDS).map(|_| Mutex::default()).collect(),
+            per_shard: capacity.div_ceil(VERIFIED_SHARDS),
+            hasher: RandomState::new(),
+        })
+    }
+
+    /// Where a token would be: hashed by its signature's last 32 characters
+    /// (random to anyone without the key); the whole token is compared.
+    fn slot(&self, token: &str) -> (&Shard, u64) {
+        let tail = &token.as_bytes()[token.len().saturating_sub(32)..];
+        let hash = self.hasher.hash_one(tail);
+        (&self.shards[hash as usize % self.shards.len()], hash)
+    }
+
+    fn get(&self, token: &str, now: u64) -> Option<Result<Claims, TokenRejection>> {
+        let (shard, hash) = self.slot(token);
+        let mut shard = shard.lock().ok()?;
+        let (kept, claims) = shard.get(&hash)?;
+        if **kept != *token {
+            return None;
+        }
+        if now as i64 >= refused_from(claims.exp as i64) {
+            shard.remove(&hash);
+            return Some(Err(TokenRejection::Expired));
+        }
+        Some(Ok(claims.clone()))
+    }
+
+    fn insert(&self, token: &str, claims: &Claims, now: u64) {
+        let (shard, hash) = self.slot(token);
+        let Ok(mut shard) = shard.lock() else {
+            return;
+        };
+        if shard.len() >= self.per_shard {
+            shard.retain(|_, (_, kept)| (now as i64) < refused_from(kept.exp as i64));
+            if shard.len() >= self.per_shard {
+                shard.clear();
+            }
+        }
+        shard.insert(hash, (token.into(), claims.clone()));
+    }
 }
 
 /// A key's public name: the start of its SHA-256, which says nothing of it.
@@ -102,7 +179,14 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(secret),
             previous: previous.map(|previous| (key_id(previous), DecodingKey::from_secret(previous))),
             validation,
+            verified: None,
         })
+    }
+
+    /// Keeps up to `capacity` verified tokens (`AUTHLAB_JWT_CACHE`; 0: off).
+    pub fn with_cache(mut self, capacity: usize) -> Self {
+        self.verified = VerifiedTokens::new(capacity);
+        self
     }
 
     pub fn issue(&self, claims: &Claims) -> Result<String, AppError> {
@@ -134,9 +218,30 @@ impl JwtKeys {
 
     /// Checks signature, algorithm, `exp`, `nbf`, `iss` and `aud`.
     pub fn validate(&self, token: &str) -> Result<Claims, TokenRejection> {
+        self.verify(token).map(|verified| verified.claims)
+    }
+
+    /// [`validate`](Self::validate), saying whether the token was one this
+    /// process had already verified (then only `exp` was checked again).
+    pub fn verify(&self, token: &str) -> Result<Verified, TokenRejection> {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenRejection::TooLarge);
         }
+        let Some(verified) = &self.verified else {
+            return self
+                .verify_in_full(token)
+                .map(|claims| Verified { claims, cached: false });
+        };
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(kept) = verified.get(token, now) {
+            return kept.map(|claims| Verified { claims, cached: true });
+        }
+        let claims = self.verify_in_full(token)?;
+        verified.insert(token, &claims, now);
+        Ok(Verified { claims, cached: false })
+    }
+
+    fn verify_in_full(&self, token: &str) -> Result<Claims, TokenRejection> {
         jsonwebtoken::decode::<Claims>(token, self.key_for(token)?, &self.validation)
             .map(|data| data.claims)
             .map_err(|err| match err.kind() {
@@ -394,6 +499,83 @@ mod tests {
             keys.validate(&"x".repeat(MAX_TOKEN_BYTES + 1)),
             Err(TokenRejection::TooLarge)
         );
+    }
+
+    fn cached_entries(keys: &JwtKeys) -> usize {
+        let verified = keys.verified.as_ref().unwrap();
+        verified.shards.iter().map(|shard| shard.lock().unwrap().len()).sum()
+    }
+
+    #[test]
+    fn a_token_is_verified_in_full_once_then_served_from_the_cache() {
+        let keys = keys().with_cache(100);
+        let token = keys.issue(&claims(300)).unwrap();
+        let first = keys.verify(&token).unwrap();
+        assert!(!first.cached);
+        let second = keys.verify(&token).unwrap();
+        assert!(second.cached);
+        assert_eq!(first.claims, second.claims);
+        assert_eq!(cached_entries(&keys), 1);
+
+        let without = JwtKeys::new(SECRET).unwrap();
+        assert!(!without.verify(&token).unwrap().cached);
+        assert!(!without.verify(&token).unwrap().cached, "no cache unless asked for");
+        let off = JwtKeys::new(SECRET).unwrap().with_cache(0);
+        off.verify(&token).unwrap();
+        assert!(!off.verify(&token).unwrap().cached, "0 turns it off");
+    }
+
+    #[test]
+    fn an_altered_cached_token_is_verified_in_full_and_refused() {
+        let keys = keys().with_cache(100);
+        let token = keys.issue(&claims(300)).unwrap();
+        keys.verify(&token).unwrap();
+        // Same signature, another payload: the signature tail, which picks
+        // the cache slot, is the cached token's own.
+        let (_, signature) = token.rsplit_once('.').unwrap();
+        let other = keys.issue(&Claims {
+            role: Role::Admin,
+            ..claims(300)
+        });
+        let (signed_part, _) = other.as_ref().unwrap().rsplit_once('.').unwrap();
+        let forged = format!("{signed_part}.{signature}");
+        assert_eq!(keys.verify(&forged), Err(TokenRejection::BadSignature));
+        // A changed signature byte.
+        let mut bytes = token.clone().into_bytes();
+        let last = bytes.len() - 2;
+        bytes[last] = if bytes[last] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(bytes).unwrap();
+        assert!(keys.verify(&tampered).is_err());
+        assert!(keys.verify(&token).unwrap().cached, "the real one is still served");
+        assert_eq!(cached_entries(&keys), 1, "refused tokens are never kept");
+    }
+
+    #[test]
+    fn a_cached_token_is_refused_from_the_second_its_exp_refuses_it() {
+        let keys = keys().with_cache(100);
+        let token_claims = claims(300);
+        let token = keys.issue(&token_claims).unwrap();
+        keys.verify(&token).unwrap();
+        let verified = keys.verified.as_ref().unwrap();
+        let last_good = refused_from(token_claims.exp as i64) as u64 - 1;
+        assert!(matches!(verified.get(&token, last_good), Some(Ok(_))));
+        assert_eq!(verified.get(&token, last_good + 1), Some(Err(TokenRejection::Expired)));
+        assert_eq!(cached_entries(&keys), 0, "an expired entry is dropped");
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_capacity() {
+        let keys = keys().with_cache(32);
+        for n in 0..1000 {
+            let token = keys
+                .issue(&Claims {
+                    jti: format!("jti-{n}"),
+                    ..claims(300)
+                })
+                .unwrap();
+            keys.verify(&token).unwrap();
+            assert!(cached_entries(&keys) <= 32);
+        }
     }
 
     #[test]

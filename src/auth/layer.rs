@@ -4,7 +4,7 @@
 
 use super::{
     cookies::{self, ACCESS_COOKIE, REFRESH_COOKIE, SESSION_COOKIE},
-    jwt::TokenRejection,
+    jwt::{TokenRejection, Verified},
     now,
     session::{SessionAuth, AUTH_KEY, TOUCH_INTERVAL_SECS},
     AccessToken, AuthContext, Principal,
@@ -193,16 +193,16 @@ impl Resolver {
     /// Signature and claims only: no lookup, the token carries everything.
     /// Unless strict revocation is on: then its login is looked up too.
     async fn verify_access_token(&mut self, state: &AppState, token: String) -> Option<TokenRejection> {
-        match state.jwt.validate(&token) {
-            Ok(claims) => {
+        match state.jwt.verify(&token) {
+            Ok(Verified { claims, cached }) => {
                 let claims_for_display = claims.clone();
-                if !state.settings.strict_revocation() {
-                    self.step(Step::VerifiedSignature { lookup_follows: false });
-                } else {
-                    self.step(Step::VerifiedSignature { lookup_follows: true });
-                    if !self.login_is_live(state, &claims.sid).await {
-                        return None;
-                    }
+                let strict = state.settings.strict_revocation();
+                self.step(Step::VerifiedSignature {
+                    lookup_follows: strict,
+                    cached,
+                });
+                if strict && !self.login_is_live(state, &claims.sid).await {
+                    return None;
                 }
                 match claims.user_id() {
                     Some(user_id) => {

@@ -1148,10 +1148,19 @@ fn step(step: &Step) -> String {
         Step::Anonymous => "no credential presented: anonymous".into(),
         Step::ReadAuthorization { bytes } => format!("read Authorization header ({bytes} bytes)"),
         Step::ReadCookie { name, bytes } => format!("read cookie {name} ({bytes} bytes)"),
-        Step::VerifiedSignature { lookup_follows: false } => {
-            "verified HS256 signature, exp, iss and aud: no server lookup".into()
+        Step::VerifiedSignature { lookup_follows, cached } => {
+            let checked = if *cached {
+                "this process verified this exact token's HS256 signature, iss and aud when it first came \
+                 (kept in its cache); checked exp again"
+            } else {
+                "verified HS256 signature, exp, iss and aud"
+            };
+            if *lookup_follows {
+                checked.into()
+            } else {
+                format!("{checked}: no server lookup")
+            }
         }
-        Step::VerifiedSignature { lookup_follows: true } => "verified HS256 signature, exp, iss and aud".into(),
         Step::StrictLookupLive => "strict revocation: looked its login up in refresh_families: still live".into(),
         Step::RefreshNeeded { cookie } => format!("access token missing or expired; read cookie {cookie} to refresh"),
         Step::Rotated => "rotated the refresh token (one row used, one inserted) and issued a new access token".into(),

@@ -1153,8 +1153,18 @@ fn step(step: &Step) -> String {
         Step::Anonymous => "인증 정보 없음: 익명".into(),
         Step::ReadAuthorization { bytes } => format!("Authorization 헤더 읽음 ({bytes}바이트)"),
         Step::ReadCookie { name, bytes } => format!("쿠키 {name} 읽음 ({bytes}바이트)"),
-        Step::VerifiedSignature { lookup_follows: false } => "HS256 서명, exp, iss, aud 검증: 서버 조회 없음".into(),
-        Step::VerifiedSignature { lookup_follows: true } => "HS256 서명, exp, iss, aud 검증".into(),
+        Step::VerifiedSignature { lookup_follows, cached } => {
+            let checked = if *cached {
+                "이 토큰이 처음 왔을 때 이 프로세스가 HS256 서명, iss, aud를 검증해 캐시에 둠. exp는 다시 검증"
+            } else {
+                "HS256 서명, exp, iss, aud 검증"
+            };
+            if *lookup_follows {
+                checked.into()
+            } else {
+                format!("{checked}: 서버 조회 없음")
+            }
+        }
         Step::StrictLookupLive => "엄격한 취소: refresh_families에서 로그인을 조회함: 아직 유효".into(),
         Step::RefreshNeeded { cookie } => format!("액세스 토큰이 없거나 만료됨. 갱신하려고 쿠키 {cookie} 읽음"),
         Step::Rotated => "리프레시 토큰 교체 (행 하나 사용, 하나 추가)하고 새 액세스 토큰 발급".into(),

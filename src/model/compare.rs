@@ -345,7 +345,10 @@ mod tests {
                 cookie: "authlab_rt".into(),
             },
             Step::Rotated,
-            Step::VerifiedSignature { lookup_follows: false },
+            Step::VerifiedSignature {
+                lookup_follows: false,
+                cached: false,
+            },
         ]));
         assert_eq!(
             path,
@@ -393,7 +396,10 @@ mod tests {
     fn strict_revocation_refuses_at_the_lookup() {
         let path = flow_path(&trace(vec![
             Step::ReadAuthorization { bytes: 300 },
-            Step::VerifiedSignature { lookup_follows: true },
+            Step::VerifiedSignature {
+                lookup_follows: true,
+                cached: false,
+            },
             Step::Refused {
                 refusal: Refusal::StrictRevoked,
             },
