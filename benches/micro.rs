@@ -2,12 +2,13 @@
 //! credential costs, in-process, on temporary SQLite files.
 //!
 //! - `argon2id`: one hash and one verification at the configured parameters;
-//! - `jwt`: issuing and verifying an access token;
+//! - `jwt`: issuing and verifying an access token, and verifying one the
+//!   cache of verified tokens holds;
 //! - `session_load/<store>/<live sessions>`: one record loaded from each
 //!   store with 1k, 10k and 100k live sessions (SQLite without and with the
 //!   cache in front, and the memory store);
 //! - `auth_layer`: `GET /api/me` through the whole router for each kind of
-//!   credential;
+//!   credential, with and without the caches;
 //! - `page`: server-rendering `/` (anonymous) and `/me` (logged in).
 //!
 //! `LIVE=1000,10000` picks the store sizes (default 1000,10000,100000).
@@ -91,6 +92,12 @@ fn jwt(c: &mut Criterion) {
     let mut group = c.benchmark_group("jwt");
     group.bench_function("issue", |b| b.iter(|| keys.issue(black_box(&claims)).unwrap()));
     group.bench_function("verify", |b| b.iter(|| keys.validate(black_box(&token)).unwrap()));
+    // The same token again, from the cache of verified tokens (`AUTHLAB_JWT_CACHE`).
+    let cached = JwtKeys::new(SECRET.as_bytes()).unwrap().with_cache(10_000);
+    cached.validate(&token).unwrap();
+    group.bench_function("verify_cached", |b| {
+        b.iter(|| cached.validate(black_box(&token)).unwrap())
+    });
     group.finish();
 }
 
@@ -239,23 +246,36 @@ fn auth_layer_and_pages(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let uncached_dir = tempfile::tempdir().unwrap();
     let (state, router) = rt.block_on(app(&[], dir.path()));
-    let (_, uncached) = rt.block_on(app(&["--session-cache", "0"], uncached_dir.path()));
-    let (session, bearer, strict_bearer, admin, uncached_session) = rt.block_on(async {
+    let (_, uncached) = rt.block_on(app(&["--session-cache", "0", "--jwt-cache", "0"], uncached_dir.path()));
+    let bearer_of = |pair: Value| format!("Bearer {}", pair["access_token"].as_str().unwrap());
+    let (session, bearer, strict_bearer, admin, uncached_session, uncached_bearer) = rt.block_on(async {
         let session = session_cookie(&login(&router, "session", "alice").await.0);
-        let (_, pair) = login(&router, "jwt", "bob").await;
-        let bearer = format!("Bearer {}", pair["access_token"].as_str().unwrap());
+        let bearer = bearer_of(login(&router, "jwt", "bob").await.1);
         let admin = session_cookie(&login(&router, "session", "admin").await.0);
         let uncached_session = session_cookie(&login(&uncached, "session", "alice").await.0);
-        (session, bearer.clone(), bearer, admin, uncached_session)
+        let uncached_bearer = bearer_of(login(&uncached, "jwt", "bob").await.1);
+        (
+            session,
+            bearer.clone(),
+            bearer,
+            admin,
+            uncached_session,
+            uncached_bearer,
+        )
     });
 
     let mut group = c.benchmark_group("auth_layer");
     group.measurement_time(Duration::from_secs(3));
-    let cases: [(&str, &Router, Credential); 4] = [
+    let cases: [(&str, &Router, Credential); 5] = [
         ("anonymous", &router, None),
         ("session", &router, Some((header::COOKIE, &session))),
         ("session_uncached", &uncached, Some((header::COOKIE, &uncached_session))),
         ("jwt", &router, Some((header::AUTHORIZATION, &bearer))),
+        (
+            "jwt_uncached",
+            &uncached,
+            Some((header::AUTHORIZATION, &uncached_bearer)),
+        ),
     ];
     for (name, router, credential) in cases {
         let expected = if credential.is_some() {
