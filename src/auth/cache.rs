@@ -14,7 +14,7 @@
 
 use super::bus::{Bus, Forget};
 use crate::model::Role;
-use std::{collections::HashMap, hash::Hash, sync::RwLock};
+use std::{borrow::Borrow, collections::HashMap, hash::Hash, sync::RwLock};
 
 /// A bounded map with a generation that every removal advances.
 #[derive(Debug)]
@@ -58,7 +58,11 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn get(&self, key: &K) -> Option<V> {
+    /// By the key or what it borrows as (a `&str` for a `Box<str>` key).
+    pub fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         self.read().map.get(key).cloned()
     }
 
@@ -97,7 +101,10 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         entries.map.insert(key, value);
     }
 
-    pub fn forget(&self, key: &K) {
+    pub fn forget<Q: Hash + Eq + ?Sized>(&self, key: &Q)
+    where
+        K: Borrow<Q>,
+    {
         let mut entries = self.write();
         entries.generation += 1;
         entries.map.remove(key);

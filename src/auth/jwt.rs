@@ -1,15 +1,11 @@
 //! Access tokens: HS256 JWTs with an explicit, strict validation.
 
+use super::cache::Cache;
 pub use crate::model::TokenRejection;
 use crate::{error::AppError, model::Role};
 use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use std::{
-    collections::HashMap,
-    hash::{BuildHasher, RandomState},
-    path::Path,
-    sync::Mutex,
-};
+use std::path::Path;
 
 pub const ISSUER: &str = "authlab";
 pub const AUDIENCE: &str = "authlab-web";
@@ -59,7 +55,15 @@ pub struct JwtKeys {
     decoding: DecodingKey,
     previous: Option<(String, DecodingKey)>,
     validation: Validation,
-    verified: Option<VerifiedTokens>,
+    /// The tokens this process has verified, by their exact text, with
+    /// their claims (what Envoy's `jwt_cache_config` keeps): a client sends
+    /// the same access token on every request until it expires, and its
+    /// signature, `iss` and `aud` cannot change, so they are checked once;
+    /// `exp` is checked on every use. Only tokens that passed every check
+    /// get in, so a forged or altered token (other bytes) is always
+    /// verified in full. Revocation is not a property of the token: strict
+    /// revocation still looks its login up every time.
+    verified: Cache<Box<str>, Claims>,
 }
 
 /// A token that passed: its claims, and whether this process had verified
@@ -68,69 +72,6 @@ pub struct JwtKeys {
 pub struct Verified {
     pub claims: Claims,
     pub cached: bool,
-}
-
-/// The tokens this process has verified, by their exact text (what Envoy's
-/// `jwt_cache_config` keeps): a client sends the same access token on every
-/// request until it expires, and its signature, `iss` and `aud` cannot
-/// change, so they are checked once; `exp` is checked on every use. Only
-/// tokens that passed every check get in, so a forged or altered token
-/// (other bytes) is always verified in full. Revocation is not a property
-/// of the token: strict revocation still looks its login up every time.
-struct VerifiedTokens {
-    shards: Box<[Shard]>,
-    per_shard: usize,
-    hasher: RandomState,
-}
-
-const VERIFIED_SHARDS: usize = 16;
-/// Tokens by the hash of their signature's tail, each with its claims.
-type Shard = Mutex<HashMap<u64, (Box<str>, Claims)>>;
-
-impl VerifiedTokens {
-    fn new(capacity: usize) -> Option<Self> {
-        (capacity > 0).then(|| VerifiedTokens {
-            shards: (0..VERIFIED_SHARDS).map(|_| Mutex::default()).collect(),
-            per_shard: capacity.div_ceil(VERIFIED_SHARDS),
-            hasher: RandomState::new(),
-        })
-    }
-
-    /// Where a token would be: hashed by its signature's last 32 characters
-    /// (random to anyone without the key); the whole token is compared.
-    fn slot(&self, token: &str) -> (&Shard, u64) {
-        let tail = &token.as_bytes()[token.len().saturating_sub(32)..];
-        let hash = self.hasher.hash_one(tail);
-        (&self.shards[hash as usize % self.shards.len()], hash)
-    }
-
-    fn get(&self, token: &str, now: u64) -> Option<Result<Claims, TokenRejection>> {
-        let (shard, hash) = self.slot(token);
-        let mut shard = shard.lock().ok()?;
-        let (kept, claims) = shard.get(&hash)?;
-        if **kept != *token {
-            return None;
-        }
-        if now as i64 >= refused_from(claims.exp as i64) {
-            shard.remove(&hash);
-            return Some(Err(TokenRejection::Expired));
-        }
-        Some(Ok(claims.clone()))
-    }
-
-    fn insert(&self, token: &str, claims: &Claims, now: u64) {
-        let (shard, hash) = self.slot(token);
-        let Ok(mut shard) = shard.lock() else {
-            return;
-        };
-        if shard.len() >= self.per_shard {
-            shard.retain(|_, (_, kept)| (now as i64) < refused_from(kept.exp as i64));
-            if shard.len() >= self.per_shard {
-                shard.clear();
-            }
-        }
-        shard.insert(hash, (token.into(), claims.clone()));
-    }
 }
 
 /// A key's public name: the start of its SHA-256, which says nothing of it.
@@ -179,13 +120,13 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(secret),
             previous: previous.map(|previous| (key_id(previous), DecodingKey::from_secret(previous))),
             validation,
-            verified: None,
+            verified: Cache::new(0),
         })
     }
 
     /// Keeps up to `capacity` verified tokens (`AUTHLAB_JWT_CACHE`; 0: off).
     pub fn with_cache(mut self, capacity: usize) -> Self {
-        self.verified = VerifiedTokens::new(capacity);
+        self.verified = Cache::new(capacity);
         self
     }
 
@@ -227,18 +168,25 @@ impl JwtKeys {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenRejection::TooLarge);
         }
-        let Some(verified) = &self.verified else {
-            return self
-                .verify_in_full(token)
-                .map(|claims| Verified { claims, cached: false });
-        };
-        let now = jsonwebtoken::get_current_timestamp();
-        if let Some(kept) = verified.get(token, now) {
+        if let Some(kept) = self.cached(token, jsonwebtoken::get_current_timestamp()) {
             return kept.map(|claims| Verified { claims, cached: true });
         }
         let claims = self.verify_in_full(token)?;
-        verified.insert(token, &claims, now);
+        if self.verified.is_on() {
+            self.verified.put(token.into(), claims.clone());
+        }
         Ok(Verified { claims, cached: false })
+    }
+
+    /// A token verified before, if this process keeps it: refused from the
+    /// second its `exp` refuses it (and then forgotten).
+    fn cached(&self, token: &str, now: u64) -> Option<Result<Claims, TokenRejection>> {
+        let claims = self.verified.get(token)?;
+        if now as i64 >= refused_from(claims.exp as i64) {
+            self.verified.forget(token);
+            return Some(Err(TokenRejection::Expired));
+        }
+        Some(Ok(claims))
     }
 
     fn verify_in_full(&self, token: &str) -> Result<Claims, TokenRejection> {
@@ -502,8 +450,7 @@ mod tests {
     }
 
     fn cached_entries(keys: &JwtKeys) -> usize {
-        let verified = keys.verified.as_ref().unwrap();
-        verified.shards.iter().map(|shard| shard.lock().unwrap().len()).sum()
+        keys.verified.len()
     }
 
     #[test]
@@ -530,8 +477,7 @@ mod tests {
         let keys = keys().with_cache(100);
         let token = keys.issue(&claims(300)).unwrap();
         keys.verify(&token).unwrap();
-        // Same signature, another payload: the signature tail, which picks
-        // the cache slot, is the cached token's own.
+        // Same signature, another payload.
         let (_, signature) = token.rsplit_once('.').unwrap();
         let other = keys.issue(&Claims {
             role: Role::Admin,
@@ -556,10 +502,9 @@ mod tests {
         let token_claims = claims(300);
         let token = keys.issue(&token_claims).unwrap();
         keys.verify(&token).unwrap();
-        let verified = keys.verified.as_ref().unwrap();
         let last_good = refused_from(token_claims.exp as i64) as u64 - 1;
-        assert!(matches!(verified.get(&token, last_good), Some(Ok(_))));
-        assert_eq!(verified.get(&token, last_good + 1), Some(Err(TokenRejection::Expired)));
+        assert!(matches!(keys.cached(&token, last_good), Some(Ok(_))));
+        assert_eq!(keys.cached(&token, last_good + 1), Some(Err(TokenRejection::Expired)));
         assert_eq!(cached_entries(&keys), 0, "an expired entry is dropped");
     }
 
