@@ -18,17 +18,19 @@ struct BuildNames {
     split: Option<WasmSplitManifest>,
 }
 
-/// `name: hash` lines of the hash file beside the binary, when the build
-/// hashed its files (`hash-files`; `server` turns it off when the file is
-/// missing).
+/// Where cargo-leptos writes the build's hashes: beside the binary.
+pub fn hash_file(options: &LeptosOptions) -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join(options.hash_file.as_ref()))
+}
+
+/// `name: hash` lines of the hash file, when the build hashed its files
+/// (`hash-files`; `server` turns it off when the file is missing).
 fn hashes(options: &LeptosOptions) -> HashMap<String, String> {
     if !options.hash_files {
         return HashMap::new();
     }
-    let file = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
-    let text = file
+    let text = hash_file(options)
         .and_then(|file| std::fs::read_to_string(file).ok())
         .unwrap_or_default();
     text.lines()

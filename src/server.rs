@@ -19,6 +19,7 @@ use crate::{
     config::Config,
     db::{self, Db},
     model::Settings,
+    page_head,
     services::{login_limit::LoginLimiter, logins, race::Race, refresh_grace::RefreshGrace, settings::RuntimeSettings},
     state::{AppState, SharedState},
 };
@@ -50,20 +51,15 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 
 /// The build's file names carry content hashes (`hash-files`), listed in a
 /// file cargo-leptos writes next to the server binary. Without that file
-/// (a binary built by plain `cargo`, a test) Leptos would panic rendering a
-/// page: the pages then name the files without a hash instead.
+/// (a binary built by plain `cargo`, a test) the pages name the files
+/// without a hash (`page_head`), and the files are read from the folder.
 fn with_hash_file_checked(mut options: LeptosOptions) -> LeptosOptions {
-    if options.hash_files {
-        let beside_binary = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
-        if !beside_binary.is_some_and(|path| path.exists()) {
-            tracing::warn!(
-                file = %options.hash_file,
-                "no hash file beside the binary (build with cargo leptos): the pages name the files without hashes"
-            );
-            options.hash_files = false;
-        }
+    if options.hash_files && !page_head::hash_file(&options).is_some_and(|path| path.exists()) {
+        tracing::warn!(
+            file = %options.hash_file,
+            "no hash file beside the binary (build with cargo leptos): the pages name the files without hashes"
+        );
+        options.hash_files = false;
     }
     options
 }
