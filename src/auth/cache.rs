@@ -16,7 +16,9 @@ use super::bus::{Bus, Forget};
 use crate::model::Role;
 use std::{borrow::Borrow, collections::HashMap, hash::Hash, sync::RwLock};
 
-/// A bounded map with a generation that every removal advances.
+/// A bounded map with a generation that every removal advances. Also the
+/// JWT path's cache of verified tokens (`jwt::JwtKeys`), which needs no
+/// generation: a token never changes, and its `exp` is checked at each use.
 #[derive(Debug)]
 pub struct Cache<K, V> {
     entries: RwLock<Entries<K, V>>,
