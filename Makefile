@@ -25,8 +25,15 @@ DIST := dist/authlab
 run: tools
 	cargo leptos serve --release --split
 
+# The wasm bundle and the server build at the same time, each in its own
+# target folder (target/front and target): each has long stretches on one
+# core (the wasm's link-time optimisation; the server crate's type checking,
+# SQLite's C file) that the other fills. The server needs nothing of the
+# bundle's (hash.txt is written by the front build).
 build: tools
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress --split --frontend-only & front=$$!; \
+	cargo leptos build --release --precompress --split --server-only || { kill $$front; exit 1; }; \
+	wait $$front
 
 test: tools browser-deps lint deny unit build dist-check e2e schema
 
