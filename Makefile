@@ -30,9 +30,12 @@ run: tools
 # core (the wasm's link-time optimisation; the server crate's type checking,
 # SQLite's C file) that the other fills. The server needs nothing of the
 # bundle's (hash.txt is written by the front build).
+# One set of flags for both halves: the server's build environment must be
+# the one a single cargo-leptos run would give it.
+LEPTOS_BUILD := cargo leptos build --release --precompress --split
 build: tools
-	cargo leptos build --release --precompress --split --frontend-only & front=$$!; \
-	cargo leptos build --release --precompress --split --server-only || { kill $$front; exit 1; }; \
+	$(LEPTOS_BUILD) --frontend-only & front=$$!; \
+	$(LEPTOS_BUILD) --server-only || { kill $$front; exit 1; }; \
 	wait $$front
 
 test: tools browser-deps lint deny unit build dist-check e2e schema
