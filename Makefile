@@ -66,6 +66,8 @@ dist-check: dist
 	tests/dist.sh $(DIST)
 
 tools:
+	@pkg-config --exists sqlite3 2>/dev/null \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y libsqlite3-dev pkg-config; }
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
 	@cargo leptos --version 2>/dev/null | grep -q " $(CARGO_LEPTOS_VERSION)$$" \
