@@ -3,6 +3,7 @@
 
 use crate::{
     auth::{jwt, now, AuthContext},
+    db::Db,
     error::AppError,
     model::{
         compare::{BenchResults, CompareFacts, CompareView, ModeFigures, SameRequest, StoredKind, StoredRows},
@@ -14,25 +15,71 @@ use crate::{
 };
 use axum::http::HeaderMap;
 
-/// The bytes of a row: each stored value's (text as UTF-8, integers as 8).
-const SESSION_INDEX_ROWS: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(
-        octet_length(session_id) + octet_length(public_id) + 5 * 8
-        + COALESCE(octet_length(ip), 0) + COALESCE(octet_length(user_agent), 0)), 0) AS BIGINT)
-    FROM session_logins WHERE expires_at > $1";
+/// A table of login state, and what its rows hold: their bytes are each
+/// stored value's (text as UTF-8, integers as 8).
+struct StateTable {
+    kind: StoredKind,
+    table: &'static str,
+    texts: &'static [&'static str],
+    nullable_texts: &'static [&'static str],
+    integers: usize,
+}
+
+const SESSION_INDEX: StateTable = StateTable {
+    kind: StoredKind::SessionIndex,
+    table: "session_logins",
+    texts: &["session_id", "public_id"],
+    nullable_texts: &["ip", "user_agent"],
+    integers: 5,
+};
 /// Revoked families stay until they expire, so that a replay of one of
 /// their tokens is still recognised: they are state too.
-const REFRESH_FAMILY_ROWS: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(
-        octet_length(id) + 7 * 8
-        + COALESCE(octet_length(ip), 0) + COALESCE(octet_length(user_agent), 0)
-        + COALESCE(octet_length(revoked_reason), 0)), 0) AS BIGINT)
-    FROM refresh_families WHERE expires_at > $1";
-const REFRESH_TOKEN_ROWS: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(
-        octet_length(token_hash) + octet_length(family_id) + 3 * 8), 0) AS BIGINT)
-    FROM refresh_tokens WHERE expires_at > $1";
+const REFRESH_FAMILIES: StateTable = StateTable {
+    kind: StoredKind::RefreshFamilies,
+    table: "refresh_families",
+    texts: &["id"],
+    nullable_texts: &["ip", "user_agent", "revoked_reason"],
+    integers: 7,
+};
+const REFRESH_TOKENS: StateTable = StateTable {
+    kind: StoredKind::RefreshTokens,
+    table: "refresh_tokens",
+    texts: &["token_hash", "family_id"],
+    nullable_texts: &[],
+    integers: 3,
+};
 
-async fn rows(state: &AppState, kind: StoredKind, sql: &str, now: i64) -> Result<StoredRows, AppError> {
-    let (rows, bytes): (i64, i64) = on_db!(&state.db, |pool| sqlx::query_as(sql).bind(now).fetch_one(pool).await)?;
-    Ok(StoredRows { kind, rows, bytes })
+impl StateTable {
+    /// Its live rows and their bytes, in the database's dialect: SQLite has
+    /// `octet_length` only from 3.43 (Debian 12's is 3.40).
+    fn sql(&self, db: &Db) -> String {
+        let octets = |column: &str| match db {
+            Db::Sqlite(_) => format!("LENGTH(CAST({column} AS BLOB))"),
+            Db::Postgres(_) => format!("octet_length({column})"),
+        };
+        let mut terms: Vec<String> = self.texts.iter().map(|column| octets(column)).collect();
+        terms.extend(
+            self.nullable_texts
+                .iter()
+                .map(|column| format!("COALESCE({}, 0)", octets(column))),
+        );
+        terms.push(format!("{} * 8", self.integers));
+        format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM({}), 0) AS BIGINT) FROM {} WHERE expires_at > $1",
+            terms.join(" + "),
+            self.table
+        )
+    }
+
+    async fn rows(&self, state: &AppState, now: i64) -> Result<StoredRows, AppError> {
+        let sql = self.sql(&state.db);
+        let (rows, bytes): (i64, i64) = on_db!(&state.db, |pool| sqlx::query_as(&sql).bind(now).fetch_one(pool).await)?;
+        Ok(StoredRows {
+            kind: self.kind,
+            rows,
+            bytes,
+        })
+    }
 }
 
 pub async fn compare_view(
@@ -42,9 +89,9 @@ pub async fn compare_view(
 ) -> Result<CompareView, AppError> {
     let now = now();
     let (records, record_bytes) = state.sessions.footprint(now).await?;
-    let session_index = rows(state, StoredKind::SessionIndex, SESSION_INDEX_ROWS, now).await?;
-    let families = rows(state, StoredKind::RefreshFamilies, REFRESH_FAMILY_ROWS, now).await?;
-    let tokens = rows(state, StoredKind::RefreshTokens, REFRESH_TOKEN_ROWS, now).await?;
+    let session_index = SESSION_INDEX.rows(state, now).await?;
+    let families = REFRESH_FAMILIES.rows(state, now).await?;
+    let tokens = REFRESH_TOKENS.rows(state, now).await?;
     let live_families: i64 = on_db!(&state.db, |pool| sqlx::query_scalar(
         "SELECT COUNT(*) FROM refresh_families WHERE revoked_at IS NULL AND expires_at > $1"
     )
