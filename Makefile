@@ -27,8 +27,8 @@ run: tools
 
 # The wasm bundle and the server build at the same time, each in its own
 # target folder (target/front and target): each has long stretches on one
-# core (the wasm's link-time optimisation; the server crate's type checking,
-# SQLite's C file) that the other fills. The server needs nothing of the
+# core (the wasm's link-time optimisation; the server crate's type checking)
+# that the other fills. The server needs nothing of the
 # bundle's (hash.txt is written by the front build).
 # One set of flags for both halves: the server's build environment must be
 # the one a single cargo-leptos run would give it.
