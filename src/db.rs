@@ -12,11 +12,13 @@
 
 use crate::{auth::password::PasswordPool, error::AppError, model::Role};
 use sqlx::{
+    error::BoxDynError,
+    migrate::{MigrateError, Migration, MigrationSource, MigrationType, Migrator},
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     PgPool, SqlitePool,
 };
-use std::{str::FromStr, time::Duration};
+use std::{borrow::Cow, future::Future, pin::Pin, str::FromStr, time::Duration};
 
 /// A database that does not answer by then stops the start with a message,
 /// instead of a server that hangs before it listens.
@@ -40,6 +42,37 @@ macro_rules! on_db {
         match $db {
             $crate::db::Db::Sqlite($pool) => $body,
             $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// A struct of query results, read by column name from a row of either
+/// driver: what `#[derive(sqlx::FromRow)]` gives, without sqlx's proc
+/// macros (a clean build then skips them and the copy of the drivers they
+/// link at build time).
+#[macro_export]
+macro_rules! sql_row {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $($(#[$field_meta:meta])* $field_vis:vis $field:ident: $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis struct $name {
+            $($(#[$field_meta])* $field_vis $field: $ty),*
+        }
+
+        impl<'r, R: ::sqlx::Row> ::sqlx::FromRow<'r, R> for $name
+        where
+            &'r str: ::sqlx::ColumnIndex<R>,
+            $($ty: ::sqlx::Decode<'r, R::Database> + ::sqlx::Type<R::Database>,)*
+        {
+            fn from_row(row: &'r R) -> Result<Self, ::sqlx::Error> {
+                Ok($name {
+                    $($field: row.try_get(stringify!($field))?),*
+                })
+            }
         }
     };
 }
@@ -117,6 +150,64 @@ pub fn file_of(url: &str) -> anyhow::Result<Option<std::path::PathBuf>> {
     Ok((!file.as_os_str().is_empty() && file.as_os_str() != ":memory:").then(|| file.to_path_buf()))
 }
 
+/// Each dialect's migrations, compiled in (the binary carries its schema):
+/// the files of `migrations/<dialect>`, by name without `.sql`.
+macro_rules! migrations {
+    ($dialect:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../migrations/", $dialect, "/", $name, ".sql")))),*]
+    };
+}
+pub const SQLITE_MIGRATIONS: Migrations = migrations!("sqlite":
+    "20261123000000_users_and_refresh_tokens",
+    "20261123000100_posts",
+    "20261123000200_logins_and_audit",
+    "20261124000000_audit_detail_data",
+    "20261125000000_session_instance",
+);
+pub const POSTGRES_MIGRATIONS: Migrations = migrations!("postgres":
+    "20261123000000_users_and_refresh_tokens",
+    "20261123000100_posts",
+    "20261123000200_logins_and_audit",
+    "20261124000000_audit_detail_data",
+    "20261125000000_session_instance",
+);
+
+/// Migration files as `(name, SQL)`, the name `<version>_<description>`.
+pub type Migrations = &'static [(&'static str, &'static str)];
+
+/// Embedded migrations, read as sqlx reads a folder of them (the version
+/// before the first `_`, the rest with spaces for `_`), so their checksums
+/// are what a database migrated from the files recorded.
+#[derive(Debug)]
+struct Embedded(Migrations);
+
+impl MigrationSource<'static> for Embedded {
+    fn resolve(self) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send>> {
+        Box::pin(async move {
+            self.0
+                .iter()
+                .map(|(name, sql)| {
+                    let (version, description) = name
+                        .split_once('_')
+                        .ok_or("a migration needs <version>_<description>")?;
+                    Ok(Migration::new(
+                        version.parse()?,
+                        Cow::Owned(description.replace('_', " ")),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        sql.starts_with("-- no-transaction"),
+                    ))
+                })
+                .collect()
+        })
+    }
+}
+
+/// The migrator of one dialect's embedded migrations.
+pub async fn migrator(migrations: Migrations) -> Result<Migrator, MigrateError> {
+    Migrator::new(Embedded(migrations)).await
+}
+
 impl Db {
     /// Opens the database the URL names (`sqlite://file` is created if
     /// missing; `postgres://host/database` must exist) and brings its
@@ -125,7 +216,7 @@ impl Db {
         if is_postgres_url(url) {
             let pool = postgres_pool(url, 16, "PostgreSQL database").await?;
             // The migrator locks the database, so instances may start together.
-            sqlx::migrate!("migrations/postgres").run(&pool).await?;
+            migrator(POSTGRES_MIGRATIONS).await?.run(&pool).await?;
             return Ok(Db::Postgres(pool));
         }
         let options = SqliteConnectOptions::from_str(url)?
@@ -143,7 +234,7 @@ impl Db {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        migrator(SQLITE_MIGRATIONS).await?.run(&pool).await?;
         Ok(Db::Sqlite(pool))
     }
 
@@ -168,12 +259,14 @@ impl Db {
     }
 }
 
-#[derive(Clone, sqlx::FromRow)]
-pub struct UserRow {
-    pub id: i64,
-    pub username: String,
-    pub password_hash: String,
-    pub role: String,
+crate::sql_row! {
+    #[derive(Clone)]
+    pub struct UserRow {
+        pub id: i64,
+        pub username: String,
+        pub password_hash: String,
+        pub role: String,
+    }
 }
 
 impl std::fmt::Debug for UserRow {
@@ -264,4 +357,30 @@ pub async fn seed_demo_users(db: &Db, passwords: &PasswordPool, now: i64) -> Res
         insert_user(db, username, &hash, role, now).await?;
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded lists are the folders, read as sqlx reads them: a file
+    /// added to a folder but not to its list (or parsed otherwise) fails here.
+    #[tokio::test]
+    async fn embedded_migrations_are_the_folders() {
+        for (dialect, embedded) in [("sqlite", SQLITE_MIGRATIONS), ("postgres", POSTGRES_MIGRATIONS)] {
+            let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(dialect);
+            let from_files = Migrator::new(folder).await.unwrap();
+            let compiled = migrator(embedded).await.unwrap();
+            let key = |migrator: &Migrator| {
+                migrator
+                    .iter()
+                    .map(|m| (m.version, m.description.to_string(), m.checksum.to_vec(), m.no_tx))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(key(&compiled), key(&from_files), "{dialect}");
+            assert!(!compiled.iter().next().unwrap().sql.is_empty());
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod jwt;
 pub mod layer;
 pub mod password;
 pub mod recent;
+pub mod records;
 pub mod refresh;
 pub mod session;
 

@@ -93,13 +93,14 @@ pub async fn start_family(
     })
 }
 
-#[derive(sqlx::FromRow)]
-struct PresentedToken {
-    family_id: String,
-    user_id: i64,
-    expires_at: i64,
-    used_at: Option<i64>,
-    revoked_at: Option<i64>,
+crate::sql_row! {
+    struct PresentedToken {
+        family_id: String,
+        user_id: i64,
+        expires_at: i64,
+        used_at: Option<i64>,
+        revoked_at: Option<i64>,
+    }
 }
 
 /// Exchanges a refresh token for a new one in the same family.
@@ -252,15 +253,16 @@ pub async fn family_of_token(db: &Db, token: &str) -> Result<Option<String>, App
     .await)?)
 }
 
-#[derive(sqlx::FromRow)]
-struct FamilyRow {
-    id: String,
-    created_at: i64,
-    last_refreshed_at: i64,
-    expires_at: i64,
-    ip: Option<String>,
-    user_agent: Option<String>,
-    tokens_issued: i64,
+crate::sql_row! {
+    struct FamilyRow {
+        id: String,
+        created_at: i64,
+        last_refreshed_at: i64,
+        expires_at: i64,
+        ip: Option<String>,
+        user_agent: Option<String>,
+        tokens_issued: i64,
+    }
 }
 
 /// The live family's row, as `/me` shows it.

@@ -4,6 +4,7 @@
 use super::{
     bus::{Bus, Forget},
     cache::Cache,
+    records::SqlRecords,
 };
 use crate::{
     config::SessionStoreKind,
@@ -16,8 +17,7 @@ use sqlx::{PgPool, SqlitePool};
 use std::sync::Arc;
 use tower_sessions::{
     session::{Id, Record},
-    session_store::{self, ExpiredDeletion},
-    MemoryStore, SessionStore,
+    session_store, MemoryStore, SessionStore,
 };
 use tower_sessions_redis_store::{
     fred::{
@@ -26,7 +26,6 @@ use tower_sessions_redis_store::{
     },
     RedisStore,
 };
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 /// The key under which a logged-in session keeps its [`SessionAuth`].
 pub const AUTH_KEY: &str = "auth";
@@ -75,9 +74,9 @@ pub struct AppSessionStore {
 #[derive(Debug, Clone)]
 enum Backend {
     /// The store, and the pool of its table (for what the store cannot tell).
-    Sqlite(SqliteStore, SqlitePool),
+    Sqlite(SqlRecords, SqlitePool),
     Memory(MemoryStore),
-    Postgres(PostgresStore),
+    Postgres(SqlRecords),
     Redis(RedisStore<RedisPool>),
 }
 
@@ -148,9 +147,7 @@ impl AppSessionStore {
                          with a PostgreSQL AUTHLAB_DATABASE_URL choose postgres, redis or memory"
                     );
                 };
-                let store = SqliteStore::new(pool.clone());
-                store.migrate().await?;
-                Backend::Sqlite(store, pool.clone())
+                Backend::Sqlite(SqlRecords::open(db).await?, pool.clone())
             }
             (SessionStoreKind::Memory, _) => {
                 // This instance's records died with its last process; so do their index rows.
@@ -165,13 +162,11 @@ impl AppSessionStore {
                 // Instances starting together would race to create the table.
                 let mut lock = pg.acquire().await?;
                 sqlx::query("SELECT pg_advisory_lock(4242)").execute(&mut *lock).await?;
-                let store = PostgresStore::new(pg.clone());
-                let migrated = store.migrate().await;
+                let opened = SqlRecords::open(&Db::Postgres(pg.clone())).await;
                 sqlx::query("SELECT pg_advisory_unlock(4242)")
                     .execute(&mut *lock)
                     .await?;
-                migrated?;
-                Backend::Postgres(store)
+                Backend::Postgres(opened?)
             }
             (SessionStoreKind::Redis, Some(SharedLink::Redis(redis))) => {
                 let client =

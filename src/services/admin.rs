@@ -12,13 +12,14 @@ use crate::{
 };
 use crate::{db::WritePool, on_db};
 
-#[derive(sqlx::FromRow)]
-struct UserSummaryRow {
-    username: String,
-    role: String,
-    post_count: i64,
-    created_at: i64,
-    last_login_at: Option<i64>,
+crate::sql_row! {
+    struct UserSummaryRow {
+        username: String,
+        role: String,
+        post_count: i64,
+        created_at: i64,
+        last_login_at: Option<i64>,
+    }
 }
 
 impl From<UserSummaryRow> for UserSummary {

@@ -175,18 +175,19 @@ pub async fn delete_before(db: &Db, cutoff: i64) -> Result<u64, AppError> {
     Ok(deleted)
 }
 
-#[derive(sqlx::FromRow)]
-struct AuditRow {
-    id: i64,
-    at: i64,
-    username: Option<String>,
-    mode: Option<String>,
-    ip: Option<String>,
-    event: String,
-    outcome: String,
-    detail: String,
-    detail_data: Option<String>,
-    repeats: i64,
+crate::sql_row! {
+    struct AuditRow {
+        id: i64,
+        at: i64,
+        username: Option<String>,
+        mode: Option<String>,
+        ip: Option<String>,
+        event: String,
+        outcome: String,
+        detail: String,
+        detail_data: Option<String>,
+        repeats: i64,
+    }
 }
 
 /// The newest events first, narrowed by `filter`, and to one user's own

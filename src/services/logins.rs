@@ -17,18 +17,19 @@ use crate::{
     state::AppState,
 };
 
-#[derive(sqlx::FromRow)]
-struct LoginRow {
-    mode: String,
-    id: String,
-    username: String,
-    created_at: i64,
-    last_seen_at: i64,
-    expires_at: i64,
-    ip: Option<String>,
-    user_agent: Option<String>,
-    /// The session id or family id, to recognise the caller's own login.
-    credential: String,
+crate::sql_row! {
+    struct LoginRow {
+        mode: String,
+        id: String,
+        username: String,
+        created_at: i64,
+        last_seen_at: i64,
+        expires_at: i64,
+        ip: Option<String>,
+        user_agent: Option<String>,
+        /// The session id or family id, to recognise the caller's own login.
+        credential: String,
+    }
 }
 
 /// Every live login of `user_id` (of everyone when `None`), oldest first:

@@ -43,14 +43,15 @@ fn validate_body(body: &str) -> Result<String, AppError> {
     Ok(body.to_owned())
 }
 
-#[derive(sqlx::FromRow)]
-struct PostRow {
-    id: i64,
-    author_id: i64,
-    author: String,
-    body: String,
-    created_at: i64,
-    updated_at: i64,
+crate::sql_row! {
+    struct PostRow {
+        id: i64,
+        author_id: i64,
+        author: String,
+        body: String,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 impl PostRow {
