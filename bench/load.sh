@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: the load benchmark. The release server on a fresh SQLite
 # database on loopback, and wrk (2 threads, 64 connections) on each path in
-# turn, in one run: 3 rounds of 3 s per path, interleaved, and the median
+# turn, in one run: 3 rounds of 2 s per path, interleaved, and the median
 # of each path's rounds is reported, so that a slow moment of a shared
 # machine does not land on one path only. Then the first visit's transfer
 # size, the request header bytes per mode and the idle RSS; the login rate
@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${AUTHLAB_BIN:-target/release/authlab}
 PORT=${BENCH_PORT:-3190}
-DURATION=${DURATION:-3s}
+DURATION=${DURATION:-2s}
 ROUNDS=${ROUNDS:-3}
 LOGINS=${LOGINS:-10000}
 RATE_LOGINS=${RATE_LOGINS:-400}
