@@ -1,4 +1,4 @@
-//! Assembles state and router and serves them; used by `main` and by the integration tests.
+//! Assembles state and router; used by `main` and by the integration tests.
 
 use crate::{
     api,
@@ -34,13 +34,11 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::{
-    net::SocketAddr,
     sync::{Arc, LazyLock},
     time::Duration,
 };
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
-use tracing_subscriber::EnvFilter;
 
 /// Bodies beyond this are refused before any handler runs.
 const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
@@ -55,52 +53,6 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 /// file cargo-leptos writes next to the server binary. Without that file
 /// (a binary built by plain `cargo`, a test) the pages name the files
 /// without a hash (`page_head`), and the files are read from the folder.
-/// Serves the app as the command line and the environment configure it,
-/// until Ctrl-C, SIGTERM or a restart. (Here rather than in `main.rs`: the
-/// server's generic stack is then compiled with the library, in its
-/// codegen units, instead of in a binary crate built after it.)
-pub async fn serve(args: impl IntoIterator<Item = std::ffi::OsString>) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
-
-    let config = Config::from_args(args).unwrap_or_else(|err| err.exit());
-    let leptos_options = leptos_options()?;
-    let addr = leptos_options.site_addr;
-
-    let state = build_state(config, leptos_options).await?;
-    spawn_housekeeping(state.clone());
-    let app = router(state.clone());
-
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
-    // The race's and the Lab's demo clients send their requests here.
-    state.address.set(listener.local_addr()?);
-    let listener = without_nagle(listener);
-    tracing::info!("Auth Lab listening on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(stopped(state.shutdown.clone()))
-        .await?;
-    Ok(())
-}
-
-/// Ctrl-C, SIGTERM (a service manager, the cluster runner) or a restart
-/// asked of this instance: in-flight requests finish first.
-async fn stopped(restart: Arc<tokio::sync::Notify>) {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                terminate.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate => {}
-        _ = restart.notified() => {}
-    }
-}
-
 fn with_hash_file_checked(mut options: LeptosOptions) -> LeptosOptions {
     if options.hash_files && !page_head::hash_file(&options).is_some_and(|path| path.exists()) {
         tracing::warn!(
