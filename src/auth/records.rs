@@ -2,9 +2,9 @@
 //! PostgreSQL's `tower_sessions.session`. The table, the record's encoding
 //! (MessagePack) and the expiry's (sqlx's `OffsetDateTime`) are those of
 //! the sqlx store of tower-sessions that this replaced, so a database it
-//! wrote keeps its sessions. Owning the twenty queries spares every build
-//! that crate, which turned on sqlx's compile-time macros and their copy of
-//! the drivers for the build machine.
+//! wrote keeps its sessions. Owning these few statements spares every
+//! build that crate, which turned on sqlx's compile-time macros and their
+//! copy of the drivers for the build machine.
 
 use crate::{db::Db, on_db};
 use async_trait::async_trait;
