@@ -58,7 +58,8 @@ pub struct SqlRecords {
     sql: &'static Statements,
 }
 
-fn backend(err: sqlx::Error) -> Error {
+/// A database error as the session store reports it.
+pub(super) fn backend_error(err: sqlx::Error) -> Error {
     Error::Backend(err.to_string())
 }
 
@@ -101,7 +102,7 @@ impl SqlRecords {
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))
-        .map_err(backend)?;
+        .map_err(backend_error)?;
         Ok(())
     }
 
@@ -116,7 +117,7 @@ impl SqlRecords {
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))
-        .map_err(backend)?;
+        .map_err(backend_error)?;
         Ok(written == 1)
     }
 }
@@ -141,7 +142,7 @@ impl SessionStore for SqlRecords {
             .bind(OffsetDateTime::now_utc())
             .fetch_optional(pool)
             .await)
-        .map_err(backend)?;
+        .map_err(backend_error)?;
         data.map(|data| rmp_serde::from_slice(&data).map_err(|err| Error::Decode(err.to_string())))
             .transpose()
     }
@@ -152,7 +153,7 @@ impl SessionStore for SqlRecords {
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))
-        .map_err(backend)?;
+        .map_err(backend_error)?;
         Ok(())
     }
 }

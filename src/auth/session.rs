@@ -4,7 +4,7 @@
 use super::{
     bus::{Bus, Forget},
     cache::Cache,
-    records::SqlRecords,
+    records::{backend_error, SqlRecords},
 };
 use crate::{
     config::SessionStoreKind,
@@ -85,10 +85,6 @@ enum Backend {
 pub enum SharedLink {
     Postgres(PgPool),
     Redis(RedisConfig),
-}
-
-fn backend_error(err: sqlx::Error) -> session_store::Error {
-    session_store::Error::Backend(err.to_string())
 }
 
 /// The login data in a record, if the session is logged in.
