@@ -18,7 +18,7 @@ export CHROMIUM
 
 DIST := dist/authlab
 
-.PHONY: run build dist test test-cluster cluster tools browser-deps lint deny unit e2e schema bench bench-micro bench-flood clean
+.PHONY: run build dist test test-cluster cluster tools browser-deps lint deny unit e2e schema bench bench-instructions bench-micro bench-flood clean
 
 # --split: each lazy page (`app::lazy_pages`) is a wasm file of its own,
 # fetched when that page is first shown; a first visit loads the rest only.
@@ -107,6 +107,11 @@ schema:
 bench: build
 	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 	bench/load.sh
+
+# Instructions per request (callgrind) for /livez and both /api/me paths:
+# the same count every run, where req/s on a shared machine is not.
+bench-instructions: build
+	bench/instructions.sh
 
 # Criterion micro benchmarks: argon2id, JWT, session loads per store and
 # size, the auth layer per credential, two page renders (benches/micro.rs).

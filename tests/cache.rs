@@ -77,12 +77,18 @@ async fn a_forced_logout_is_immediate_with_the_cache() {
         assert_eq!(me(&app, &alice).await.status, StatusCode::OK);
     }
     assert!(app.state.sessions.is_cached(&session_id(&alice)));
+    let login = app.state.sessions.cached_auth(&session_id(&alice));
+    assert!(
+        login.is_some_and(|auth| auth.user_id > 0),
+        "the auth layer reads the login in place"
+    );
 
     let reply = app
         .call(Method::POST, "/api/admin/users/alice/logout", None, &admin)
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(!app.state.sessions.is_cached(&session_id(&alice)));
+    assert_eq!(app.state.sessions.cached_auth(&session_id(&alice)), None);
     assert_eq!(me(&app, &alice).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(me(&app, &admin).await.status, StatusCode::OK, "only alice's entry went");
 }
@@ -150,6 +156,39 @@ async fn an_expired_record_in_the_cache_is_refused() {
     assert!(app.state.sessions.is_cached(&id), "saved as it is, expiry and all");
     assert_eq!(me(&app, &alice).await.status, StatusCode::UNAUTHORIZED);
     assert!(!app.state.sessions.is_cached(&id), "and then forgotten");
+}
+
+#[tokio::test]
+async fn activity_after_a_minute_extends_a_cached_session() {
+    use authlab::auth::session::{SessionAuth, AUTH_KEY};
+    use tower_sessions::SessionStore;
+    let app = common::sqlite_app(&[]).await;
+    let alice = app.login_as("session", "alice").await;
+    let id = session_id(&alice);
+    // Her last request two minutes ago, and the record's idle expiry near.
+    let mut record = app.state.sessions.load(&id).await.unwrap().unwrap();
+    let mut auth: SessionAuth = serde_json::from_value(record.data[AUTH_KEY].clone()).unwrap();
+    auth.last_seen_at -= 120;
+    record
+        .data
+        .insert(AUTH_KEY.into(), serde_json::to_value(&auth).unwrap());
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(30);
+    record.expiry_date = soon;
+    app.state.sessions.save(&record).await.unwrap();
+    assert_eq!(
+        app.state.sessions.cached_auth(&id),
+        Some(auth.clone()),
+        "cached as saved"
+    );
+
+    assert_eq!(me(&app, &alice).await.status, StatusCode::OK);
+    let touched = app.state.sessions.cached_auth(&id).expect("still cached");
+    assert!(touched.last_seen_at >= auth.last_seen_at + 120, "{touched:?}");
+    let record = app.state.sessions.load(&id).await.unwrap().unwrap();
+    assert!(
+        record.expiry_date > soon + time::Duration::seconds(60),
+        "the idle expiry moved on"
+    );
 }
 
 /// `/me` with one access token, as a browser holds it: the page's trace.

@@ -27,7 +27,11 @@ pub struct Cache<K, V> {
 
 #[derive(Debug)]
 struct Entries<K, V> {
-    map: HashMap<K, V>,
+    /// foldhash, not std's SipHash: entries are only made for ids and
+    /// tokens this server issued, so a client cannot choose the keys that
+    /// fill the map. SipHash over a 400-byte token cost a JWT request about
+    /// 800 more instructions (callgrind, 78.9k against 78.2k per request).
+    map: HashMap<K, V, foldhash::fast::RandomState>,
     generation: u64,
 }
 
@@ -41,7 +45,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     pub fn new(capacity: usize) -> Self {
         Cache {
             entries: RwLock::new(Entries {
-                map: HashMap::new(),
+                map: HashMap::default(),
                 generation: 0,
             }),
             capacity,
@@ -66,6 +70,14 @@ impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
         K: Borrow<Q>,
     {
         self.read().map.get(key).cloned()
+    }
+
+    /// Reads an entry in place, without cloning it.
+    pub fn read_with<Q: Hash + Eq + ?Sized, R>(&self, key: &Q, read: impl FnOnce(&V) -> R) -> Option<R>
+    where
+        K: Borrow<Q>,
+    {
+        self.read().map.get(key).map(read)
     }
 
     pub fn contains(&self, key: &K) -> bool {

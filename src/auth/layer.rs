@@ -303,8 +303,13 @@ impl Resolver {
             bytes: cookie_bytes,
         });
         self.context.trace.touched_server_state = true;
-        let cached = session.id().is_some_and(|id| state.sessions.is_cached(&id));
-        let record = session.get::<SessionAuth>(AUTH_KEY).await;
+        // A cached login is read in place; otherwise the session loads it.
+        let fast = session.id().and_then(|id| state.sessions.cached_auth(&id));
+        let cached = fast.is_some() || session.id().is_some_and(|id| state.sessions.is_cached(&id));
+        let record = match fast {
+            Some(auth) => Ok(Some(auth)),
+            None => session.get::<SessionAuth>(AUTH_KEY).await,
+        };
         let store = state.sessions.describe();
         let mut auth = match record {
             Ok(Some(auth)) => auth,

@@ -262,6 +262,20 @@ impl AppSessionStore {
         self.cache.contains(id)
     }
 
+    /// The login in a cached, unexpired record, read where it is cached:
+    /// what [`Self::load`] and `Session::get` would give, without copying
+    /// the record for the session and its value again for the caller.
+    /// `None` otherwise: then the session loads it as before.
+    pub fn cached_auth(&self, id: &Id) -> Option<SessionAuth> {
+        let now = time::OffsetDateTime::now_utc();
+        self.cache
+            .read_with(id, |record| {
+                let auth = record.data.get(AUTH_KEY)?;
+                (record.expiry_date > now).then(|| SessionAuth::deserialize(auth).ok())?
+            })
+            .flatten()
+    }
+
     /// How many records the cache holds.
     pub fn cached_records(&self) -> usize {
         self.cache.len()
