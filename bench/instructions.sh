@@ -37,9 +37,9 @@ count() { # path -> instructions per request
   esac
   # curl's URL ranges: many requests on one connection (the query is ignored).
   curl -fs -H "$header" "$URL$url?warm=[1-200]" >/dev/null
-  callgrind_control --instr=on "$server" >/dev/null
+  callgrind_control --instr=on "$server" >/dev/null 2>&1
   curl -fs -H "$header" "$URL$url?n=[1-$REQUESTS]" >/dev/null
-  callgrind_control --instr=off "$server" >/dev/null
+  callgrind_control --instr=off "$server" >/dev/null 2>&1
   kill "$server" && wait "$server" || true
   local collected
   collected=$(awk '/Collected :/ { print $4 }' "$work/valgrind.log")
