@@ -15,6 +15,8 @@ REQUESTS=${REQUESTS:-2000}
 URL="http://127.0.0.1:$PORT"
 command -v valgrind >/dev/null || { echo "needs valgrind (Debian: apt-get install valgrind)" >&2; exit 1; }
 
+source bench/login.sh
+
 work=$(mktemp -d)
 trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -27,13 +29,9 @@ count() { # path -> instructions per request
     > "$work/valgrind.log" 2>&1 &
   server=$!
   for _ in $(seq 600); do curl -fs "$URL/livez" >/dev/null 2>&1 && break; sleep 0.2; done
-  local body='{"username":"alice","password":"alice-password"}'
   case $path in
     livez) header="X-Path: livez" url=/livez ;;
-    jwt) header="Authorization: Bearer $(curl -fs -H 'content-type: application/json' -d "$body" "$URL/api/jwt/login" \
-      | sed -E 's/.*"access_token":"([^"]+)".*/\1/')" url=/api/me ;;
-    session) header="Cookie: authlab_sid=$(curl -fs -c - -H 'content-type: application/json' -d "$body" \
-      "$URL/api/session/login" | awk '$6 == "authlab_sid" { print $7 }')" url=/api/me ;;
+    *) header=$(login "$path" alice) url=/api/me ;;
   esac
   # curl's URL ranges: many requests on one connection (the query is ignored).
   curl -fs -H "$header" "$URL$url?warm=[1-200]" >/dev/null

@@ -304,8 +304,9 @@ impl Resolver {
         });
         self.context.trace.touched_server_state = true;
         // A cached login is read in place; otherwise the session loads it.
-        let fast = session.id().and_then(|id| state.sessions.cached_auth(&id));
-        let cached = fast.is_some() || session.id().is_some_and(|id| state.sessions.is_cached(&id));
+        let id = session.id();
+        let fast = id.and_then(|id| state.sessions.cached_auth(&id));
+        let cached = fast.is_some() || id.is_some_and(|id| state.sessions.is_cached(&id));
         let record = match fast {
             Some(auth) => Ok(Some(auth)),
             None => session.get::<SessionAuth>(AUTH_KEY).await,

@@ -92,7 +92,7 @@ fn auth_of(record: &Record) -> Option<SessionAuth> {
     record
         .data
         .get(AUTH_KEY)
-        .and_then(|value| serde_json::from_value(value.clone()).ok())
+        .and_then(|value| SessionAuth::deserialize(value).ok())
 }
 
 impl AppSessionStore {
@@ -269,10 +269,7 @@ impl AppSessionStore {
     pub fn cached_auth(&self, id: &Id) -> Option<SessionAuth> {
         let now = time::OffsetDateTime::now_utc();
         self.cache
-            .read_with(id, |record| {
-                let auth = record.data.get(AUTH_KEY)?;
-                (record.expiry_date > now).then(|| SessionAuth::deserialize(auth).ok())?
-            })
+            .read_with(id, |record| (record.expiry_date > now).then(|| auth_of(record))?)
             .flatten()
     }
 
