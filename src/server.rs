@@ -34,11 +34,14 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::{
+    ffi::OsString,
+    net::SocketAddr,
     sync::{Arc, LazyLock},
     time::Duration,
 };
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tracing_subscriber::EnvFilter;
 
 /// Bodies beyond this are refused before any handler runs.
 const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
@@ -174,6 +177,61 @@ pub fn without_nagle(
         }
     }
     listener.tap_io(no_delay as fn(&mut tokio::net::TcpStream))
+}
+
+/// The server `main.rs` runs, on a multi-threaded runtime: logs, the
+/// configuration from the command line, state, housekeeping, then serving
+/// until stopped. A plain function here rather than code in the binary:
+/// the binary's crate compiles after this one, and an `async` body it
+/// polls (even one defined here) would be compiled again there, with all
+/// that `axum::serve` instantiates (measured: 16 s of a clean build).
+pub fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(std::env::args_os().collect()))
+}
+
+async fn serve(args: Vec<OsString>) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+
+    let config = Config::from_args(args).unwrap_or_else(|err| err.exit());
+    let leptos_options = leptos_options()?;
+    let addr = leptos_options.site_addr;
+
+    let state = build_state(config, leptos_options).await?;
+    spawn_housekeeping(state.clone());
+    let app = router(state.clone());
+
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    // The race's and the Lab's demo clients send their requests here.
+    state.address.set(listener.local_addr()?);
+    let listener = without_nagle(listener);
+    tracing::info!("Auth Lab listening on http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(stopped(state.shutdown.clone()))
+        .await?;
+    Ok(())
+}
+
+/// Ctrl-C, SIGTERM (a service manager, the cluster runner) or a restart
+/// asked of this instance: in-flight requests finish first.
+async fn stopped(restart: Arc<tokio::sync::Notify>) {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+        _ = restart.notified() => {}
+    }
 }
 
 pub fn router(state: AppState) -> Router {
